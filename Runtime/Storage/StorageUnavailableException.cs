@@ -1,0 +1,23 @@
+namespace OrleansConsistency.Runtime.Storage;
+
+/// <summary>
+/// Storage could not be reached or failed before the write committed: nothing was written and the write may be
+/// retried. Distinct from <see cref="CommitOutcomeUnknownException"/>, where the commit may have happened.
+/// </summary>
+public sealed class StorageUnavailableException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public StorageUnavailableException() : base("Storage is unavailable; nothing was written.")
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public StorageUnavailableException(string message) : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and an inner exception.</summary>
+    public StorageUnavailableException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+}
