@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using OrleansConsistency.Runtime.Calls;
+using OrleansConsistency.Runtime.Hosting;
+
+namespace OrleansConsistency.Runtime.Activation;
+
+/// <summary>
+/// The silo's directory of activations: at most one per grain id. It creates activations on first call and
+/// delivers calls to them; a call that finds an activation going away waits for it to finish, then goes to the next one.
+/// </summary>
+internal sealed class Catalog(SiloRuntime runtime) : IGrainCallDispatcher
+{
+    private readonly ConcurrentDictionary<GrainId, ActivationData> _activations = new();
+
+    public int Count => _activations.Count;
+
+    public IReadOnlyCollection<ActivationData> Activations => [.. _activations.Values];
+
+    /// <summary>Raised when a new activation pushes the count over the configured cap.</summary>
+    public event Action? CapExceeded;
+
+    public async Task<object?> InvokeAsync(GrainCall call)
+    {
+        while (!TryDeliver(call, out var closing))
+        {
+            await closing.Deactivated.ConfigureAwait(false);
+        }
+
+        var remaining = call.Deadline - runtime.TimeProvider.GetUtcNow();
+        if (remaining <= TimeSpan.Zero)
+        {
+            remaining = TimeSpan.Zero;
+        }
+
+        try
+        {
+            return await call.Completion.WaitAsync(remaining, runtime.TimeProvider).ConfigureAwait(false);
+        }
+        catch (TimeoutException) when (!call.IsCompleted)
+        {
+            throw call.DeadlinePassedWhileRunning();
+        }
+    }
+
+    /// <summary>Delivers a call that was queued behind a deactivation; the old activation is already out of the directory.</summary>
+    public void Redispatch(GrainCall call)
+    {
+        if (!TryDeliver(call, out var closing))
+        {
+            _ = closing.Deactivated.ContinueWith(_ => Redispatch(call), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+    }
+
+    public void Remove(ActivationData activation) =>
+        _activations.TryRemove(new KeyValuePair<GrainId, ActivationData>(activation.GrainId, activation));
+
+    public async Task DeactivateAllAsync(DeactivationReason reason)
+    {
+        var all = _activations.Values.ToArray();
+        foreach (var activation in all)
+        {
+            activation.RequestDeactivation(reason, onlyIfIdle: false);
+        }
+
+        await Task.WhenAll(all.Select(a => a.Deactivated)).ConfigureAwait(false);
+    }
+
+    private bool TryDeliver(GrainCall call, out ActivationData activation)
+    {
+        activation = _activations.GetOrAdd(call.Target, CreateActivation);
+        return activation.TryEnqueue(call);
+    }
+
+    private ActivationData CreateActivation(GrainId grainId)
+    {
+        var activation = new ActivationData(grainId, runtime.Registry.GetGrainType(grainId.Type), runtime, this);
+        if (runtime.Options.MaxActivations is { } cap && _activations.Count >= cap)
+        {
+            CapExceeded?.Invoke();
+        }
+
+        return activation;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OrleansConsistency.Runtime.Storage;
+
+namespace OrleansConsistency.Runtime.Hosting;
+
+/// <summary>Registers a silo's runtime in a service collection.</summary>
+public static class SiloServiceCollectionExtensions
+{
+    /// <summary>Adds the silo runtime, its storage and its hosted service.</summary>
+    public static IServiceCollection AddSiloRuntime(this IServiceCollection services, Action<SiloOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SiloRuntime>();
+        services.TryAddSingleton<IGrainFactory>(sp => sp.GetRequiredService<SiloRuntime>().GrainFactory);
+        services.TryAddSingleton<IGrainStorage>(sp => StorageRegistration.CreateStorage(sp, sp.GetRequiredService<IOptions<SiloOptions>>().Value.Storage));
+        services.AddHostedService<SiloHostedService>();
+        return services;
+    }
+
+    /// <summary>Adds an assembly whose grain classes this silo hosts.</summary>
+    public static IServiceCollection AddGrains(this IServiceCollection services, Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        return services.Configure<SiloOptions>(options =>
+        {
+            if (!options.GrainAssemblies.Contains(assembly))
+            {
+                options.GrainAssemblies.Add(assembly);
+            }
+        });
+    }
+}
