@@ -1,0 +1,14 @@
+namespace OrleansConsistency.Grains.Interfaces.Intents;
+
+/// <summary>Why the grain refused an intent. Refusals are recorded and replay like successes.</summary>
+/// <param name="Code">A stable machine code, e.g. <c>version-mismatch</c>.</param>
+/// <param name="Reason">A plain sentence for people.</param>
+/// <param name="CurrentVersion">The resource's version when it refused.</param>
+public sealed record IntentRejection(string Code, string Reason, long CurrentVersion)
+{
+    /// <summary><c>expectedVersion</c> / <c>If-Match</c> did not equal the current version.</summary>
+    public const string VersionMismatch = "version-mismatch";
+
+    /// <summary>The operation does not fit the document (e.g. increment of a text field).</summary>
+    public const string CannotApply = "cannot-apply";
+}

@@ -1,0 +1,36 @@
+using System.Text.Json.Serialization;
+
+namespace OrleansConsistency.Grains.Interfaces.Intents;
+
+/// <summary>One step of an intent's timeline: received, applied, one per required consumer, settled.</summary>
+/// <param name="Name">The stage, e.g. <c>received</c>, <c>applied</c>, <c>consumer:read-model</c>, <c>settled</c>.</param>
+/// <param name="State">Whether it is done, waiting, not reached, failed or skipped.</param>
+/// <param name="At">When it was reached, if it was.</param>
+/// <param name="Attempts">How many attempts it took or has taken so far.</param>
+/// <param name="Detail">A plain sentence about it, when there is something to say.</param>
+public sealed record IntentStage(string Name, IntentStageState State, DateTimeOffset? At, int Attempts = 0, string? Detail = null);
+
+/// <summary>The state of one timeline stage.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<IntentStageState>))]
+public enum IntentStageState
+{
+    /// <summary>Reached.</summary>
+    [JsonStringEnumMemberName("done")]
+    Done,
+
+    /// <summary>Being worked on now.</summary>
+    [JsonStringEnumMemberName("waiting")]
+    Waiting,
+
+    /// <summary>Not reached yet.</summary>
+    [JsonStringEnumMemberName("pending")]
+    Pending,
+
+    /// <summary>Gave up.</summary>
+    [JsonStringEnumMemberName("failed")]
+    Failed,
+
+    /// <summary>Does not apply to this intent (e.g. a refused intent is never applied).</summary>
+    [JsonStringEnumMemberName("skipped")]
+    Skipped,
+}

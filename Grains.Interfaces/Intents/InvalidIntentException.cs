@@ -1,0 +1,20 @@
+namespace OrleansConsistency.Grains.Interfaces.Intents;
+
+/// <summary>The intent is malformed (bad key, unknown operation, payload of the wrong shape); nothing was applied or recorded.</summary>
+public sealed class InvalidIntentException : ArgumentException
+{
+    /// <summary>Creates the exception.</summary>
+    public InvalidIntentException() : base("The intent is malformed.")
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public InvalidIntentException(string message) : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and an inner exception.</summary>
+    public InvalidIntentException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+}

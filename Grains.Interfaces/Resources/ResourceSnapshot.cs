@@ -1,0 +1,20 @@
+using System.Text.Json;
+
+namespace OrleansConsistency.Grains.Interfaces.Resources;
+
+/// <summary>A resource as its grain holds it: document, version and settled version.</summary>
+/// <param name="Type">The resource type.</param>
+/// <param name="Id">The resource id.</param>
+/// <param name="Version">The last applied version; 0 when nothing was ever applied.</param>
+/// <param name="SettledVersion">The highest version every required consumer has acknowledged.</param>
+/// <param name="Exists">False before the first change and after a delete.</param>
+/// <param name="Document">The JSON document, when it exists.</param>
+/// <param name="UpdatedAt">When the last version was applied.</param>
+public sealed record ResourceSnapshot(
+    string Type,
+    string Id,
+    long Version,
+    long SettledVersion,
+    bool Exists,
+    JsonElement? Document,
+    DateTimeOffset? UpdatedAt);

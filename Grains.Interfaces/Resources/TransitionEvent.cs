@@ -1,0 +1,39 @@
+using System.Text.Json;
+using OrleansConsistency.Grains.Interfaces.Intents;
+
+namespace OrleansConsistency.Grains.Interfaces.Resources;
+
+/// <summary>
+/// One transition of a resource, published on its stream in the same commit as the state. The schema is versioned
+/// (<see cref="SchemaVersion"/>) and only grows backward-compatibly: consumers ignore fields they do not know.
+/// </summary>
+/// <param name="SchemaVersion">The event schema's version; 1 today.</param>
+/// <param name="ResourceType">The resource type.</param>
+/// <param name="ResourceId">The resource id.</param>
+/// <param name="Version">The version this transition produced; gapless and increasing per resource.</param>
+/// <param name="Type">The transition type: <c>applied</c>.</param>
+/// <param name="IntentKey">The idempotency key of the intent that caused it.</param>
+/// <param name="CorrelationId">The request's correlation id.</param>
+/// <param name="OccurredAt">When it was applied.</param>
+/// <param name="Operation">The intent's operation.</param>
+/// <param name="Payload">The intent's payload.</param>
+/// <param name="Document">The whole document after the transition; null when deleted.</param>
+public sealed record TransitionEvent(
+    int SchemaVersion,
+    string ResourceType,
+    string ResourceId,
+    long Version,
+    string Type,
+    string? IntentKey,
+    string? CorrelationId,
+    DateTimeOffset OccurredAt,
+    IntentOperation Operation,
+    JsonElement? Payload,
+    JsonElement? Document)
+{
+    /// <summary>The current schema version.</summary>
+    public const int CurrentSchemaVersion = 1;
+
+    /// <summary>The type of a transition that applied an intent.</summary>
+    public const string Applied = "applied";
+}
