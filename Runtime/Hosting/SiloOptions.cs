@@ -59,6 +59,7 @@ public sealed class SiloOptions
             throw new ArgumentException($"Silo:DefaultCallTimeout must be positive; it is {DefaultCallTimeout}.");
         }
 
+        Storage.Validate();
         if (GrainAssemblies.Count == 0)
         {
             throw new ArgumentException("The silo has no grain assemblies: register the assembly holding the grain classes with AddGrains.");
