@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansConsistency.Runtime.Storage;
 
@@ -22,7 +23,17 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SiloRuntime>();
         services.TryAddSingleton<IGrainFactory>(sp => sp.GetRequiredService<SiloRuntime>().GrainFactory);
-        services.TryAddSingleton<IGrainStorage>(sp => StorageRegistration.CreateStorage(sp, sp.GetRequiredService<IOptions<SiloOptions>>().Value.Storage));
+        services.TryAddSingleton<StorageFaultInjector>();
+        services.TryAddSingleton(sp => GrainStorageFactory.Create(
+            sp.GetRequiredService<IOptions<SiloOptions>>().Value.Storage,
+            sp.GetRequiredService<StorageFaultInjector>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton<IGrainStorage>(sp => sp.GetRequiredService<StorageProvider>());
+        services.TryAddSingleton<IIntentStore>(sp => sp.GetRequiredService<StorageProvider>());
+        services.TryAddSingleton<IEventLog>(sp => sp.GetRequiredService<StorageProvider>());
+        services.TryAddSingleton<IConsumerCheckpointStore>(sp => sp.GetRequiredService<StorageProvider>());
+        services.AddSingleton<ISiloStartupTask, StorageMigrationStartupTask>();
         services.AddHostedService<SiloHostedService>();
         return services;
     }

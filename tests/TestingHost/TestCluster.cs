@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansConsistency.Runtime;
 using OrleansConsistency.Runtime.Hosting;
+using OrleansConsistency.Runtime.Storage;
 using OrleansConsistency.Silo.Hosting;
 
 namespace OrleansConsistency.TestingHost;
@@ -19,8 +20,9 @@ public sealed class TestCluster : IAsyncDisposable
     private readonly List<TestSilo> _silos = [];
     private int _nextSiloNumber;
 
-    internal TestCluster(int initialSilosCount, string dataDirectory, Action<SiloOptions> configureSilo, Action<IServiceCollection> configureServices)
+    internal TestCluster(int initialSilosCount, string dataDirectory, StorageFaultInjector storageFaults, Action<SiloOptions> configureSilo, Action<IServiceCollection> configureServices)
     {
+        StorageFaults = storageFaults;
         _initialSilosCount = initialSilosCount;
         DataDirectory = dataDirectory;
         _configureSilo = configureSilo;
@@ -29,6 +31,9 @@ public sealed class TestCluster : IAsyncDisposable
 
     /// <summary>A directory private to this cluster (its SQLite file lives here); deleted on dispose.</summary>
     public string DataDirectory { get; }
+
+    /// <summary>Faults injected into every silo's storage: failed writes, latency, commits whose answer is lost.</summary>
+    public StorageFaultInjector StorageFaults { get; }
 
     /// <summary>The silos that are running.</summary>
     public IReadOnlyList<TestSilo> Silos => [.. _silos.Where(s => s.IsRunning)];

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansConsistency.Runtime.Hosting;
+using OrleansConsistency.Runtime.Storage;
 
 namespace OrleansConsistency.TestingHost;
 
@@ -11,7 +12,8 @@ public sealed class TestClusterBuilder(int initialSilosCount = 1)
     private readonly List<Action<SiloOptions>> _siloConfigurations = [];
     private readonly List<Action<IServiceCollection>> _serviceConfigurations = [];
     private readonly List<Assembly> _grainAssemblies = [];
-    private string _storageProvider = "sqlite";
+    private readonly StorageFaultInjector _storageFaults = new();
+    private string _storageProvider = StorageOptions.SqliteProvider;
     private string? _connectionString;
 
     /// <summary>Hosts the grain classes of an assembly.</summary>
@@ -48,10 +50,11 @@ public sealed class TestClusterBuilder(int initialSilosCount = 1)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "orleansconsistency-tests", Guid.NewGuid().ToString("N"));
         var connectionString = _connectionString
-            ?? (_storageProvider == "sqlite" ? $"Data Source={Path.Combine(dataDirectory, "cluster.db")}" : null);
+            ?? (_storageProvider == StorageOptions.SqliteProvider ? $"Data Source={Path.Combine(dataDirectory, "cluster.db")}" : null);
         return new TestCluster(
             initialSilosCount,
             dataDirectory,
+            _storageFaults,
             options =>
             {
                 options.Storage.Provider = _storageProvider;
@@ -63,6 +66,8 @@ public sealed class TestClusterBuilder(int initialSilosCount = 1)
             },
             services =>
             {
+                // One injector for every silo: the storage is shared, so are its faults.
+                services.AddSingleton(_storageFaults);
                 foreach (var assembly in _grainAssemblies)
                 {
                     services.AddGrains(assembly);

@@ -84,8 +84,7 @@ public sealed class LifecycleTests
     {
         var cluster = new TestClusterBuilder()
             .AddGrains(typeof(LifecycleGrain).Assembly)
-            .UseStorage("memory", connectionString: null)
-            .ConfigureSilo(options => configure?.Invoke(options))
+                .ConfigureSilo(options => configure?.Invoke(options))
             .Build();
         await cluster.DeployAsync();
         return cluster;

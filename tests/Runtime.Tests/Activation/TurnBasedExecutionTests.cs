@@ -3,8 +3,8 @@ using OrleansConsistency.TestGrains;
 
 namespace OrleansConsistency.Runtime.Tests.Activation;
 
-[Collection(MemoryClusterCollection.Name)]
-public sealed class TurnBasedExecutionTests(MemoryClusterFixture fixture)
+[Collection(ClusterCollection.Name)]
+public sealed class TurnBasedExecutionTests(ClusterFixture fixture)
 {
     [Fact]
     public async Task ThousandConcurrentCalls_ToOneGrain_RunOneAtATimeInArrivalOrder()

@@ -3,8 +3,8 @@ using OrleansConsistency.TestGrains;
 
 namespace OrleansConsistency.Runtime.Tests.Calls;
 
-[Collection(MemoryClusterCollection.Name)]
-public sealed class BadInputTests(MemoryClusterFixture fixture)
+[Collection(ClusterCollection.Name)]
+public sealed class BadInputTests(ClusterFixture fixture)
 {
     [Theory]
     [InlineData("")]

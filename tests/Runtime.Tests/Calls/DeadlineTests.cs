@@ -3,8 +3,8 @@ using OrleansConsistency.TestGrains;
 
 namespace OrleansConsistency.Runtime.Tests.Calls;
 
-[Collection(MemoryClusterCollection.Name)]
-public sealed class DeadlineTests(MemoryClusterFixture fixture)
+[Collection(ClusterCollection.Name)]
+public sealed class DeadlineTests(ClusterFixture fixture)
 {
     [Fact]
     public async Task CallWhoseDeadlinePassedInTheQueue_IsNotStarted_AndFailsWithTimeout()

@@ -2,8 +2,8 @@ using OrleansConsistency.TestGrains;
 
 namespace OrleansConsistency.Runtime.Tests.Calls;
 
-[Collection(MemoryClusterCollection.Name)]
-public sealed class ExceptionTests(MemoryClusterFixture fixture)
+[Collection(ClusterCollection.Name)]
+public sealed class ExceptionTests(ClusterFixture fixture)
 {
     [Fact]
     public async Task ExceptionInGrain_ReachesTheCallerWithItsTypeAndMessage()

@@ -3,12 +3,11 @@ using OrleansConsistency.TestingHost;
 
 namespace OrleansConsistency.Runtime.Tests;
 
-/// <summary>One silo with in-memory storage, shared by the tests of the call and scheduling semantics, where storage is not the point.</summary>
-public sealed class MemoryClusterFixture : IAsyncLifetime
+/// <summary>One silo on a fresh SQLite file, shared by the tests of the call and scheduling semantics.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
 {
     public TestCluster Cluster { get; } = new TestClusterBuilder()
         .AddGrains(typeof(CounterGrain).Assembly)
-        .UseStorage("memory", connectionString: null)
         .Build();
 
     public IGrainFactory GrainFactory => Cluster.GrainFactory;
@@ -19,7 +18,7 @@ public sealed class MemoryClusterFixture : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class MemoryClusterCollection : ICollectionFixture<MemoryClusterFixture>
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
 {
-    public const string Name = "memory cluster";
+    public const string Name = "cluster";
 }

@@ -1,0 +1,310 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace OrleansConsistency.Runtime.Storage.GroupCommit;
+
+/// <summary>
+/// Commits grain writes. With group commit on, one loop takes whatever writes are queued (up to
+/// <see cref="StorageOptions.MaxBatchSize"/>), runs them in one transaction and answers each caller only after that
+/// transaction committed; with it off, every write runs in its own transaction at once. Shared by all providers;
+/// the provider-specific SQL lives behind <see cref="IWriteBatchExecutor"/>.
+/// </summary>
+internal sealed class GroupCommitter : IAsyncDisposable
+{
+    private readonly IWriteBatchExecutor _executor;
+    private readonly StorageFaultInjector _faults;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly int _maxBatchSize;
+    private readonly TimeSpan _maxBatchDelay;
+    private readonly Channel<PendingWrite>? _queue;
+    private readonly Task _loop = Task.CompletedTask;
+    private int _disposed;
+
+    public GroupCommitter(IWriteBatchExecutor executor, StorageOptions options, StorageFaultInjector faults, TimeProvider time, ILogger logger)
+    {
+        _executor = executor;
+        _faults = faults;
+        _time = time;
+        _logger = logger;
+        _maxBatchSize = options.MaxBatchSize;
+        _maxBatchDelay = options.MaxBatchDelay;
+        if (options.GroupCommit)
+        {
+            _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+            _loop = Task.Run(RunLoopAsync);
+        }
+    }
+
+    public GroupCommitStatistics Statistics { get; } = new();
+
+    public Task<string> WriteAsync(GrainStateWrite write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        ArgumentNullException.ThrowIfNull(write.Records);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<string>(cancellationToken);
+        }
+
+        var pending = new PendingWrite(write, cancellationToken);
+        if (_queue is null)
+        {
+            return WriteAloneAsync(pending);
+        }
+
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
+
+        return pending.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        // Completing the queue lets the loop commit what is already queued before it ends: a shutdown drains
+        // instead of failing writes that callers are waiting for.
+        _queue?.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private async Task<string> WriteAloneAsync(PendingWrite pending)
+    {
+        await ExecuteBatchAsync([pending]).ConfigureAwait(false);
+        return await pending.Task.ConfigureAwait(false);
+    }
+
+    private async Task RunLoopAsync()
+    {
+        var reader = _queue!.Reader;
+        var batch = new List<PendingWrite>(_maxBatchSize);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < _maxBatchSize && reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+
+            if (_maxBatchDelay > TimeSpan.Zero && batch.Count < _maxBatchSize)
+            {
+                await WaitForMoreAsync(reader, batch).ConfigureAwait(false);
+            }
+
+            try
+            {
+                await ExecuteBatchAsync(batch).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // The loop must survive anything, or every later write would hang.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                StorageLog.LoopFailed(_logger, batch.Count, exception);
+                foreach (var write in batch)
+                {
+                    write.Fail(new StorageUnavailableException("The storage write loop failed; the write was not committed.", exception));
+                }
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task WaitForMoreAsync(ChannelReader<PendingWrite> reader, List<PendingWrite> batch)
+    {
+        using var deadline = new CancellationTokenSource(_maxBatchDelay, _time);
+        while (batch.Count < _maxBatchSize)
+        {
+            try
+            {
+                if (!await reader.WaitToReadAsync(deadline.Token).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                return;
+            }
+
+            while (batch.Count < _maxBatchSize && reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+        }
+    }
+
+    private async Task ExecuteBatchAsync(List<PendingWrite> batch)
+    {
+        var live = new List<PendingWrite>(batch.Count);
+        foreach (var write in batch)
+        {
+            if (!write.TryStart())
+            {
+                continue;
+            }
+
+            if (_faults.TryTakeWriteFailure())
+            {
+                write.Fail(new StorageUnavailableException("Injected storage fault: the write failed before reaching the database; nothing was written."));
+                continue;
+            }
+
+            live.Add(write);
+        }
+
+        if (live.Count > 0)
+        {
+            await CommitAsync(live, mayIsolate: true).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs the writes in one transaction, retrying without a write that aborted it.</summary>
+    private async Task CommitAsync(List<PendingWrite> writes, bool mayIsolate)
+    {
+        var remaining = writes;
+        while (remaining.Count > 0)
+        {
+            foreach (var write in remaining)
+            {
+                write.ResetAttempt();
+            }
+
+            var latency = _faults.WriteLatency;
+            if (latency > TimeSpan.Zero)
+            {
+                await Task.Delay(latency, _time).ConfigureAwait(false);
+            }
+
+            IWriteTransaction transaction;
+            try
+            {
+                transaction = await _executor.BeginAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Every failure to open a transaction is answered to the callers, never lost.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                FailAll(remaining, exception);
+                return;
+            }
+
+            await using (transaction.ConfigureAwait(false))
+            {
+                PendingWrite? abortedBy;
+                try
+                {
+                    abortedBy = await transaction.ApplyAsync(remaining, _time.GetUtcNow().ToUnixTimeMilliseconds(), CancellationToken.None)
+                        .ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // Classified below: isolate the culprit or answer every caller.
+                catch (Exception exception)
+#pragma warning restore CA1031
+                {
+                    if (mayIsolate && remaining.Count > 1 && _executor.IsWriteSpecific(exception))
+                    {
+                        Statistics.RecordIsolatedBatch();
+                        StorageLog.BatchIsolated(_logger, remaining.Count, exception);
+                        await DisposeQuietlyAsync(transaction).ConfigureAwait(false);
+                        foreach (var write in remaining)
+                        {
+                            await CommitAsync([write], mayIsolate: false).ConfigureAwait(false);
+                        }
+
+                        return;
+                    }
+
+                    FailAll(remaining, exception);
+                    return;
+                }
+
+                if (abortedBy is not null)
+                {
+                    // The database aborted the transaction (PostgreSQL does on a unique violation): only this write
+                    // is refused; the others are retried in a fresh transaction.
+                    abortedBy.Complete();
+                    remaining = remaining.Where(write => !ReferenceEquals(write, abortedBy)).ToList();
+                    continue;
+                }
+
+                await CommitAppliedAsync(transaction, remaining).ConfigureAwait(false);
+                return;
+            }
+        }
+    }
+
+    private async Task CommitAppliedAsync(IWriteTransaction transaction, List<PendingWrite> writes)
+    {
+        var succeeded = writes.Count(write => write.Failure is null);
+        if (succeeded > 0)
+        {
+            try
+            {
+                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // The executor decides whether a failed COMMIT may have been durable.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                var failure = _executor.MapCommitFailure(exception);
+                StorageLog.CommitFailed(_logger, succeeded, failure.GetType().Name, exception);
+                foreach (var write in writes.Where(write => write.Failure is null))
+                {
+                    write.Failure = failure;
+                }
+
+                CompleteAll(writes);
+                return;
+            }
+
+            Statistics.RecordCommit(succeeded);
+            foreach (var write in writes)
+            {
+                if (write.Failure is null && _faults.TryTakeCommitFailure())
+                {
+                    write.Failure = new CommitOutcomeUnknownException(
+                        "Injected storage fault: the commit's answer was lost (the write is in fact durable); reload the state before writing again.");
+                }
+            }
+        }
+
+        // Refused writes are answered only now, after the transaction's outcome is known, because their refusal may
+        // have been decided against earlier writes of the same transaction.
+        CompleteAll(writes);
+    }
+
+    private void FailAll(List<PendingWrite> writes, Exception exception)
+    {
+        StorageLog.WritesFailed(_logger, writes.Count, exception);
+        var failure = exception as StorageUnavailableException
+            ?? new StorageUnavailableException($"Storage failed before the commit; nothing was written. {exception.Message}", exception);
+        foreach (var write in writes)
+        {
+            write.Fail(failure);
+        }
+    }
+
+    private static void CompleteAll(List<PendingWrite> writes)
+    {
+        foreach (var write in writes)
+        {
+            write.Complete();
+        }
+    }
+
+    private static async Task DisposeQuietlyAsync(IWriteTransaction transaction)
+    {
+        try
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A failed rollback of a failed transaction changes nothing for the callers.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text;
+
+namespace OrleansConsistency.Runtime.Storage.Postgres;
+
+/// <summary>
+/// The SQL the PostgreSQL provider runs. Parameters are positional (<c>$1</c>), as batched commands need;
+/// timestamps are unix milliseconds.
+/// </summary>
+internal static class PostgresSql
+{
+    // Eight shapes of the write statement: insert or update, with or without intents, with or without events.
+    // Their texts are fixed, so the server (and Npgsql's auto-prepare, if enabled) sees few distinct statements.
+    private static readonly string[] WriteStatements = Enumerable.Range(0, 8)
+        .Select(shape => BuildWrite(update: (shape & 1) != 0, intents: (shape & 2) != 0, events: (shape & 4) != 0))
+        .ToArray();
+
+    /// <summary>
+    /// One grain write as one statement: the CAS on the state row and the inserts of its intents and events are
+    /// data-modifying CTEs, so the inserts happen only when the CAS matched, and the whole write costs no extra
+    /// round trip. Parameters: $1 grain_type, $2 grain_id, $3 version, $4 payload, $5 updated_at,
+    /// [$6 expected etag], then 7 intent arrays, then 8 event arrays. It returns (etag, true) when written,
+    /// (stored etag, false) when the CAS failed on an existing row, and no row when there is none.
+    /// </summary>
+    public static string Write(bool update, bool intents, bool events) =>
+        WriteStatements[(update ? 1 : 0) | (intents ? 2 : 0) | (events ? 4 : 0)];
+
+    public const string ReadState = "SELECT etag, version, payload FROM grain_state WHERE grain_type = $1 AND grain_id = $2";
+
+    public const string FindIntent = """
+        SELECT resource_id, idempotency_key, fingerprint, version, outcome, created_at, expires_at
+        FROM intents WHERE resource_id = $1 AND idempotency_key = $2
+        """;
+
+    // SKIP LOCKED lets purges on several silos run at once without waiting for each other.
+    public const string PurgeIntents = """
+        DELETE FROM intents WHERE (resource_id, idempotency_key) IN (
+            SELECT resource_id, idempotency_key FROM intents WHERE expires_at <= $1
+            ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+        """;
+
+    private const string EventColumns = "seq, stream_namespace, stream_key, version, type, intent_key, correlation_id, payload, created_at";
+
+    public const string ReadStream = $"""
+        SELECT {EventColumns} FROM events
+        WHERE stream_namespace = $1 AND stream_key = $2 AND version >= $3
+        ORDER BY version LIMIT $4
+        """;
+
+    public const string OldestVersion = "SELECT MIN(version) FROM events WHERE stream_namespace = $1 AND stream_key = $2";
+
+    public const string ReadNamespace = $"""
+        SELECT {EventColumns} FROM events
+        WHERE stream_namespace = $1 AND seq > $2
+        ORDER BY seq LIMIT $3
+        """;
+
+    public const string GetCheckpoint = "SELECT version FROM consumer_checkpoints WHERE consumer = $1 AND resource_id = $2";
+
+    // The WHERE of the upsert is what keeps a checkpoint from moving backwards.
+    public const string SetCheckpoint = """
+        INSERT INTO consumer_checkpoints (consumer, resource_id, version, updated_at) VALUES ($1, $2, $3, $4)
+        ON CONFLICT (consumer, resource_id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at
+        WHERE consumer_checkpoints.version < excluded.version
+        RETURNING version
+        """;
+
+    /// <summary>Constraint names the provider maps unique violations (23505) by; the migrations create them.</summary>
+    public const string IntentsPrimaryKey = "intents_pkey";
+
+    public const string EventsStreamVersionKey = "events_stream_version_key";
+
+    public const string GrainStatePrimaryKey = "grain_state_pkey";
+
+    private static string BuildWrite(bool update, bool intents, bool events)
+    {
+        var sql = new StringBuilder("WITH s AS (");
+        int next;
+        if (update)
+        {
+            // The etag counts writes, clears included, so a stale writer can never match an ETag seen before (no ABA).
+            sql.Append("UPDATE grain_state SET etag = etag + 1, version = $3, payload = $4, updated_at = $5 ")
+               .Append("WHERE grain_type = $1 AND grain_id = $2 AND etag = $6 RETURNING etag)");
+            next = 7;
+        }
+        else
+        {
+            // The primary key makes two racing first writes safe: the loser waits for the winner's commit and then
+            // inserts nothing.
+            sql.Append("INSERT INTO grain_state (grain_type, grain_id, etag, version, payload, updated_at) ")
+               .Append("VALUES ($1, $2, 1, $3, $4, $5) ON CONFLICT (grain_type, grain_id) DO NOTHING RETURNING etag)");
+            next = 6;
+        }
+
+        if (intents)
+        {
+            sql.Append(CultureInfo.InvariantCulture,
+                $", i AS (INSERT INTO intents (resource_id, idempotency_key, fingerprint, version, outcome, created_at, expires_at) SELECT * FROM unnest(${next}::text[], ${next + 1}::text[], ${next + 2}::text[], ${next + 3}::bigint[], ${next + 4}::text[], ${next + 5}::bigint[], ${next + 6}::bigint[]) WHERE EXISTS (SELECT 1 FROM s))");
+            next += 7;
+        }
+
+        if (events)
+        {
+            sql.Append(CultureInfo.InvariantCulture,
+                $", e AS (INSERT INTO events (stream_namespace, stream_key, version, type, intent_key, correlation_id, payload, created_at) SELECT * FROM unnest(${next}::text[], ${next + 1}::text[], ${next + 2}::bigint[], ${next + 3}::text[], ${next + 4}::text[], ${next + 5}::text[], ${next + 6}::text[], ${next + 7}::bigint[]) WHERE EXISTS (SELECT 1 FROM s))");
+        }
+
+        // The second branch reads the statement's snapshot, i.e. the row as it was before this write: the stored
+        // ETag that the exception reports, at no extra round trip.
+        sql.Append(" SELECT etag, true FROM s UNION ALL SELECT etag, false FROM grain_state ")
+           .Append("WHERE grain_type = $1 AND grain_id = $2 AND NOT EXISTS (SELECT 1 FROM s)");
+        return sql.ToString();
+    }
+}

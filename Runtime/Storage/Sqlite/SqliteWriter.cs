@@ -1,0 +1,170 @@
+using Microsoft.Data.Sqlite;
+using OrleansConsistency.Runtime.Storage.GroupCommit;
+
+namespace OrleansConsistency.Runtime.Storage.Sqlite;
+
+/// <summary>
+/// The one connection a SQLite provider writes through. SQLite allows one writer per file at a time, so a single
+/// connection behind a gate costs nothing and lets statements stay prepared across transactions. Other silos
+/// (processes or providers) on the same file wait for the file lock through <c>busy_timeout</c>.
+/// </summary>
+internal sealed class SqliteWriter : IWriteBatchExecutor, IDisposable
+{
+    private const int SqliteBusy = 5;
+    private const int SqliteLocked = 6;
+    private const int SqliteNoMemory = 7;
+    private const int SqliteIoError = 10;
+    private const int SqliteCorrupt = 11;
+    private const int SqliteFull = 13;
+    private const int SqliteCantOpen = 14;
+    private const int SqliteNotADatabase = 26;
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly string _connectionString;
+    private readonly string _synchronous;
+    private SqliteConnection? _connection;
+    private SqliteWriterCommands? _commands;
+    private bool _disposed;
+
+    public SqliteWriter(string configuredConnectionString, string synchronous)
+    {
+        _connectionString = SqliteConnectionStrings.Dedicated(configuredConnectionString);
+        _synchronous = synchronous.ToUpperInvariant();
+    }
+
+    public async Task<IWriteTransaction> BeginAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var commands = EnsureOpen();
+
+            // IMMEDIATE takes the file's write lock now, so no statement of the batch can fail on a lock upgrade.
+            commands.BeginImmediate.ExecuteNonQuery();
+            return new SqliteWriteTransaction(this, commands);
+        }
+        catch
+        {
+            CloseConnection();
+            _gate.Release();
+            throw;
+        }
+    }
+
+    /// <summary>Runs a short statement on the writer connection, between group-commit transactions.</summary>
+    public async Task<T> RunExclusiveAsync<T>(Func<SqliteConnection, T> action, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            EnsureOpen();
+            return action(_connection!);
+        }
+        catch (SqliteException exception) when (!IsWriteSpecific(exception))
+        {
+            CloseConnection();
+            throw;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public bool IsWriteSpecific(Exception exception) => exception switch
+    {
+        ObjectDisposedException => false,
+        SqliteException sqlite => sqlite.SqliteErrorCode is not (SqliteBusy or SqliteLocked or SqliteNoMemory or SqliteIoError
+            or SqliteCorrupt or SqliteFull or SqliteCantOpen or SqliteNotADatabase),
+        _ => true,
+    };
+
+    // A failed COMMIT in SQLite (I/O error, disk full) may leave the transaction's pages partly written to the WAL;
+    // the caller cannot know, so it must reload.
+    public Exception MapCommitFailure(Exception exception) =>
+        new CommitOutcomeUnknownException($"COMMIT failed; the write may or may not be durable. {exception.Message}", exception);
+
+    /// <summary>Ends a transaction: called once by <see cref="SqliteWriteTransaction"/> when it is disposed.</summary>
+    internal void EndTransaction(SqliteWriterCommands commands, bool committed)
+    {
+        try
+        {
+            if (!committed)
+            {
+                try
+                {
+                    commands.Rollback.ExecuteNonQuery();
+                }
+                catch (SqliteException)
+                {
+                    // SQLite rolls back by itself after some errors (disk full, I/O); a fresh connection is sure to
+                    // hold no half-done transaction.
+                    CloseConnection();
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _gate.Wait();
+        try
+        {
+            CloseConnection();
+        }
+        finally
+        {
+            _gate.Release();
+            _gate.Dispose();
+        }
+    }
+
+    private SqliteWriterCommands EnsureOpen()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_connection is not null && _commands is not null)
+        {
+            return _commands;
+        }
+
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            using (var pragma = connection.CreateCommand())
+            {
+                // WAL lets readers run beside the writer; FULL syncs the WAL on every commit, so an acknowledged write
+                // survives power loss (NORMAL only survives a process crash).
+                pragma.CommandText = $"PRAGMA busy_timeout = {SqliteConnectionStrings.BusyTimeoutSeconds * 1000}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {_synchronous};";
+                pragma.ExecuteNonQuery();
+            }
+
+            _commands = new SqliteWriterCommands(connection);
+            _connection = connection;
+            return _commands;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private void CloseConnection()
+    {
+        _commands?.Dispose();
+        _commands = null;
+        _connection?.Dispose();
+        _connection = null;
+    }
+}

@@ -1,0 +1,75 @@
+using Microsoft.Data.Sqlite;
+
+namespace OrleansConsistency.Runtime.Storage.Sqlite;
+
+/// <summary>
+/// The writer connection's commands, created once so that SQLite keeps their statements prepared.
+/// Transactions are driven with plain SQL (BEGIN IMMEDIATE, SAVEPOINT, COMMIT) rather than SqliteTransaction, so
+/// the cached commands need no transaction object.
+/// </summary>
+internal sealed class SqliteWriterCommands : IDisposable
+{
+    public SqliteWriterCommands(SqliteConnection connection)
+    {
+        BeginImmediate = Create(connection, "BEGIN IMMEDIATE");
+        Commit = Create(connection, "COMMIT");
+        Rollback = Create(connection, "ROLLBACK");
+        Savepoint = Create(connection, "SAVEPOINT grain_write");
+        ReleaseSavepoint = Create(connection, "RELEASE SAVEPOINT grain_write");
+        RollbackToSavepoint = Create(connection, "ROLLBACK TO SAVEPOINT grain_write; RELEASE SAVEPOINT grain_write");
+        InsertState = Create(connection, SqliteSql.InsertState, "$grain_type", "$grain_id", "$version", "$payload", "$updated_at");
+        UpdateState = Create(connection, SqliteSql.UpdateState, "$grain_type", "$grain_id", "$version", "$payload", "$updated_at", "$etag");
+        ReadState = Create(connection, SqliteSql.ReadState, "$grain_type", "$grain_id");
+        InsertIntent = Create(connection, SqliteSql.InsertIntent, "$resource_id", "$idempotency_key", "$fingerprint", "$version", "$outcome", "$created_at", "$expires_at");
+        InsertEvent = Create(connection, SqliteSql.InsertEvent, "$stream_namespace", "$stream_key", "$version", "$type", "$intent_key", "$correlation_id", "$payload", "$created_at");
+    }
+
+    public SqliteCommand BeginImmediate { get; }
+
+    public SqliteCommand Commit { get; }
+
+    public SqliteCommand Rollback { get; }
+
+    public SqliteCommand Savepoint { get; }
+
+    public SqliteCommand ReleaseSavepoint { get; }
+
+    public SqliteCommand RollbackToSavepoint { get; }
+
+    public SqliteCommand InsertState { get; }
+
+    public SqliteCommand UpdateState { get; }
+
+    public SqliteCommand ReadState { get; }
+
+    public SqliteCommand InsertIntent { get; }
+
+    public SqliteCommand InsertEvent { get; }
+
+    public void Dispose()
+    {
+        BeginImmediate.Dispose();
+        Commit.Dispose();
+        Rollback.Dispose();
+        Savepoint.Dispose();
+        ReleaseSavepoint.Dispose();
+        RollbackToSavepoint.Dispose();
+        InsertState.Dispose();
+        UpdateState.Dispose();
+        ReadState.Dispose();
+        InsertIntent.Dispose();
+        InsertEvent.Dispose();
+    }
+
+    private static SqliteCommand Create(SqliteConnection connection, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        return command;
+    }
+}

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Logging;
+using OrleansConsistency.Runtime.Storage.Migrations;
+
+namespace OrleansConsistency.Runtime.Storage;
+
+/// <summary>
+/// A configured storage provider (SQLite or PostgreSQL): grain state with group-committed writes, the intent
+/// store, the event log and consumer checkpoints on one database. Create it with
+/// <see cref="GrainStorageFactory.Create"/>, run <see cref="MigrateAsync"/> at start-up, and dispose it at shutdown
+/// (queued writes are committed first).
+/// </summary>
+public sealed class StorageProvider : IGrainStorage, IIntentStore, IEventLog, IConsumerCheckpointStore, IAsyncDisposable
+{
+    private readonly IStorageBackend _backend;
+    private readonly StorageMigrator _migrator;
+
+    internal StorageProvider(IStorageBackend backend, StorageOptions options, StorageFaultInjector faultInjector, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    {
+        _backend = backend;
+        Options = options;
+        FaultInjector = faultInjector;
+        _migrator = new StorageMigrator(options, loggerFactory, timeProvider);
+    }
+
+    /// <inheritdoc />
+    public string Name => _backend.Name;
+
+    /// <summary>A copy of the options the provider was created with.</summary>
+    public StorageOptions Options { get; }
+
+    /// <summary>Counters of committed transactions and writes.</summary>
+    public GroupCommitStatistics Statistics => _backend.Statistics;
+
+    /// <summary>The fault injector the write path consults.</summary>
+    public StorageFaultInjector FaultInjector { get; }
+
+    /// <summary>The provider's schema migrator.</summary>
+    public IStorageMigrator Migrator => _migrator;
+
+    /// <summary>Applies missing schema migrations (see <see cref="IStorageMigrator.MigrateAsync"/>).</summary>
+    /// <returns>How many migrations were applied.</returns>
+    public Task<int> MigrateAsync(CancellationToken cancellationToken = default) => _migrator.MigrateAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public Task<StoredGrainState?> ReadAsync(string grainType, string grainId, CancellationToken cancellationToken = default) =>
+        _backend.ReadAsync(grainType, grainId, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<string> WriteAsync(GrainStateWrite write, CancellationToken cancellationToken = default) =>
+        _backend.WriteAsync(write, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IntentRecord?> FindAsync(string resourceId, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        _backend.FindAsync(resourceId, idempotencyKey, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<int> PurgeExpiredAsync(DateTimeOffset now, int maxRows, CancellationToken cancellationToken = default) =>
+        _backend.PurgeExpiredAsync(now, maxRows, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<EventRecord>> ReadStreamAsync(
+        string streamNamespace, string streamKey, long fromVersionInclusive, int maxCount, CancellationToken cancellationToken = default) =>
+        _backend.ReadStreamAsync(streamNamespace, streamKey, fromVersionInclusive, maxCount, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<long?> GetOldestVersionAsync(string streamNamespace, string streamKey, CancellationToken cancellationToken = default) =>
+        _backend.GetOldestVersionAsync(streamNamespace, streamKey, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<EventRecord>> ReadNamespaceAsync(
+        string streamNamespace, long afterSequence, int maxCount, CancellationToken cancellationToken = default) =>
+        _backend.ReadNamespaceAsync(streamNamespace, afterSequence, maxCount, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<long?> GetAsync(string consumer, string resourceId, CancellationToken cancellationToken = default) =>
+        _backend.GetAsync(consumer, resourceId, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<long> SetAsync(string consumer, string resourceId, long version, CancellationToken cancellationToken = default) =>
+        _backend.SetAsync(consumer, resourceId, version, cancellationToken);
+
+    /// <summary>Commits the writes already queued, then closes the provider's connections.</summary>
+    public ValueTask DisposeAsync() => _backend.DisposeAsync();
+}
