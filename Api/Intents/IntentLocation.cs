@@ -20,7 +20,9 @@ internal static class IntentLocation
         var rawTarget = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
         if (string.IsNullOrEmpty(rawTarget) || !rawTarget.StartsWith('/'))
         {
-            return routedKey;
+            // Without the raw target (in-memory test servers) the decoded path is all there is: undo the one escape
+            // it keeps. Only a key holding a literal "%2F" is then misread, and real servers never take this path.
+            return routedKey.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
         }
 
         var path = rawTarget.Split('?', 2)[0];

@@ -41,7 +41,8 @@ internal static class IntentsApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .AddOpenApiOperationTransformer(ApiOpenApi.DescribeSubmitIntentAsync);
 
-        api.MapGet("/{key}", GetIntentStatusAsync)
+        // Catch-all, so that a key with an escaped "/" (%2F) still reaches this endpoint whichever server decoded the path.
+        api.MapGet("/{**key}", GetIntentStatusAsync)
             .WithName("GetIntentStatus")
             .WithSummary("Get the status of an intent")
             .WithDescription("Where the intent is (pending, in-progress, settled, rejected or failed), its timeline, and when it should be settled.")

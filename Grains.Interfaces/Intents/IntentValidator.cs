@@ -63,7 +63,8 @@ public static class IntentValidator
                     return "The payload of 'increment' must be a non-empty object of field names to numbers, e.g. {\"count\": 1}.";
                 }
 
-                return payload.Value.EnumerateObject().FirstOrDefault(p => p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetDouble(out var d) || !double.IsFinite(d)) is { Name: { } bad }
+                // Select the name before FirstOrDefault: a default JsonProperty throws when its Name is read.
+                return payload.Value.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetDouble(out var d) || !double.IsFinite(d)).Select(p => p.Name).FirstOrDefault() is { } bad
                     ? $"The increment of field '{bad}' must be a finite number."
                     : null;
             case IntentOperation.Add or IntentOperation.Remove:
@@ -72,7 +73,7 @@ public static class IntentValidator
                     return $"The payload of '{Name(operation)}' must be a non-empty object of field names to arrays of members, e.g. {{\"tags\": [\"a\"]}}.";
                 }
 
-                return payload.Value.EnumerateObject().FirstOrDefault(p => p.Value.ValueKind != JsonValueKind.Array) is { Name: { } notArray }
+                return payload.Value.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Array).Select(p => p.Name).FirstOrDefault() is { } notArray
                     ? $"The members for field '{notArray}' must be a JSON array."
                     : null;
             default:

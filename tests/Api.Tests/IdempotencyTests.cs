@@ -88,7 +88,7 @@ public sealed class IdempotencyTests(ApiFactory factory)
         Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
         using var status = await _client.GetAsync(posted.Headers.Location);
 
-        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        Assert.True(HttpStatusCode.OK == status.StatusCode, await status.Content.ReadAsStringAsync());
         using var body = await ReadJsonAsync(status);
         Assert.Equal(key, body.RootElement.GetProperty("idempotencyKey").GetString());
         Assert.Equal(1, body.RootElement.GetProperty("version").GetInt64());
