@@ -25,6 +25,31 @@ public class ApiFactory : WebApplicationFactory<api::Program>
         Configure(builder);
     }
 
+    /// <summary>
+    /// How many intent records and events the database holds for a resource, read straight from the file: the
+    /// strongest evidence that a refused request changed nothing.
+    /// </summary>
+    public async Task<(long Intents, long Events)> CountStoredAsync(string type, string id)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly");
+        await connection.OpenAsync();
+        return (await CountAsync(connection, "SELECT COUNT(*) FROM intents WHERE resource_id = $a", $"{type}/{id}"),
+            await CountAsync(connection, "SELECT COUNT(*) FROM events WHERE stream_namespace = $a AND stream_key = $b", $"resource/{type}", id));
+    }
+
+    private static async Task<long> CountAsync(SqliteConnection connection, string sql, string a, string? b = null)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$a", a);
+        if (b is not null)
+        {
+            command.Parameters.AddWithValue("$b", b);
+        }
+
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>Extra settings for a fixture that needs them.</summary>
     protected virtual void Configure(IWebHostBuilder builder)
     {

@@ -24,6 +24,7 @@ public sealed class ProblemTests(ApiFactory factory)
 
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, "missing-idempotency-key");
         Assert.Equal(1, await _client.GetVersionAsync("carts", id));
+        Assert.Equal((1, 1), await factory.CountStoredAsync("carts", id));
     }
 
     [Theory]
@@ -44,6 +45,7 @@ public sealed class ProblemTests(ApiFactory factory)
 
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid-idempotency-key");
         Assert.Equal(1, await _client.GetVersionAsync("carts", id));
+        Assert.Equal((1, 1), await factory.CountStoredAsync("carts", id));
     }
 
     [Fact]
@@ -178,10 +180,13 @@ public sealed class ProblemTests(ApiFactory factory)
             Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         }
 
+        var before = await factory.CountStoredAsync("carts", id);
+
         using var misuse = await _client.PostIntentAsync("carts", id, key, """{"op":"merge","payload":{"a":3}}""");
 
         await AssertProblemAsync(misuse, HttpStatusCode.UnprocessableEntity, "idempotency-key-misuse");
         Assert.Equal(2, await _client.GetVersionAsync("carts", id));
+        Assert.Equal(before, await factory.CountStoredAsync("carts", id));
         using var replay = await _client.PostIntentAsync("carts", id, key, original);
         Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
         Assert.True(IsReplay(replay));
@@ -192,6 +197,7 @@ public sealed class ProblemTests(ApiFactory factory)
     public async Task ExpectedVersionThatDoesNotMatch_Answers412_WithTheCurrentVersion_AndChangesNothing()
     {
         var id = await CreateAsync();
+        var before = await factory.CountStoredAsync("carts", id);
 
         using var response = await _client.PostIntentAsync("carts", id, NewId(), """{"op":"set","payload":{"b":1},"expectedVersion":5}""");
 
@@ -199,6 +205,9 @@ public sealed class ProblemTests(ApiFactory factory)
         Assert.Equal(1, problem.GetProperty("currentVersion").GetInt64());
         Assert.NotNull(response.Headers.Location);
         Assert.Equal(1, await _client.GetVersionAsync("carts", id));
+
+        // The refusal itself is recorded (it replays), but no event: the resource did not change.
+        Assert.Equal((before.Intents + 1, before.Events), await factory.CountStoredAsync("carts", id));
     }
 
     [Fact]
@@ -236,10 +245,13 @@ public sealed class ProblemTests(ApiFactory factory)
     {
         var id = await CreateAsync();
 
+        var before = await factory.CountStoredAsync("carts", id);
+
         using var response = await _client.GetAsync(new Uri($"{IntentsPath("carts", id)}/{NewId()}", UriKind.Relative));
 
         await AssertProblemAsync(response, HttpStatusCode.NotFound, "intent-not-found");
         Assert.Equal(1, await _client.GetVersionAsync("carts", id));
+        Assert.Equal(before, await factory.CountStoredAsync("carts", id));
     }
 
     [Fact]
@@ -253,6 +265,7 @@ public sealed class ProblemTests(ApiFactory factory)
         Assert.Contains("never created", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, problem.GetProperty("version").GetInt64());
         Assert.Equal(0, await _client.GetVersionAsync("carts", id));
+        Assert.Equal((0, 0), await factory.CountStoredAsync("carts", id));
     }
 
     [Fact]
@@ -272,6 +285,7 @@ public sealed class ProblemTests(ApiFactory factory)
         var id = await CreateAsync();
         var key = NewId();
 
+        var before = await factory.CountStoredAsync("carts", id);
         using (var refused = await _client.SendAsync(badRequest(id, key)))
         {
             await AssertProblemAsync(refused, status, slug);
@@ -279,6 +293,7 @@ public sealed class ProblemTests(ApiFactory factory)
         }
 
         Assert.Equal(1, await _client.GetVersionAsync("carts", id));
+        Assert.Equal(before, await factory.CountStoredAsync("carts", id));
         using (var unknown = await _client.GetAsync(new Uri($"{IntentsPath("carts", id)}/{key}", UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
