@@ -20,7 +20,13 @@ builder.Services.AddOptions<ApiOptions>()
     .Validate(o => o.RetryAfterSeconds > 0, "Api:RetryAfterSeconds must be positive.")
     .ValidateOnStart();
 
-builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+builder.Services.ConfigureHttpJsonOptions(options =>
+{
+    options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+
+    // As in ApiJsonContext: the OpenAPI schemas are derived from these options, and versions are integers.
+    options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+});
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ApiProblems.Customize);
 builder.Services.AddOpenApi(ApiOpenApi.Configure);
 builder.Services.AddHealthChecks();

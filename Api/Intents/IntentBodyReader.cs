@@ -167,7 +167,9 @@ internal static class IntentBodyReader
             }
 
             // The operation is checked by hand because the enum converter would also take numbers and other spellings.
-            if (!root.TryGetProperty("op", out var op) || op.ValueKind == JsonValueKind.Null)
+            // Found the way the deserializer finds it (case-insensitively), so both agree on which member is the op.
+            var op = root.EnumerateObject().FirstOrDefault(m => string.Equals(m.Name, "op", StringComparison.OrdinalIgnoreCase)).Value;
+            if (op.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
             {
                 return Invalid(context, "The body has no 'op'. Say what to do: set, merge, increment, add, remove or delete.");
             }

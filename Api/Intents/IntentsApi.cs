@@ -105,7 +105,7 @@ internal static class IntentsApi
                 $"If-Match says version {headerVersion} but expectedVersion says {bodyVersion}. Send one of them, or the same version in both.");
         }
 
-        var operation = request!.Op!.Value;
+        var operation = request!.Op;
         if (IntentValidator.CheckPayload(operation, request.Payload) is { } payloadProblem)
         {
             return ApiProblems.Create(context, ProblemTypes.InvalidIntent, payloadProblem);

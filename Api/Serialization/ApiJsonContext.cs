@@ -11,7 +11,8 @@ namespace OrleansConsistency.Api.Serialization;
 /// fixed at compile time. The scalar types are listed because problem details' extension members are serialized by
 /// their run-time type.
 /// </summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip)]
+// Strict numbers: the web defaults would read "3" as 3, and the OpenAPI schema would then call versions strings.
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(IntentRequest))]
 [JsonSerializable(typeof(IntentStatus))]
 [JsonSerializable(typeof(ResourceResponse))]

@@ -70,12 +70,13 @@ public sealed class ProblemTests(ApiFactory factory)
     public async Task EmptyBody_Answers400_ChangesNothing_AndLeavesTheKeyUsable() =>
         await AssertRefusedBeforeTheGrainAsync((id, key) => Intent("carts", id, key, string.Empty), HttpStatusCode.BadRequest, "malformed-json");
 
-    [Fact]
-    public async Task UnknownOp_Answers400_ChangesNothing_AndLeavesTheKeyUsable() =>
-        await AssertRefusedBeforeTheGrainAsync(
-            (id, key) => Intent("carts", id, key, """{"op":"frobnicate","payload":{"a":1}}"""),
-            HttpStatusCode.BadRequest,
-            "invalid-intent");
+    [Theory]
+    [InlineData("""{"op":"frobnicate","payload":{"a":1}}""")]
+    [InlineData("""{"op":0,"payload":{"a":1}}""")]
+    [InlineData("""{"op":null,"payload":{"a":1}}""")]
+    [InlineData("""{"payload":{"a":1}}""")]
+    public async Task UnknownOrMissingOp_Answers400_ChangesNothing_AndLeavesTheKeyUsable(string body) =>
+        await AssertRefusedBeforeTheGrainAsync((id, key) => Intent("carts", id, key, body), HttpStatusCode.BadRequest, "invalid-intent");
 
     [Theory]
     [InlineData("""{"op":"increment","payload":{"count":"one"}}""")]
@@ -90,6 +91,8 @@ public sealed class ProblemTests(ApiFactory factory)
     [InlineData("""{"op":"set","payload":{},"expectedVersoin":1}""")]
     [InlineData("""{"op":"set","payload":{},"expectedVersion":"one"}""")]
     [InlineData("""{"op":"set","payload":{},"expectedVersion":-1}""")]
+    [InlineData("""{"op":"set","payload":{},"expectedVersion":"1"}""")]
+    [InlineData("""{"op":"set","payload":{},"expectedVersion":1.5}""")]
     [InlineData("""["set"]""")]
     public async Task UnknownOrMistypedField_Answers400_ChangesNothing_AndLeavesTheKeyUsable(string body) =>
         await AssertRefusedBeforeTheGrainAsync((id, key) => Intent("carts", id, key, body), HttpStatusCode.BadRequest, "invalid-intent");
