@@ -21,7 +21,7 @@ public sealed class ResourceGrain(
     IOptions<ResourcesOptions> options) : Grain, IResourceGrain
 {
     /// <summary>How often a write is retried after another activation of this grain committed first.</summary>
-    private const int MaxCommitAttempts = 3;
+    private const int MaxCommitAttempts = 10;
 
     private readonly RecentIntents _recent = new(options.Value.RecentIntentsPerResource);
     private readonly Dictionary<string, (DateTimeOffset ReceivedAt, string? CorrelationId)> _inFlight = new(StringComparer.Ordinal);
@@ -109,7 +109,9 @@ public sealed class ResourceGrain(
             }
             catch (InconsistentStateException) when (attempt < MaxCommitAttempts)
             {
-                // Another activation of this grain committed first (a view change); catch up and decide again.
+                // Another activation of this grain committed first (a view change); catch up and decide again,
+                // after a jittered pause so two activations do not keep colliding in lockstep.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), TimeProvider);
                 await ReloadAsync();
             }
             catch (CommitOutcomeUnknownException)
