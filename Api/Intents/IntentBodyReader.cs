@@ -53,6 +53,11 @@ internal static class IntentBodyReader
         {
             return (null, TooLarge(context, maxBytes));
         }
+        catch (BadHttpRequestException)
+        {
+            // The server's own refusal of the body (e.g. it ended early): still bad input, not our fault, not a 500.
+            return (null, ApiProblems.Create(context, ProblemTypes.MalformedJson, "The request body could not be read completely; send it again."));
+        }
 
         if (body is null)
         {

@@ -22,7 +22,9 @@ public sealed class OpenApiTests(ApiFactory factory)
         var key = submit.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "Idempotency-Key");
         Assert.Equal("header", key.GetProperty("in").GetString());
         Assert.True(key.GetProperty("required").GetBoolean());
-        Assert.True(submit.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+        var body = submit.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        Assert.Equal(["op"], body.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        Assert.Contains("merge", body.GetProperty("properties").GetProperty("op").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
         var responses = submit.GetProperty("responses");
         foreach (var status in new[] { "202", "400", "409", "412", "413", "415", "422", "503" })
         {
