@@ -1,9 +1,12 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OrleansConsistency.Grains.Consumers;
 using OrleansConsistency.Grains.Intents;
+using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Resources;
 using OrleansConsistency.Grains.Serialization;
+using OrleansConsistency.Grains.Settlement;
 using OrleansConsistency.Runtime.Hosting;
 
 namespace OrleansConsistency.Grains;
@@ -15,6 +18,9 @@ public static class ResourceServiceCollectionExtensions
     public static IServiceCollection AddResourceGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ResourcesOptions>().Bind(configuration.GetSection(ResourcesOptions.SectionName));
+        services.AddOptions<ConsumersOptions>().Configure(consumers => configuration.GetSection(ConsumersOptions.SectionName).Bind(consumers.Consumers));
+        services.AddSingleton<SettlementFeed>();
+        services.AddSingleton<ISettlementFeed>(sp => sp.GetRequiredService<SettlementFeed>());
         services.Configure<SiloOptions>(silo => silo.JsonSerializerOptions.TypeInfoResolverChain.Insert(0, GrainsJsonContext.Default));
         services.AddSingleton<IntentPurgeService>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<IntentPurgeService>());

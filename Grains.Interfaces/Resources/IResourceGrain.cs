@@ -21,4 +21,19 @@ public interface IResourceGrain : IGrainWithStringKey
     /// <summary>The resource as last committed.</summary>
     [AlwaysInterleave]
     Task<ResourceSnapshot> GetSnapshot();
+
+    /// <summary>
+    /// The intent's status once it is settled, failed or rejected, or after <paramref name="maxWait"/> whatever it is
+    /// then (the basis of <c>Prefer: wait</c>); null when the key is unknown.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<IntentStatus?> WaitForIntentStatus(string idempotencyKey, TimeSpan maxWait);
+
+    /// <summary>A consumer durably handled versions up to the acknowledged one; settlement may advance.</summary>
+    [AlwaysInterleave]
+    Task Acknowledge(Consumers.ConsumerAcknowledgement acknowledgement);
+
+    /// <summary>A consumer is retrying (or gave up on) a version; statuses name it as the stage that holds them.</summary>
+    [AlwaysInterleave]
+    Task ReportTrouble(Consumers.ConsumerTrouble trouble);
 }

@@ -1,16 +1,19 @@
+using System.Globalization;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Grains.Resources;
+using OrleansConsistency.Grains.Settlement;
 
 namespace OrleansConsistency.Grains.Intents;
 
 /// <summary>
 /// Derives an intent's status from its recorded outcome and the resource's versions now: state, stable code,
-/// plain-words message, timeline and expected settle time. Nothing here is stored; it is always computed fresh.
+/// plain-words message, timeline (one stage per required consumer) and expected settle time. Nothing here is
+/// stored; it is computed fresh each time.
 /// </summary>
 internal static class IntentStatusBuilder
 {
-    public static IntentStatus Pending(ResourceKey resource, string idempotencyKey, string? correlationId, DateTimeOffset receivedAt, ResourceState committed) =>
+    public static IntentStatus Pending(ResourceKey resource, string idempotencyKey, string? correlationId, DateTimeOffset receivedAt, long currentVersion, long settledVersion) =>
         new(
             resource.Type,
             resource.Id,
@@ -19,16 +22,17 @@ internal static class IntentStatusBuilder
             Code: "received",
             Message: "Received. Saving…",
             Version: null,
-            committed.SettledVersion,
-            committed.Version,
+            settledVersion,
+            currentVersion,
             [new IntentStage("received", IntentStageState.Done, receivedAt, Attempts: 1), new IntentStage("applied", IntentStageState.Waiting, null)],
             ExpectedSettleBy: null,
             receivedAt,
             correlationId,
             Rejection: null);
 
-    public static IntentStatus Build(ResourceKey resource, IntentOutcome outcome, ResourceState committed, ResourceTypeOptions options, DateTimeOffset now)
+    public static IntentStatus Build(ResourceKey resource, IntentOutcome outcome, long currentVersion, SettlementTracker settlement, ResourceTypeOptions options, DateTimeOffset now)
     {
+        var settledVersion = settlement.SettledVersion(currentVersion);
         var received = new IntentStage("received", IntentStageState.Done, outcome.ReceivedAt, Attempts: 1);
         if (outcome.Rejection is { } rejection)
         {
@@ -40,8 +44,8 @@ internal static class IntentStatusBuilder
                 rejection.Code,
                 RejectionMessage(rejection),
                 Version: null,
-                committed.SettledVersion,
-                committed.Version,
+                settledVersion,
+                currentVersion,
                 [received, new IntentStage("applied", IntentStageState.Skipped, outcome.DecidedAt, Detail: rejection.Reason)],
                 ExpectedSettleBy: null,
                 outcome.ReceivedAt,
@@ -50,26 +54,32 @@ internal static class IntentStatusBuilder
         }
 
         var version = outcome.Version!.Value;
-        var settled = committed.SettledVersion >= version;
-        var applied = new IntentStage("applied", IntentStageState.Done, outcome.DecidedAt, Attempts: 1, Detail: $"Version {version}.");
-        var settleBy = outcome.DecidedAt + options.StalenessBound;
-        var consumers = options.RequiredConsumers
-            .Select(name => new IntentStage($"consumer:{name}", settled ? IntentStageState.Done : IntentStageState.Waiting, null))
-            .ToList();
-        var settledAt = options.RequiredConsumers.Count == 0 ? outcome.DecidedAt : (DateTimeOffset?)null;
+        var consumerStages = settlement.Lanes.Select(lane => StageOf(lane, version)).ToList();
+        var failed = settlement.Lanes.FirstOrDefault(lane => lane.GaveUp.ContainsKey(version));
+        var settled = failed is null && settledVersion >= version;
+        var settledAt = settlement.Lanes.Count == 0 ? outcome.DecidedAt : settlement.SettledAt(version);
         IReadOnlyList<IntentStage> timeline =
         [
             received,
-            applied,
-            .. consumers,
-            new IntentStage("settled", settled ? IntentStageState.Done : IntentStageState.Pending, settled ? settledAt : null),
+            new IntentStage("applied", IntentStageState.Done, outcome.DecidedAt, Attempts: 1, Detail: $"Version {version}."),
+            .. consumerStages,
+            new IntentStage("settled", settled ? IntentStageState.Done : failed is null ? IntentStageState.Pending : IntentStageState.Skipped, settled ? settledAt : null),
         ];
 
-        var (state, code, message) = settled
-            ? (IntentState.Settled, "settled", "Saved. Everything is up to date.")
-            : now > settleBy
-                ? (IntentState.InProgress, "applied-delayed", "Saved, but updating everywhere is taking longer than usual.")
-                : (IntentState.InProgress, "applied-settling", "Saved. Updating everywhere…");
+        var holding = settlement.Lanes.FirstOrDefault(lane => lane.Acknowledged < version);
+        var settleBy = outcome.DecidedAt + options.StalenessBound;
+        if (holding?.Trouble is { NextAttemptAt: { } nextAttempt } && nextAttempt > settleBy)
+        {
+            settleBy = nextAttempt;
+        }
+
+        var (state, code, message, expected) = (failed, settled, holding) switch
+        {
+            ({ } gaveUp, _, _) => (IntentState.Failed, "consumer-failed", FailedMessage(gaveUp, version), (DateTimeOffset?)null),
+            (_, true, _) => (IntentState.Settled, "settled", "Saved. Everything is up to date.", null),
+            _ when now > outcome.DecidedAt + options.StalenessBound => (IntentState.InProgress, "applied-delayed", DelayedMessage(holding), settleBy),
+            _ => (IntentState.InProgress, "applied-settling", $"Saved. Updating {holding?.DisplayName ?? "everything"}…", settleBy),
+        };
 
         return new IntentStatus(
             resource.Type,
@@ -79,14 +89,53 @@ internal static class IntentStatusBuilder
             code,
             message,
             version,
-            committed.SettledVersion,
-            committed.Version,
+            settledVersion,
+            currentVersion,
             timeline,
-            settled ? null : settleBy,
+            expected,
             outcome.ReceivedAt,
             outcome.CorrelationId,
             Rejection: null);
     }
+
+    private static IntentStage StageOf(ConsumerLane lane, long version)
+    {
+        var name = $"consumer:{lane.Name}";
+        if (lane.GaveUp.TryGetValue(version, out var gaveUp))
+        {
+            return new IntentStage(name, IntentStageState.Failed, null, gaveUp.Attempts, $"Gave up: {gaveUp.LastError}");
+        }
+
+        if (lane.Acknowledged >= version)
+        {
+            var acknowledged = lane.AcknowledgementOf(version);
+            return new IntentStage(name, IntentStageState.Done, acknowledged?.At, acknowledged?.Attempts ?? 1);
+        }
+
+        return lane.Trouble is { } trouble
+            ? new IntentStage(
+                name,
+                IntentStageState.Waiting,
+                null,
+                trouble.Version == version ? trouble.Attempts : 0,
+                trouble.Version == version
+                    ? $"Retrying after: {trouble.LastError}{NextTry(trouble.NextAttemptAt)}"
+                    : $"Waiting for an earlier change (version {trouble.Version}) to get through.")
+            : new IntentStage(name, IntentStageState.Waiting, null);
+    }
+
+    private static string DelayedMessage(ConsumerLane? holding) =>
+        holding is null
+            ? "Saved, but updating everywhere is taking longer than usual."
+            : holding.Trouble is { } trouble
+                ? $"Saved, but updating {holding.DisplayName} is taking longer than usual ({trouble.LastError}){NextTry(trouble.NextAttemptAt)}"
+                : $"Saved, but updating {holding.DisplayName} is taking longer than usual.";
+
+    private static string FailedMessage(ConsumerLane lane, long version) =>
+        $"Saved, but {lane.DisplayName} could not be updated ({lane.GaveUp[version].LastError}). Your change is kept and everything else goes on; an operator can retry it.";
+
+    private static string NextTry(DateTimeOffset? next) =>
+        next is { } at ? $". Next try at {at.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} UTC." : ".";
 
     private static string RejectionMessage(IntentRejection rejection) => rejection.Code switch
     {

@@ -1,10 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using OrleansConsistency.Grains.Consumers;
 using OrleansConsistency.Grains.Intents;
+using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Grains.Serialization;
+using OrleansConsistency.Grains.Settlement;
 using OrleansConsistency.Runtime;
 using OrleansConsistency.Runtime.Storage;
 
@@ -18,8 +21,15 @@ namespace OrleansConsistency.Grains.Resources;
 public sealed class ResourceGrain(
     [PersistentState("state")] IPersistentState<ResourceState> state,
     IIntentStore intentStore,
-    IOptions<ResourcesOptions> options) : Grain, IResourceGrain
+    IConsumerCheckpointStore checkpoints,
+    IConsumerFailureStore failures,
+    IOptions<ResourcesOptions> options,
+    IOptions<ConsumersOptions> consumers,
+    SettlementFeed settlementFeed) : Grain, IResourceGrain
 {
+    /// <summary>The longest a caller may wait for settlement in one call (Prefer: wait is capped at 30 s too).</summary>
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
+
     /// <summary>How often a write is retried after another activation of this grain committed first.</summary>
     private const int MaxCommitAttempts = 10;
 
@@ -27,15 +37,32 @@ public sealed class ResourceGrain(
     private readonly Dictionary<string, (DateTimeOffset ReceivedAt, string? CorrelationId)> _inFlight = new(StringComparer.Ordinal);
     private ResourceState _committed = new();
     private ResourceKey _resource;
+    private SettlementTracker _settlement = new([]);
 
     private ResourceTypeOptions TypeOptions => options.Value.For(_resource.Type);
 
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _resource = ResourceKey.ParseGrainKey(GetPrimaryKeyString());
         _committed = state.State;
-        return Task.CompletedTask;
+        var lanes = TypeOptions.RequiredConsumers.Select(name => new ConsumerLane(name, consumers.Value.For(name).DisplayNameFor(name))).ToList();
+        if (lanes.Count > 0)
+        {
+            // Settlement is derived, not stored: the consumers' checkpoints and dead letters are the truth.
+            foreach (var lane in lanes)
+            {
+                lane.Load(await checkpoints.GetAsync(lane.Name, _resource.GrainKey, cancellationToken) ?? 0);
+            }
+
+            foreach (var failure in await failures.ListFailuresAsync(_resource.GrainKey, cancellationToken))
+            {
+                lanes.FirstOrDefault(l => l.Name == failure.Consumer)?.Report(new ConsumerTrouble(failure.Consumer, failure.Version, failure.Attempts, failure.Reason, null, GaveUp: true));
+            }
+        }
+
+        _settlement = new SettlementTracker(lanes);
+        _settlement.RecordSettlement(0, _committed.Version, TimeProvider.GetUtcNow());
     }
 
     /// <inheritdoc />
@@ -66,7 +93,7 @@ public sealed class ResourceGrain(
         var now = TimeProvider.GetUtcNow();
         if (_inFlight.TryGetValue(idempotencyKey, out var pending))
         {
-            return IntentStatusBuilder.Pending(_resource, idempotencyKey, pending.CorrelationId, pending.ReceivedAt, _committed);
+            return IntentStatusBuilder.Pending(_resource, idempotencyKey, pending.CorrelationId, pending.ReceivedAt, _committed.Version, SettledVersion);
         }
 
         var outcome = _recent.TryGet(idempotencyKey, now, out var known) ? known : await LoadOutcomeAsync(idempotencyKey);
@@ -81,10 +108,76 @@ public sealed class ResourceGrain(
             _resource.Type,
             _resource.Id,
             committed.Version,
-            committed.SettledVersion,
+            _settlement.SettledVersion(committed.Version),
             committed.Document is not null,
             committed.Document is { } document ? JsonSerializer.SerializeToElement(document, GrainsJsonContext.Default.JsonObject) : null,
             committed.UpdatedAt));
+    }
+
+    /// <inheritdoc />
+    public async Task<IntentStatus?> WaitForIntentStatus(string idempotencyKey, TimeSpan maxWait)
+    {
+        var deadline = TimeProvider.GetUtcNow() + (maxWait < MaxWait ? maxWait : MaxWait);
+        while (true)
+        {
+            var changed = _settlement.Changed;
+            var status = await GetIntentStatus(idempotencyKey);
+            var remaining = deadline - TimeProvider.GetUtcNow();
+            if (status is null or { State: IntentState.Settled or IntentState.Failed or IntentState.Rejected } || remaining <= TimeSpan.Zero)
+            {
+                return status;
+            }
+
+            try
+            {
+                await changed.WaitAsync(remaining, TimeProvider);
+            }
+            catch (TimeoutException)
+            {
+                return await GetIntentStatus(idempotencyKey);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task Acknowledge(ConsumerAcknowledgement acknowledgement)
+    {
+        ArgumentNullException.ThrowIfNull(acknowledgement);
+        if (_settlement.Lane(acknowledgement.Consumer) is { } lane)
+        {
+            var settledBefore = SettledVersion;
+            lane.Acknowledge(acknowledgement);
+            AnnounceSettlement(settledBefore);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task ReportTrouble(ConsumerTrouble trouble)
+    {
+        ArgumentNullException.ThrowIfNull(trouble);
+        if (_settlement.Lane(trouble.Consumer) is { } lane)
+        {
+            lane.Report(trouble);
+            _settlement.Signal();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private long SettledVersion => _settlement.SettledVersion(_committed.Version);
+
+    /// <summary>Records and announces an advance of the settled version, and wakes everyone waiting on a status.</summary>
+    private void AnnounceSettlement(long settledBefore)
+    {
+        var now = TimeProvider.GetUtcNow();
+        if (_settlement.RecordSettlement(settledBefore, _committed.Version, now))
+        {
+            settlementFeed.Publish(new SettlementNotice(_resource.Type, _resource.Id, SettledVersion, _committed.Version, now));
+        }
+
+        _settlement.Signal();
     }
 
     private async Task<IntentResult> DecideAndCommitAsync(Intent intent, string fingerprint, DateTimeOffset receivedAt)
@@ -94,7 +187,9 @@ public sealed class ResourceGrain(
             var (outcome, next, transition) = Decide(intent, fingerprint, receivedAt);
             try
             {
+                var settledBefore = SettledVersion;
                 await CommitAsync(outcome, next, transition);
+                AnnounceSettlement(settledBefore);
                 _recent.Add(outcome, receivedAt + options.Value.IntentRetention);
                 return new IntentResult(StatusOf(outcome, TimeProvider.GetUtcNow()), Replayed: false);
             }
@@ -157,7 +252,6 @@ public sealed class ResourceGrain(
         var next = new ResourceState
         {
             Version = version,
-            SettledVersion = TypeOptions.RequiredConsumers.Count == 0 ? version : current.SettledVersion,
             Document = document,
             UpdatedAt = decidedAt,
         };
@@ -201,7 +295,7 @@ public sealed class ResourceGrain(
             ? new IntentResult(StatusOf(known, now), Replayed: true)
             : throw new IdempotencyKeyMisuseException($"The Idempotency-Key '{known.IdempotencyKey}' was already used for a different request to {_resource}; nothing was applied. Use a new key for a new request.");
 
-    private IntentStatus StatusOf(IntentOutcome outcome, DateTimeOffset now) => IntentStatusBuilder.Build(_resource, outcome, _committed, TypeOptions, now);
+    private IntentStatus StatusOf(IntentOutcome outcome, DateTimeOffset now) => IntentStatusBuilder.Build(_resource, outcome, _committed.Version, _settlement, TypeOptions, now);
 
     private async Task<IntentOutcome?> LoadOutcomeAsync(string idempotencyKey)
     {

@@ -11,9 +11,6 @@ public sealed class ResourceState
     /// <summary>The last applied version; 0 before the first.</summary>
     public long Version { get; set; }
 
-    /// <summary>The highest version every required consumer has acknowledged.</summary>
-    public long SettledVersion { get; set; }
-
     /// <summary>The document; null before the first change and after a delete.</summary>
     public JsonObject? Document { get; set; }
 

@@ -1,0 +1,8 @@
+namespace OrleansConsistency.Grains.Interfaces.Consumers;
+
+/// <summary>A consumer has durably handled every version of a resource up to <paramref name="Version"/>.</summary>
+/// <param name="Consumer">The consumer's name.</param>
+/// <param name="Version">The highest version handled (its checkpoint).</param>
+/// <param name="Attempts">How many attempts the last version took.</param>
+/// <param name="At">When it was handled.</param>
+public sealed record ConsumerAcknowledgement(string Consumer, long Version, int Attempts, DateTimeOffset At);

@@ -1,0 +1,61 @@
+namespace OrleansConsistency.Grains.Consumers;
+
+/// <summary>Settings of one consumer, under <c>Consumers:{name}</c>.</summary>
+public sealed class ConsumerOptions
+{
+    /// <summary>What it is: <c>read-model</c>, <c>webhook</c>, or <c>in-process</c> (an <c>IResourceConsumer</c> registered by the application).</summary>
+    public string Kind { get; set; } = "in-process";
+
+    /// <summary>What people call it in status messages ("Updating the order history…"); no jargon.</summary>
+    public string? DisplayName { get; set; }
+
+    /// <summary>The resource types it consumes; empty means all.</summary>
+    public IList<string> Types { get; init; } = [];
+
+    /// <summary>False to configure a consumer without running it in this silo.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How long one attempt may take.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The first retry delay; it doubles (with jitter) up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest delay between retries.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Attempts of one event before giving up on it; 0 means never give up because of attempts alone.</summary>
+    public int MaxAttempts { get; set; }
+
+    /// <summary>Give up on an event once the consumer has been failing it for this long (its breaker keeps opening).</summary>
+    public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The breaker opens when at least this share of attempts failed within <see cref="BreakerSamplingDuration"/>.</summary>
+    public double BreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>Attempts needed in the sampling window before the breaker may open.</summary>
+    public int BreakerMinimumThroughput { get; set; } = 10;
+
+    /// <summary>The window over which failures are counted.</summary>
+    public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long the breaker stays open before it lets one attempt through.</summary>
+    public TimeSpan BreakerDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many resources it handles at once (its bulkhead).</summary>
+    public int Concurrency { get; set; } = 16;
+
+    /// <summary>For <c>webhook</c>: where events are POSTed.</summary>
+    public Uri? Url { get; set; }
+
+    /// <summary>For <c>webhook</c>: the HMAC-SHA256 secret the signature is made with.</summary>
+    public string? Secret { get; set; }
+
+    /// <summary>The name people see: <see cref="DisplayName"/>, else a plain name for the built-in kinds.</summary>
+    public string DisplayNameFor(string name) => DisplayName ?? Kind switch
+    {
+        "read-model" => "search and lists",
+        "webhook" => "connected apps",
+        _ => name,
+    };
+}
