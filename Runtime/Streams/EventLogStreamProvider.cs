@@ -14,6 +14,13 @@ internal sealed class EventLogStreamProvider(IEventLog log, StreamHub hub, JsonS
         return new AsyncStream<T>(streamId, this);
     }
 
+    public IDisposable ObserveCommitted(string namespacePrefix, Action<EventRecord> onCommitted)
+    {
+        ArgumentNullException.ThrowIfNull(namespacePrefix);
+        ArgumentNullException.ThrowIfNull(onCommitted);
+        return hub.Observe(namespacePrefix, onCommitted);
+    }
+
     internal async Task<StreamSubscriptionHandle> SubscribeAsync<T>(StreamId stream, Func<T, StreamSequenceToken, Task> onNext, StreamSequenceToken? token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(onNext);

@@ -11,6 +11,7 @@ namespace OrleansConsistency.Runtime.Streams;
 internal sealed class StreamHub
 {
     private readonly ConcurrentDictionary<StreamId, ImmutableArray<IStreamListener>> _listeners = new();
+    private ImmutableArray<(string Prefix, Action<EventRecord> OnCommitted)> _observers = [];
 
     public int SubscriptionCount => _listeners.Values.Sum(l => l.Length);
 
@@ -32,10 +33,26 @@ internal sealed class StreamHub
         }
     }
 
+    public IDisposable Observe(string namespacePrefix, Action<EventRecord> onCommitted)
+    {
+        var observer = (namespacePrefix, onCommitted);
+        ImmutableInterlocked.Update(ref _observers, list => list.Add(observer));
+        return new Observation(() => ImmutableInterlocked.Update(ref _observers, list => list.Remove(observer)));
+    }
+
     public void Publish(IReadOnlyList<EventRecord> committed)
     {
+        var observers = _observers;
         foreach (var record in committed)
         {
+            foreach (var (prefix, onCommitted) in observers)
+            {
+                if (record.StreamNamespace.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    onCommitted(record);
+                }
+            }
+
             if (_listeners.TryGetValue(new StreamId(record.StreamNamespace, record.StreamKey), out var listeners))
             {
                 foreach (var listener in listeners)
@@ -56,6 +73,19 @@ internal sealed class StreamHub
                 {
                     listener.OnPossiblyMissed();
                 }
+            }
+        }
+    }
+
+    private sealed class Observation(Action remove) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                remove();
             }
         }
     }
