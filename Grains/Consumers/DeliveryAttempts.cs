@@ -1,0 +1,13 @@
+namespace OrleansConsistency.Grains.Consumers;
+
+/// <summary>What the runner knows about handling one event so far.</summary>
+internal sealed class DeliveryAttempts(long version)
+{
+    public long Version => version;
+
+    public int Count { get; set; }
+
+    public DateTimeOffset? FirstFailureAt { get; set; }
+
+    public string? LastError { get; set; }
+}
