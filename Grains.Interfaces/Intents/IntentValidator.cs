@@ -63,18 +63,30 @@ public static class IntentValidator
                     return "The payload of 'increment' must be a non-empty object of field names to numbers, e.g. {\"count\": 1}.";
                 }
 
-                return payload.Value.EnumerateObject().FirstOrDefault(p => p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetDouble(out var d) || !double.IsFinite(d)) is { Name: { } bad }
-                    ? $"The increment of field '{bad}' must be a finite number."
-                    : null;
+                foreach (var field in payload.Value.EnumerateObject())
+                {
+                    if (field.Value.ValueKind != JsonValueKind.Number || !field.Value.TryGetDouble(out var delta) || !double.IsFinite(delta))
+                    {
+                        return $"The increment of field '{field.Name}' must be a finite number.";
+                    }
+                }
+
+                return null;
             case IntentOperation.Add or IntentOperation.Remove:
                 if (kind != JsonValueKind.Object || !payload!.Value.EnumerateObject().Any())
                 {
                     return $"The payload of '{Name(operation)}' must be a non-empty object of field names to arrays of members, e.g. {{\"tags\": [\"a\"]}}.";
                 }
 
-                return payload.Value.EnumerateObject().FirstOrDefault(p => p.Value.ValueKind != JsonValueKind.Array) is { Name: { } notArray }
-                    ? $"The members for field '{notArray}' must be a JSON array."
-                    : null;
+                foreach (var field in payload.Value.EnumerateObject())
+                {
+                    if (field.Value.ValueKind != JsonValueKind.Array)
+                    {
+                        return $"The members for field '{field.Name}' must be a JSON array.";
+                    }
+                }
+
+                return null;
             default:
                 return $"Unknown operation '{operation}'.";
         }

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using OrleansConsistency.Runtime.Storage;
 
 namespace OrleansConsistency.Runtime.Hosting;
@@ -38,7 +39,11 @@ public sealed class SiloOptions
     public IList<Assembly> GrainAssemblies { get; } = [];
 
     /// <summary>How grain state is serialized. Add source-generated contexts to its TypeInfoResolverChain for speed.</summary>
-    public JsonSerializerOptions JsonSerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
+    public JsonSerializerOptions JsonSerializerOptions { get; set; } = new(JsonSerializerDefaults.Web)
+    {
+        // Explicit, so that contexts inserted ahead of it keep reflection as the fallback for other state types.
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+    };
 
     /// <summary>Throws when a setting is out of range, with a message that names it.</summary>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>

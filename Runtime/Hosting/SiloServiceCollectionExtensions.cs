@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansConsistency.Runtime.Storage;
+using OrleansConsistency.Runtime.Streams;
 
 namespace OrleansConsistency.Runtime.Hosting;
 
@@ -29,7 +30,13 @@ public static class SiloServiceCollectionExtensions
             sp.GetRequiredService<StorageFaultInjector>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
-        services.TryAddSingleton<IGrainStorage>(sp => sp.GetRequiredService<StorageProvider>());
+        services.TryAddSingleton<StreamHub>();
+        services.TryAddSingleton<IGrainStorage>(sp => new StreamPublishingGrainStorage(sp.GetRequiredService<StorageProvider>(), sp.GetRequiredService<StreamHub>()));
+        services.TryAddSingleton<IStreamProvider>(sp => new EventLogStreamProvider(
+            sp.GetRequiredService<IEventLog>(),
+            sp.GetRequiredService<StreamHub>(),
+            sp.GetRequiredService<IOptions<SiloOptions>>().Value.JsonSerializerOptions,
+            sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton<IIntentStore>(sp => sp.GetRequiredService<StorageProvider>());
         services.TryAddSingleton<IEventLog>(sp => sp.GetRequiredService<StorageProvider>());
         services.TryAddSingleton<IConsumerCheckpointStore>(sp => sp.GetRequiredService<StorageProvider>());

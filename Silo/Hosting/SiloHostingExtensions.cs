@@ -17,6 +17,7 @@ public static class SiloHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<SiloOptions>().Bind(builder.Configuration.GetSection(SiloOptions.SectionName));
         builder.Services.AddGrains(GrainAssembly.Assembly);
+        builder.Services.AddResourceGrains(builder.Configuration);
         builder.Services.AddSiloRuntime(configure);
         return builder;
     }

@@ -1,0 +1,218 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using OrleansConsistency.Api.Correlation;
+using OrleansConsistency.Api.OpenApi;
+using OrleansConsistency.Api.Problems;
+using OrleansConsistency.Api.Resources;
+using OrleansConsistency.Grains.Interfaces.Intents;
+using OrleansConsistency.Grains.Interfaces.Resources;
+using OrleansConsistency.Runtime;
+
+namespace OrleansConsistency.Api.Intents;
+
+/// <summary>
+/// <c>/v1/resources/{type}/{id}/intents</c>: submit a change under an idempotency key, and follow its status.
+/// Everything that can be refused without the grain is refused first, so such refusals record nothing.
+/// </summary>
+internal static class IntentsApi
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
+    public static RouteGroupBuilder MapIntentsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1/resources/{type}/{id}/intents").WithTags("Intents");
+
+        api.MapPost("/", SubmitIntentAsync)
+            .WithName("SubmitIntent")
+            .WithSummary("Submit an intent (a change) to a resource")
+            .WithDescription(
+                "Applies the change once, whatever the number of retries with the same Idempotency-Key: a retry gets the first answer "
+                + "again with Idempotent-Replayed: true. The answer is 202 Accepted with the intent's status at Location.")
+            .Produces<IntentStatus>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .AddOpenApiOperationTransformer(ApiOpenApi.DescribeSubmitIntentAsync);
+
+        // Catch-all, so that a key with an escaped "/" (%2F) still reaches this endpoint whichever server decoded the path.
+        api.MapGet("/{**key}", GetIntentStatusAsync)
+            .WithName("GetIntentStatus")
+            .WithSummary("Get the status of an intent")
+            .WithDescription("Where the intent is (pending, in-progress, settled, rejected or failed), its timeline, and when it should be settled.")
+            .Produces<IntentStatus>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        return api;
+    }
+
+    private static async Task<Results<Accepted<IntentStatus>, ProblemHttpResult>> SubmitIntentAsync(
+        string type,
+        string id,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        [FromHeader(Name = "If-Match")] string? ifMatch,
+        HttpContext context,
+        IGrainFactory grains,
+        IOptions<ApiOptions> options)
+    {
+        if (!ResourceRoute.TryGetKey(type, id, out var resource, out var keyProblem))
+        {
+            return ApiProblems.Create(context, ProblemTypes.InvalidIntent, keyProblem!);
+        }
+
+        if (string.IsNullOrEmpty(idempotencyKey))
+        {
+            return ApiProblems.Create(
+                context,
+                ProblemTypes.MissingIdempotencyKey,
+                "Send an Idempotency-Key header with a value you choose for this change (for example a new UUID), and reuse it only to retry the same change.");
+        }
+
+        // Two headers arrive joined by a comma and would silently become one unintended key.
+        if (context.Request.Headers[IdempotencyKeyHeader].Count > 1)
+        {
+            return ApiProblems.Create(context, ProblemTypes.InvalidIdempotencyKey, "Send exactly one Idempotency-Key header.");
+        }
+
+        if (IntentValidator.CheckIdempotencyKey(idempotencyKey) is { } invalidKey)
+        {
+            return ApiProblems.Create(context, ProblemTypes.InvalidIdempotencyKey, invalidKey);
+        }
+
+        if (!IfMatch.TryParse(ifMatch, out var ifMatchVersion, out var ifMatchProblem))
+        {
+            return ApiProblems.Create(context, ProblemTypes.InvalidIntent, ifMatchProblem!);
+        }
+
+        var (request, bodyProblem) = await IntentBodyReader.ReadAsync(context, options.Value.MaxBodyBytes).ConfigureAwait(false);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+
+        if (ifMatchVersion is { } headerVersion && request!.ExpectedVersion is { } bodyVersion && headerVersion != bodyVersion)
+        {
+            return ApiProblems.Create(
+                context,
+                ProblemTypes.InvalidIntent,
+                $"If-Match says version {headerVersion} but expectedVersion says {bodyVersion}. Send one of them, or the same version in both.");
+        }
+
+        var operation = request!.Op;
+        if (IntentValidator.CheckPayload(operation, request.Payload) is { } payloadProblem)
+        {
+            return ApiProblems.Create(context, ProblemTypes.InvalidIntent, payloadProblem);
+        }
+
+        var correlationId = CorrelationId.Get(context);
+        var intent = new Intent(idempotencyKey, operation, request.Payload, request.ExpectedVersion ?? ifMatchVersion, correlationId);
+        var grain = grains.GetGrain<IResourceGrain>(resource.GrainKey);
+
+        IntentResult result;
+        try
+        {
+            using (RequestContext.WithTimeout(options.Value.GrainCallTimeout))
+            {
+                RequestContext.Set(CorrelationId.RequestContextKey, correlationId);
+                result = await grain.Submit(intent).ConfigureAwait(false);
+            }
+        }
+        catch (IdempotencyKeyMisuseException)
+        {
+            return ApiProblems.Create(
+                context,
+                ProblemTypes.IdempotencyKeyMisuse,
+                $"The Idempotency-Key '{idempotencyKey}' was already used for a different request to {resource}. Nothing was applied. Use a new key for a new change.",
+                [new("idempotencyKey", idempotencyKey)]);
+        }
+        catch (InvalidIntentException exception)
+        {
+            return ApiProblems.Create(context, ProblemTypes.InvalidIntent, exception.Message);
+        }
+        catch (Exception exception) when (ServiceProblems.ForChange(context, exception, idempotencyKey) is { } unavailable)
+        {
+            return unavailable;
+        }
+
+        return Answer(context, resource, result);
+    }
+
+    /// <summary>The answer to a decided intent, the same for the first request and every replay of it.</summary>
+    private static Results<Accepted<IntentStatus>, ProblemHttpResult> Answer(HttpContext context, ResourceKey resource, IntentResult result)
+    {
+        var status = result.Status;
+        var location = IntentLocation.For(resource, status.IdempotencyKey);
+        context.Response.Headers.Location = location;
+        if (result.Replayed)
+        {
+            context.Response.Headers[ReplayedHeader] = "true";
+        }
+
+        if (status.Rejection is { } rejection)
+        {
+            var problemType = rejection.Code == IntentRejection.VersionMismatch ? ProblemTypes.VersionMismatch : ProblemTypes.CannotApply;
+            return ApiProblems.Create(
+                context,
+                problemType,
+                rejection.Reason,
+                [
+                    new("code", rejection.Code),
+                    new("currentVersion", status.CurrentVersion),
+                    new("idempotencyKey", status.IdempotencyKey),
+                    new("intent", status),
+                ]);
+        }
+
+        if (status.Version is { } version)
+        {
+            context.Response.Headers.ETag = ETags.For(version);
+        }
+
+        return TypedResults.Accepted(location, status);
+    }
+
+    private static async Task<Results<Ok<IntentStatus>, ProblemHttpResult>> GetIntentStatusAsync(
+        string type,
+        string id,
+        string key,
+        HttpContext context,
+        IGrainFactory grains,
+        IOptions<ApiOptions> options)
+    {
+        var idempotencyKey = IntentLocation.KeyFromRequest(context, key);
+
+        // A name that can never exist is simply not found; there is nothing to correct in a lookup.
+        if (!ResourceRoute.TryGetKey(type, id, out var resource, out var keyProblem) || IntentValidator.CheckIdempotencyKey(idempotencyKey) is not null)
+        {
+            return ApiProblems.Create(context, ProblemTypes.IntentNotFound, keyProblem ?? "No intent can have this key: keys are 1–255 printable ASCII characters.");
+        }
+
+        IntentStatus? status;
+        try
+        {
+            using (RequestContext.WithTimeout(options.Value.GrainCallTimeout))
+            {
+                status = await grains.GetGrain<IResourceGrain>(resource.GrainKey).GetIntentStatus(idempotencyKey).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (ServiceProblems.ForRead(context, exception) is { } unavailable)
+        {
+            return unavailable;
+        }
+
+        return status is null
+            ? ApiProblems.Create(
+                context,
+                ProblemTypes.IntentNotFound,
+                $"No intent with the key '{idempotencyKey}' is known for {resource}. It was never sent, it was refused before it was recorded, or it is older than the retention window.",
+                [new("idempotencyKey", idempotencyKey)])
+            : TypedResults.Ok(status);
+    }
+}

@@ -1,0 +1,127 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using OrleansConsistency.Api.Correlation;
+using OrleansConsistency.Api.Intents;
+
+namespace OrleansConsistency.Api.OpenApi;
+
+/// <summary>
+/// What the generated OpenAPI document cannot infer from the handlers: the headers that carry the idempotency and
+/// concurrency contract, and the intent body, which the handler reads itself to enforce its size limit.
+/// </summary>
+internal static class ApiOpenApi
+{
+    public static void Configure(OpenApiOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "OrleansConsistency API";
+            document.Info.Description =
+                "Change shared resources with intents that apply once per Idempotency-Key, and follow each intent until its consumers have it. "
+                + "Errors are RFC 9457 problem details whose type is a stable urn:orleansconsistency:problem:{slug}.";
+            return Task.CompletedTask;
+        });
+
+        // Every answer carries the correlation id, whatever the endpoint.
+        options.AddOperationTransformer((operation, _, _) =>
+        {
+            AddParameter(operation, CorrelationId.HeaderName, "An id (1–128 printable ASCII) tying this request to logs and events; one is made when absent or unusable.", required: false);
+            foreach (var response in (operation.Responses ?? []).Values.OfType<OpenApiResponse>())
+            {
+                AddHeader(response, CorrelationId.HeaderName, "The request's correlation id.");
+            }
+
+            return Task.CompletedTask;
+        });
+    }
+
+    public static async Task DescribeSubmitIntentAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        ArgumentNullException.ThrowIfNull(context);
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Description = "The intent, at most Api:MaxBodyBytes (1 MiB by default), as application/json (or another +json type).",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(IntentRequest), null, cancellationToken).ConfigureAwait(false) },
+            },
+        };
+
+        Describe(operation, IntentsApi.IdempotencyKeyHeader, "1–255 printable ASCII characters chosen by the client; a retry with the same key never applies twice.", required: true);
+        Describe(operation, "If-Match", "The expected version as an ETag, e.g. \"3\"; the same as expectedVersion in the body.", required: false);
+        foreach (var (status, response) in Responses(operation))
+        {
+            switch (status)
+            {
+                case "202":
+                    AddHeader(response, "Location", "The intent's status.");
+                    AddHeader(response, "ETag", "The version the intent produced.");
+                    AddHeader(response, IntentsApi.ReplayedHeader, "true when this is the recorded answer to an earlier request with the same key.");
+                    break;
+                case "409" or "412":
+                    AddHeader(response, "Location", "The intent's status: the refusal is recorded and replays.");
+                    AddHeader(response, IntentsApi.ReplayedHeader, "true when this is the recorded answer to an earlier request with the same key.");
+                    break;
+                case "503":
+                    AddHeader(response, "Retry-After", "Seconds to wait before retrying with the same Idempotency-Key.");
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    public static Task DescribeGetResourceAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        Describe(operation, "If-None-Match", "An ETag from an earlier answer; 304 when the resource is still at that version.", required: false);
+        foreach (var (status, response) in Responses(operation))
+        {
+            if (status is "200" or "304")
+            {
+                AddHeader(response, "ETag", "The resource's version in quotes.");
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static IEnumerable<(string Status, OpenApiResponse Response)> Responses(OpenApiOperation operation) =>
+        (operation.Responses ?? []).Where(pair => pair.Value is OpenApiResponse).Select(pair => (pair.Key, (OpenApiResponse)pair.Value));
+
+    private static void Describe(OpenApiOperation operation, string header, string description, bool required)
+    {
+        var parameter = operation.Parameters?.OfType<OpenApiParameter>()
+            .FirstOrDefault(p => p.In == ParameterLocation.Header && string.Equals(p.Name, header, StringComparison.OrdinalIgnoreCase));
+        if (parameter is null)
+        {
+            AddParameter(operation, header, description, required);
+            return;
+        }
+
+        parameter.Description = description;
+        parameter.Required = required;
+    }
+
+    private static void AddParameter(OpenApiOperation operation, string header, string description, bool required)
+    {
+        operation.Parameters ??= [];
+        operation.Parameters.Add(new OpenApiParameter
+        {
+            Name = header,
+            In = ParameterLocation.Header,
+            Required = required,
+            Description = description,
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+        });
+    }
+
+    private static void AddHeader(OpenApiResponse response, string header, string description)
+    {
+        response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+        response.Headers[header] = new OpenApiHeader { Description = description, Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+    }
+}

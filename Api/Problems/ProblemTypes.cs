@@ -1,0 +1,57 @@
+using static Microsoft.AspNetCore.Http.StatusCodes;
+
+namespace OrleansConsistency.Api.Problems;
+
+/// <summary>
+/// Every problem type the API answers with, in one place, so that the slugs, titles and status codes of the public
+/// contract can be reviewed together and are never spelled twice.
+/// </summary>
+internal static class ProblemTypes
+{
+    public static readonly ProblemType MissingIdempotencyKey = new("missing-idempotency-key", "The Idempotency-Key header is missing", Status400BadRequest);
+
+    public static readonly ProblemType InvalidIdempotencyKey = new("invalid-idempotency-key", "The Idempotency-Key is not valid", Status400BadRequest);
+
+    public static readonly ProblemType IdempotencyKeyMisuse = new("idempotency-key-misuse", "The Idempotency-Key was already used for a different request", Status422UnprocessableEntity);
+
+    public static readonly ProblemType VersionMismatch = new("version-mismatch", "The resource is not at the expected version", Status412PreconditionFailed);
+
+    public static readonly ProblemType CannotApply = new("cannot-apply", "The change does not fit the resource", Status409Conflict);
+
+    public static readonly ProblemType MalformedJson = new("malformed-json", "The request body is not valid JSON", Status400BadRequest);
+
+    public static readonly ProblemType InvalidIntent = new("invalid-intent", "The intent is not valid", Status400BadRequest);
+
+    public static readonly ProblemType BodyTooLarge = new("body-too-large", "The request body is too large", Status413PayloadTooLarge);
+
+    public static readonly ProblemType UnsupportedMediaType = new("unsupported-media-type", "The request body must be JSON", Status415UnsupportedMediaType);
+
+    public static readonly ProblemType IntentNotFound = new("intent-not-found", "No intent with this Idempotency-Key is known", Status404NotFound);
+
+    public static readonly ProblemType ResourceNotFound = new("resource-not-found", "The resource does not exist", Status404NotFound);
+
+    public static readonly ProblemType StorageUnavailable = new("storage-unavailable", "Storage is unavailable for the moment", Status503ServiceUnavailable);
+
+    public static readonly ProblemType OutcomeUnknown = new("outcome-unknown", "The outcome is not known yet: retry with the same Idempotency-Key to learn it", Status503ServiceUnavailable);
+
+    /// <summary>A read that did not finish in time. Unlike <see cref="OutcomeUnknown"/> nothing could have changed.</summary>
+    public static readonly ProblemType Timeout = new("timeout", "The request did not finish in time", Status503ServiceUnavailable);
+
+    /// <summary>Routing found no endpoint for the path.</summary>
+    public static readonly ProblemType NotFound = new("not-found", "There is nothing at this address", Status404NotFound);
+
+    /// <summary>Routing found the path, but not for this method.</summary>
+    public static readonly ProblemType MethodNotAllowed = new("method-not-allowed", "This method is not allowed here", Status405MethodNotAllowed);
+
+    /// <summary>A fault of ours; the answer never carries the exception's details.</summary>
+    public static readonly ProblemType InternalError = new("internal-error", "Something went wrong on our side", Status500InternalServerError);
+
+    /// <summary>The problem types answered for a bare status code (routing, unhandled exceptions), by status.</summary>
+    public static ProblemType? ForStatus(int status) => status switch
+    {
+        Status404NotFound => NotFound,
+        Status405MethodNotAllowed => MethodNotAllowed,
+        Status500InternalServerError => InternalError,
+        _ => null,
+    };
+}

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using OrleansConsistency.Api;
+using OrleansConsistency.Api.Correlation;
+using OrleansConsistency.Api.Intents;
+using OrleansConsistency.Api.OpenApi;
+using OrleansConsistency.Api.Problems;
+using OrleansConsistency.Api.Resources;
+using OrleansConsistency.Api.Serialization;
+using OrleansConsistency.Silo.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// The API co-hosts a silo (SQLite under ./data unless the Silo section says otherwise), so one process serves all.
+builder.AddSilo();
+
+builder.Services.AddOptions<ApiOptions>()
+    .Bind(builder.Configuration.GetSection(ApiOptions.SectionName))
+    .Validate(o => o.MaxBodyBytes > 0, "Api:MaxBodyBytes must be positive.")
+    .Validate(o => o.GrainCallTimeout >= TimeSpan.Zero, "Api:GrainCallTimeout must not be negative.")
+    .Validate(o => o.RetryAfterSeconds > 0, "Api:RetryAfterSeconds must be positive.")
+    .ValidateOnStart();
+
+builder.Services.ConfigureHttpJsonOptions(options =>
+{
+    options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+
+    // As in ApiJsonContext: the OpenAPI schemas are derived from these options, and versions are integers.
+    options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+});
+builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ApiProblems.Customize);
+builder.Services.AddOpenApi(ApiOpenApi.Configure);
+builder.Services.AddHealthChecks();
+
+var app = builder.Build();
+
+// First, so that every answer, even a 500 from the exception handler below, carries the correlation id.
+app.UseMiddleware<CorrelationIdMiddleware>();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapOpenApi();
+
+// Liveness only: no dependency is checked, so a storage outage never gets a healthy process restarted.
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+
+app.MapIntentsApi();
+app.MapResourcesApi();
+
+await app.RunAsync().ConfigureAwait(false);
+
+/// <summary>The API's entry point, public so that tests can host it with WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,80 @@
+extern alias api;
+
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace OrleansConsistency.Api.Tests;
+
+/// <summary>
+/// The API with its co-hosted silo, over a fresh SQLite file, served in memory. Shared by one test collection, so the
+/// silo starts once; tests keep apart by using their own resource ids.
+/// </summary>
+public class ApiFactory : WebApplicationFactory<api::Program>
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "orleansconsistency-api-tests", Guid.NewGuid().ToString("N"));
+
+    public string DatabasePath => Path.Combine(_directory, "api.db");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        Directory.CreateDirectory(_directory);
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Silo:Storage:Provider", "sqlite");
+        builder.UseSetting("Silo:Storage:ConnectionString", $"Data Source={DatabasePath}");
+        Configure(builder);
+    }
+
+    /// <summary>
+    /// How many intent records and events the database holds for a resource, read straight from the file: the
+    /// strongest evidence that a refused request changed nothing.
+    /// </summary>
+    public async Task<(long Intents, long Events)> CountStoredAsync(string type, string id)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly");
+        await connection.OpenAsync();
+        return (await CountAsync(connection, "SELECT COUNT(*) FROM intents WHERE resource_id = $a", $"{type}/{id}"),
+            await CountAsync(connection, "SELECT COUNT(*) FROM events WHERE stream_namespace = $a AND stream_key = $b", $"resource/{type}", id));
+    }
+
+    private static async Task<long> CountAsync(SqliteConnection connection, string sql, string a, string? b = null)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$a", a);
+        if (b is not null)
+        {
+            command.Parameters.AddWithValue("$b", b);
+        }
+
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Extra settings for a fixture that needs them.</summary>
+    protected virtual void Configure(IWebHostBuilder builder)
+    {
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A temp folder left behind is harmless; failing the run over it is not.
+            }
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFactory>
+{
+    public const string Name = "api";
+}
