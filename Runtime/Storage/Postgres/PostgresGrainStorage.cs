@@ -21,7 +21,7 @@ internal sealed class PostgresGrainStorage : IStorageBackend
 
     public PostgresGrainStorage(StorageOptions options, StorageFaultInjector faults, TimeProvider time, ILoggerFactory loggerFactory)
     {
-        var builder = new NpgsqlDataSourceBuilder(options.EffectiveConnectionString);
+        var builder = new NpgsqlDataSourceBuilder(PostgresConnectionStrings.WithDefaults(options.EffectiveConnectionString));
         builder.UseLoggerFactory(loggerFactory);
         _dataSource = builder.Build();
         _time = time;
