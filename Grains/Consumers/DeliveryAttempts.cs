@@ -1,8 +1,12 @@
+using OrleansConsistency.Grains.Interfaces.Resources;
+
 namespace OrleansConsistency.Grains.Consumers;
 
 /// <summary>What the runner knows about handling one event so far.</summary>
-internal sealed class DeliveryAttempts(long version)
+internal sealed class DeliveryAttempts(ResourceKey resource, long version)
 {
+    public ResourceKey Resource => resource;
+
     public long Version => version;
 
     public int Count { get; set; }
