@@ -14,7 +14,7 @@ namespace OrleansConsistency.Runtime.Activation;
 internal sealed partial class ActivationData
 {
     private readonly Channel<object> _mailbox = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly TaskScheduler _scheduler = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, maxConcurrencyLevel: 1).ExclusiveScheduler;
+    private readonly ActivationTaskScheduler _scheduler = new();
     private readonly TaskCompletionSource _deactivated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HashSet<Task> _runningInterleaved = [];
     private readonly SiloRuntime _runtime;

@@ -40,6 +40,8 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton<IIntentStore>(sp => sp.GetRequiredService<StorageProvider>());
         services.TryAddSingleton<IEventLog>(sp => sp.GetRequiredService<StorageProvider>());
         services.TryAddSingleton<IConsumerCheckpointStore>(sp => sp.GetRequiredService<StorageProvider>());
+        services.TryAddSingleton<IConsumerFailureStore>(sp => sp.GetRequiredService<StorageProvider>());
+        services.TryAddSingleton<IProjectionStore>(sp => sp.GetRequiredService<StorageProvider>());
         services.AddSingleton<ISiloStartupTask, StorageMigrationStartupTask>();
         services.AddHostedService<SiloHostedService>();
         return services;

@@ -9,6 +9,12 @@ public interface IConsumerFailureStore
     /// <summary>Removes a failure once the version was handled after all; true when one was removed.</summary>
     Task<bool> RemoveFailureAsync(string consumer, string resourceId, long version, CancellationToken cancellationToken = default);
 
-    /// <summary>The failures of every consumer for one resource, in version order.</summary>
+    /// <summary>The failures of every consumer for one resource, in version order (then by consumer).</summary>
     Task<IReadOnlyList<ConsumerFailure>> ListFailuresAsync(string resourceId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The failures of one consumer, for an operator to retry: of one resource in version order, or, when
+    /// <paramref name="resourceId"/> is null, of all resources ordered by resource id (by Unicode code point) and version.
+    /// </summary>
+    Task<IReadOnlyList<ConsumerFailure>> ListFailuresByConsumerAsync(string consumer, string? resourceId, CancellationToken cancellationToken = default);
 }

@@ -1,7 +1,7 @@
 namespace OrleansConsistency.Runtime.Storage;
 
 /// <summary>What every provider implements; <see cref="StorageProvider"/> is its public face.</summary>
-internal interface IStorageBackend : IGrainStorage, IIntentStore, IEventLog, IConsumerCheckpointStore, IAsyncDisposable
+internal interface IStorageBackend : IGrainStorage, IIntentStore, IEventLog, IConsumerCheckpointStore, IConsumerFailureStore, IProjectionStore, IAsyncDisposable
 {
     GroupCommitStatistics Statistics { get; }
 }

@@ -5,11 +5,12 @@ namespace OrleansConsistency.Runtime.Storage;
 
 /// <summary>
 /// A configured storage provider (SQLite or PostgreSQL): grain state with group-committed writes, the intent
-/// store, the event log and consumer checkpoints on one database. Create it with
+/// store, the event log, consumer checkpoints and failures, and projections on one database. Create it with
 /// <see cref="GrainStorageFactory.Create"/>, run <see cref="MigrateAsync"/> at start-up, and dispose it at shutdown
 /// (queued writes are committed first).
 /// </summary>
-public sealed class StorageProvider : IGrainStorage, IIntentStore, IEventLog, IConsumerCheckpointStore, IAsyncDisposable
+public sealed class StorageProvider
+    : IGrainStorage, IIntentStore, IEventLog, IConsumerCheckpointStore, IConsumerFailureStore, IProjectionStore, IAsyncDisposable
 {
     private readonly IStorageBackend _backend;
     private readonly StorageMigrator _migrator;
@@ -78,6 +79,55 @@ public sealed class StorageProvider : IGrainStorage, IIntentStore, IEventLog, IC
     /// <inheritdoc />
     public Task<long> SetAsync(string consumer, string resourceId, long version, CancellationToken cancellationToken = default) =>
         _backend.SetAsync(consumer, resourceId, version, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ConsumerBacklogItem>> ListBehindAsync(
+        string consumer, string grainType, string resourceIdPrefix, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(consumer);
+        ArgumentNullException.ThrowIfNull(grainType);
+        ArgumentNullException.ThrowIfNull(resourceIdPrefix);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return _backend.ListBehindAsync(consumer, grainType, resourceIdPrefix, limit, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task RecordFailureAsync(ConsumerFailure failure, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        return _backend.RecordFailureAsync(failure, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> RemoveFailureAsync(string consumer, string resourceId, long version, CancellationToken cancellationToken = default) =>
+        _backend.RemoveFailureAsync(consumer, resourceId, version, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ConsumerFailure>> ListFailuresAsync(string resourceId, CancellationToken cancellationToken = default) =>
+        _backend.ListFailuresAsync(resourceId, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ConsumerFailure>> ListFailuresByConsumerAsync(string consumer, string? resourceId, CancellationToken cancellationToken = default) =>
+        _backend.ListFailuresByConsumerAsync(consumer, resourceId, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> UpsertAsync(ProjectionRow row, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return _backend.UpsertAsync(row, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<ProjectionRow?> GetAsync(string projection, string partition, string key, CancellationToken cancellationToken = default) =>
+        _backend.GetAsync(projection, partition, key, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ProjectionRow>> ListAsync(
+        string projection, string partition, string? afterKey, int limit, bool includeDeleted, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return _backend.ListAsync(projection, partition, afterKey, limit, includeDeleted, cancellationToken);
+    }
 
     /// <summary>Commits the writes already queued, then closes the provider's connections.</summary>
     public ValueTask DisposeAsync() => _backend.DisposeAsync();

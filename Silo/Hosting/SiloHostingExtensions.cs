@@ -17,8 +17,10 @@ public static class SiloHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<SiloOptions>().Bind(builder.Configuration.GetSection(SiloOptions.SectionName));
         builder.Services.AddGrains(GrainAssembly.Assembly);
-        builder.Services.AddResourceGrains(builder.Configuration);
+
+        // The runtime first: its hosted service migrates storage before the consumers start reading it.
         builder.Services.AddSiloRuntime(configure);
+        builder.Services.AddResourceGrains(builder.Configuration);
         return builder;
     }
 }

@@ -61,5 +61,36 @@ internal static class PostgresMigrations
                 updated_at bigint NOT NULL,
                 CONSTRAINT consumer_checkpoints_pkey PRIMARY KEY (consumer, resource_id));
             """),
+
+        // Keys that are listed in order are COLLATE "C" (byte order of UTF-8, i.e. Unicode code point order): the
+        // database's default collation may be linguistic (en_US sorts "a" < "B" < "b" and ignores punctuation), would
+        // then differ from SQLite's BINARY order, and could not serve a prefix as a key range.
+        new(2, "consumer failures, projections", """
+            CREATE TABLE consumer_failures (
+                consumer text COLLATE "C" NOT NULL,
+                resource_id text COLLATE "C" NOT NULL,
+                version bigint NOT NULL,
+                reason text NOT NULL,
+                attempts integer NOT NULL,
+                failed_at bigint NOT NULL,
+                CONSTRAINT consumer_failures_pkey PRIMARY KEY (consumer, resource_id, version));
+            -- A resource's status lists the failures of all its consumers.
+            CREATE INDEX consumer_failures_resource_idx ON consumer_failures (resource_id, version);
+
+            CREATE TABLE projections (
+                projection text COLLATE "C" NOT NULL,
+                partition text COLLATE "C" NOT NULL,
+                item_key text COLLATE "C" NOT NULL,
+                version bigint NOT NULL,
+                deleted boolean NOT NULL,
+                payload text NULL,
+                applied_at bigint NOT NULL,
+                projected_at bigint NOT NULL,
+                CONSTRAINT projections_pkey PRIMARY KEY (projection, partition, item_key));
+
+            -- Finding the resources a consumer is behind on seeks a grain-id range in code point order; the primary
+            -- key of grain_state is in the database's collation, which may not be that order.
+            CREATE INDEX grain_state_type_id_c_idx ON grain_state (grain_type, grain_id COLLATE "C");
+            """),
     ];
 }

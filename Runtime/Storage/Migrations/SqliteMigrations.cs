@@ -55,5 +55,31 @@ internal static class SqliteMigrations
                 updated_at INTEGER NOT NULL,
                 PRIMARY KEY (consumer, resource_id));
             """),
+
+        // Text keys use SQLite's default BINARY collation: UTF-8 byte order, i.e. Unicode code point order, the same
+        // order as PostgreSQL's "C" collation, so listings page identically on both.
+        new(2, "consumer failures, projections", """
+            CREATE TABLE consumer_failures (
+                consumer TEXT NOT NULL,
+                resource_id TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                reason TEXT NOT NULL,
+                attempts INTEGER NOT NULL,
+                failed_at INTEGER NOT NULL,
+                PRIMARY KEY (consumer, resource_id, version));
+            -- A resource's status lists the failures of all its consumers.
+            CREATE INDEX consumer_failures_resource_idx ON consumer_failures (resource_id, version);
+
+            CREATE TABLE projections (
+                projection TEXT NOT NULL,
+                partition TEXT NOT NULL,
+                item_key TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                deleted INTEGER NOT NULL,
+                payload TEXT NULL,
+                applied_at INTEGER NOT NULL,
+                projected_at INTEGER NOT NULL,
+                PRIMARY KEY (projection, partition, item_key));
+            """),
     ];
 }

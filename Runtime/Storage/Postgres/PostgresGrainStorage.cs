@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -21,7 +20,7 @@ internal sealed class PostgresGrainStorage : IStorageBackend
 
     public PostgresGrainStorage(StorageOptions options, StorageFaultInjector faults, TimeProvider time, ILoggerFactory loggerFactory)
     {
-        var builder = new NpgsqlDataSourceBuilder(options.EffectiveConnectionString);
+        var builder = new NpgsqlDataSourceBuilder(PostgresConnectionStrings.WithDefaults(options.EffectiveConnectionString));
         builder.UseLoggerFactory(loggerFactory);
         _dataSource = builder.Build();
         _time = time;
@@ -37,28 +36,10 @@ internal sealed class PostgresGrainStorage : IStorageBackend
         _committer.WriteAsync(write, cancellationToken);
 
     public Task<StoredGrainState?> ReadAsync(string grainType, string grainId, CancellationToken cancellationToken = default) =>
-        QueryAsync(PostgresSql.ReadState, [Text(grainType), Text(grainId)], static async (reader, ct) =>
-            await reader.ReadAsync(ct).ConfigureAwait(false)
-                ? new StoredGrainState(
-                    reader.GetInt64(0).ToString(CultureInfo.InvariantCulture),
-                    reader.IsDBNull(1) ? null : reader.GetInt64(1),
-                    reader.IsDBNull(2) ? null : reader.GetString(2))
-                : null,
-            cancellationToken);
+        QuerySingleAsync(PostgresSql.ReadState, [Text(grainType), Text(grainId)], StorageRows.State, cancellationToken);
 
     public Task<IntentRecord?> FindAsync(string resourceId, string idempotencyKey, CancellationToken cancellationToken = default) =>
-        QueryAsync(PostgresSql.FindIntent, [Text(resourceId), Text(idempotencyKey)], static async (reader, ct) =>
-            await reader.ReadAsync(ct).ConfigureAwait(false)
-                ? new IntentRecord(
-                    reader.GetString(0),
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    reader.IsDBNull(3) ? null : reader.GetInt64(3),
-                    reader.GetString(4),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)))
-                : null,
-            cancellationToken);
+        QuerySingleAsync(PostgresSql.FindIntent, [Text(resourceId), Text(idempotencyKey)], StorageRows.Intent, cancellationToken);
 
     public async Task<int> PurgeExpiredAsync(DateTimeOffset now, int maxRows, CancellationToken cancellationToken = default)
     {
@@ -71,7 +52,7 @@ internal sealed class PostgresGrainStorage : IStorageBackend
             var chunk = Math.Min(maxRows - deleted, PurgeChunkSize);
             var count = await ExecuteAsync(
                 PostgresSql.PurgeIntents,
-                [Bigint(nowMs), PostgresWriteStatement.Value(chunk, NpgsqlDbType.Integer)],
+                [Bigint(nowMs), Integer(chunk)],
                 static (command, ct) => command.ExecuteNonQueryAsync(ct),
                 cancellationToken).ConfigureAwait(false);
             deleted += count;
@@ -86,10 +67,10 @@ internal sealed class PostgresGrainStorage : IStorageBackend
 
     public Task<IReadOnlyList<EventRecord>> ReadStreamAsync(
         string streamNamespace, string streamKey, long fromVersionInclusive, int maxCount, CancellationToken cancellationToken = default) =>
-        QueryAsync(
+        QueryListAsync(
             PostgresSql.ReadStream,
-            [Text(streamNamespace), Text(streamKey), Bigint(fromVersionInclusive), PostgresWriteStatement.Value(maxCount, NpgsqlDbType.Integer)],
-            ReadEventsAsync,
+            [Text(streamNamespace), Text(streamKey), Bigint(fromVersionInclusive), Integer(maxCount)],
+            StorageRows.Event,
             cancellationToken);
 
     public Task<long?> GetOldestVersionAsync(string streamNamespace, string streamKey, CancellationToken cancellationToken = default) =>
@@ -99,10 +80,10 @@ internal sealed class PostgresGrainStorage : IStorageBackend
 
     public Task<IReadOnlyList<EventRecord>> ReadNamespaceAsync(
         string streamNamespace, long afterSequence, int maxCount, CancellationToken cancellationToken = default) =>
-        QueryAsync(
+        QueryListAsync(
             PostgresSql.ReadNamespace,
-            [Text(streamNamespace), Bigint(afterSequence), PostgresWriteStatement.Value(maxCount, NpgsqlDbType.Integer)],
-            ReadEventsAsync,
+            [Text(streamNamespace), Bigint(afterSequence), Integer(maxCount)],
+            StorageRows.Event,
             cancellationToken);
 
     public Task<long?> GetAsync(string consumer, string resourceId, CancellationToken cancellationToken = default) =>
@@ -125,33 +106,92 @@ internal sealed class PostgresGrainStorage : IStorageBackend
             ?? throw new InvalidOperationException($"Checkpoint of {consumer} for {resourceId} vanished.");
     }
 
+    public Task<IReadOnlyList<ConsumerBacklogItem>> ListBehindAsync(
+        string consumer, string grainType, string resourceIdPrefix, int limit, CancellationToken cancellationToken = default)
+    {
+        var upper = KeyPrefix.UpperBound(resourceIdPrefix);
+        NpgsqlParameter[] parameters = upper is null
+            ? [Text(consumer), Text(grainType), Text(resourceIdPrefix), Integer(limit)]
+            : [Text(consumer), Text(grainType), Text(resourceIdPrefix), Integer(limit), Text(upper)];
+        return QueryListAsync(
+            upper is null ? PostgresSql.ListBehind : PostgresSql.ListBehindBelow, parameters, StorageRows.BacklogItem, cancellationToken);
+    }
+
+    public Task RecordFailureAsync(ConsumerFailure failure, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(
+            PostgresSql.RecordFailure,
+            [
+                Text(failure.Consumer), Text(failure.ResourceId), Bigint(failure.Version), Text(failure.Reason), Integer(failure.Attempts),
+                Bigint(failure.FailedAt.ToUnixTimeMilliseconds()),
+            ],
+            static (command, ct) => command.ExecuteNonQueryAsync(ct),
+            cancellationToken);
+
+    public async Task<bool> RemoveFailureAsync(string consumer, string resourceId, long version, CancellationToken cancellationToken = default) =>
+        await ExecuteAsync(
+            PostgresSql.RemoveFailure,
+            [Text(consumer), Text(resourceId), Bigint(version)],
+            static (command, ct) => command.ExecuteNonQueryAsync(ct),
+            cancellationToken).ConfigureAwait(false) > 0;
+
+    public Task<IReadOnlyList<ConsumerFailure>> ListFailuresAsync(string resourceId, CancellationToken cancellationToken = default) =>
+        QueryListAsync(PostgresSql.ListFailures, [Text(resourceId)], StorageRows.Failure, cancellationToken);
+
+    public Task<IReadOnlyList<ConsumerFailure>> ListFailuresByConsumerAsync(string consumer, string? resourceId, CancellationToken cancellationToken = default) =>
+        resourceId is null
+            ? QueryListAsync(PostgresSql.ListConsumerFailures, [Text(consumer)], StorageRows.Failure, cancellationToken)
+            : QueryListAsync(PostgresSql.ListConsumerFailuresOfResource, [Text(consumer), Text(resourceId)], StorageRows.Failure, cancellationToken);
+
+    public async Task<bool> UpsertAsync(ProjectionRow row, CancellationToken cancellationToken = default) =>
+        await ExecuteAsync(
+            PostgresSql.UpsertProjection,
+            [
+                Text(row.Projection), Text(row.Partition), Text(row.Key), Bigint(row.Version), Boolean(row.Deleted),
+                PostgresWriteStatement.Value(row.Payload, NpgsqlDbType.Text), Bigint(row.AppliedAt.ToUnixTimeMilliseconds()),
+                Bigint(row.ProjectedAt.ToUnixTimeMilliseconds()),
+            ],
+            static (command, ct) => command.ExecuteNonQueryAsync(ct),
+            cancellationToken).ConfigureAwait(false) > 0;
+
+    public Task<ProjectionRow?> GetAsync(string projection, string partition, string key, CancellationToken cancellationToken = default) =>
+        QuerySingleAsync(PostgresSql.GetProjection, [Text(projection), Text(partition), Text(key)], StorageRows.Projection, cancellationToken);
+
+    public Task<IReadOnlyList<ProjectionRow>> ListAsync(
+        string projection, string partition, string? afterKey, int limit, bool includeDeleted, CancellationToken cancellationToken = default)
+    {
+        NpgsqlParameter[] parameters = afterKey is null
+            ? [Text(projection), Text(partition), Boolean(includeDeleted), Integer(limit)]
+            : [Text(projection), Text(partition), Boolean(includeDeleted), Integer(limit), Text(afterKey)];
+        return QueryListAsync(
+            afterKey is null ? PostgresSql.ListProjections : PostgresSql.ListProjectionsAfter, parameters, StorageRows.Projection, cancellationToken);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _committer.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static async Task<IReadOnlyList<EventRecord>> ReadEventsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
-    {
-        var events = new List<EventRecord>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            events.Add(new EventRecord(
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.GetInt64(3),
-                reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6),
-                reader.GetString(7),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)))
-            {
-                Sequence = reader.GetInt64(0),
-            });
-        }
+    private Task<T?> QuerySingleAsync<T>(string sql, NpgsqlParameter[] parameters, Func<DbDataReader, T> map, CancellationToken cancellationToken)
+        where T : class =>
+        QueryAsync(sql, parameters, async (reader, ct) => await reader.ReadAsync(ct).ConfigureAwait(false) ? map(reader) : null, cancellationToken);
 
-        return events;
-    }
+    private Task<IReadOnlyList<T>> QueryListAsync<T>(
+        string sql, NpgsqlParameter[] parameters, Func<DbDataReader, T> map, CancellationToken cancellationToken) =>
+        QueryAsync<IReadOnlyList<T>>(
+            sql,
+            parameters,
+            async (reader, ct) =>
+            {
+                var rows = new List<T>();
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    rows.Add(map(reader));
+                }
+
+                return rows;
+            },
+            cancellationToken);
 
     private Task<T> QueryAsync<T>(
         string sql, NpgsqlParameter[] parameters, Func<NpgsqlDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
@@ -193,4 +233,8 @@ internal sealed class PostgresGrainStorage : IStorageBackend
     private static NpgsqlParameter Text(string value) => PostgresWriteStatement.Value(value, NpgsqlDbType.Text);
 
     private static NpgsqlParameter Bigint(long value) => PostgresWriteStatement.Value(value, NpgsqlDbType.Bigint);
+
+    private static NpgsqlParameter Integer(int value) => PostgresWriteStatement.Value(value, NpgsqlDbType.Integer);
+
+    private static NpgsqlParameter Boolean(bool value) => PostgresWriteStatement.Value(value, NpgsqlDbType.Boolean);
 }

@@ -25,10 +25,10 @@ internal static class PostgresSql
     public static string Write(bool update, bool intents, bool events) =>
         WriteStatements[(update ? 1 : 0) | (intents ? 2 : 0) | (events ? 4 : 0)];
 
-    public const string ReadState = "SELECT etag, version, payload FROM grain_state WHERE grain_type = $1 AND grain_id = $2";
+    public const string ReadState = $"SELECT {StorageRows.StateColumns} FROM grain_state WHERE grain_type = $1 AND grain_id = $2";
 
-    public const string FindIntent = """
-        SELECT resource_id, idempotency_key, fingerprint, version, outcome, created_at, expires_at
+    public const string FindIntent = $"""
+        SELECT {StorageRows.IntentColumns}
         FROM intents WHERE resource_id = $1 AND idempotency_key = $2
         """;
 
@@ -39,10 +39,8 @@ internal static class PostgresSql
             ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
         """;
 
-    private const string EventColumns = "seq, stream_namespace, stream_key, version, type, intent_key, correlation_id, payload, created_at";
-
     public const string ReadStream = $"""
-        SELECT {EventColumns} FROM events
+        SELECT {StorageRows.EventColumns} FROM events
         WHERE stream_namespace = $1 AND stream_key = $2 AND version >= $3
         ORDER BY version LIMIT $4
         """;
@@ -50,7 +48,7 @@ internal static class PostgresSql
     public const string OldestVersion = "SELECT MIN(version) FROM events WHERE stream_namespace = $1 AND stream_key = $2";
 
     public const string ReadNamespace = $"""
-        SELECT {EventColumns} FROM events
+        SELECT {StorageRows.EventColumns} FROM events
         WHERE stream_namespace = $1 AND seq > $2
         ORDER BY seq LIMIT $3
         """;
@@ -63,6 +61,72 @@ internal static class PostgresSql
         ON CONFLICT (consumer, resource_id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at
         WHERE consumer_checkpoints.version < excluded.version
         RETURNING version
+        """;
+
+    // A missing checkpoint counts as 0. The comparisons and the order are in the "C" collation (code point order, as
+    // SQLite's BINARY), whatever the database's default: only then is the range on grain_id the literal prefix match
+    // (see KeyPrefix), and it seeks grain_state_type_id_c_idx; each row's checkpoint is one primary-key lookup.
+    public const string ListBehind = """
+        SELECT s.grain_id, COALESCE(c.version, 0), s.version
+        FROM grain_state s
+        LEFT JOIN consumer_checkpoints c ON c.consumer = $1 AND c.resource_id = s.grain_id
+        WHERE s.grain_type = $2 AND s.grain_id COLLATE "C" >= $3 AND s.version > COALESCE(c.version, 0)
+        ORDER BY s.grain_id COLLATE "C" LIMIT $4
+        """;
+
+    public const string ListBehindBelow = """
+        SELECT s.grain_id, COALESCE(c.version, 0), s.version
+        FROM grain_state s
+        LEFT JOIN consumer_checkpoints c ON c.consumer = $1 AND c.resource_id = s.grain_id
+        WHERE s.grain_type = $2 AND s.grain_id COLLATE "C" >= $3 AND s.grain_id COLLATE "C" < $5 AND s.version > COALESCE(c.version, 0)
+        ORDER BY s.grain_id COLLATE "C" LIMIT $4
+        """;
+
+    public const string RecordFailure = """
+        INSERT INTO consumer_failures (consumer, resource_id, version, reason, attempts, failed_at) VALUES ($1, $2, $3, $4, $5, $6)
+        ON CONFLICT (consumer, resource_id, version) DO UPDATE
+        SET reason = excluded.reason, attempts = excluded.attempts, failed_at = excluded.failed_at
+        """;
+
+    public const string RemoveFailure = "DELETE FROM consumer_failures WHERE consumer = $1 AND resource_id = $2 AND version = $3";
+
+    // The key columns of consumer_failures and projections are COLLATE "C", so ORDER BY on them is code point order.
+    public const string ListFailures = $"""
+        SELECT {StorageRows.FailureColumns} FROM consumer_failures WHERE resource_id = $1 ORDER BY version, consumer
+        """;
+
+    public const string ListConsumerFailures = $"""
+        SELECT {StorageRows.FailureColumns} FROM consumer_failures WHERE consumer = $1 ORDER BY resource_id, version
+        """;
+
+    public const string ListConsumerFailuresOfResource = $"""
+        SELECT {StorageRows.FailureColumns} FROM consumer_failures WHERE consumer = $1 AND resource_id = $2 ORDER BY version
+        """;
+
+    // The WHERE of the upsert is what makes it idempotent and keeps an item from moving backwards; ON CONFLICT makes
+    // racing writers of one item safe.
+    public const string UpsertProjection = $"""
+        INSERT INTO projections ({StorageRows.ProjectionColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        ON CONFLICT (projection, partition, item_key) DO UPDATE
+        SET version = excluded.version, deleted = excluded.deleted, payload = excluded.payload,
+            applied_at = excluded.applied_at, projected_at = excluded.projected_at
+        WHERE projections.version < excluded.version
+        """;
+
+    public const string GetProjection = $"""
+        SELECT {StorageRows.ProjectionColumns} FROM projections WHERE projection = $1 AND partition = $2 AND item_key = $3
+        """;
+
+    public const string ListProjections = $"""
+        SELECT {StorageRows.ProjectionColumns} FROM projections
+        WHERE projection = $1 AND partition = $2 AND ($3 OR NOT deleted)
+        ORDER BY item_key LIMIT $4
+        """;
+
+    public const string ListProjectionsAfter = $"""
+        SELECT {StorageRows.ProjectionColumns} FROM projections
+        WHERE projection = $1 AND partition = $2 AND ($3 OR NOT deleted) AND item_key > $5
+        ORDER BY item_key LIMIT $4
         """;
 
     /// <summary>Constraint names the provider maps unique violations (23505) by; the migrations create them.</summary>

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using OrleansConsistency.Runtime.Storage.GroupCommit;
@@ -36,28 +36,11 @@ internal sealed class SqliteGrainStorage : IStorageBackend
         _committer.WriteAsync(write, cancellationToken);
 
     public Task<StoredGrainState?> ReadAsync(string grainType, string grainId, CancellationToken cancellationToken = default) =>
-        QueryAsync(SqliteSql.ReadState, [("$grain_type", grainType), ("$grain_id", grainId)], static reader =>
-            reader.Read()
-                ? new StoredGrainState(
-                    reader.GetInt64(0).ToString(CultureInfo.InvariantCulture),
-                    reader.IsDBNull(1) ? null : reader.GetInt64(1),
-                    reader.IsDBNull(2) ? null : reader.GetString(2))
-                : null,
-            cancellationToken);
+        QuerySingleAsync(SqliteSql.ReadState, [("$grain_type", grainType), ("$grain_id", grainId)], StorageRows.State, cancellationToken);
 
     public Task<IntentRecord?> FindAsync(string resourceId, string idempotencyKey, CancellationToken cancellationToken = default) =>
-        QueryAsync(SqliteSql.FindIntent, [("$resource_id", resourceId), ("$idempotency_key", idempotencyKey)], static reader =>
-            reader.Read()
-                ? new IntentRecord(
-                    reader.GetString(0),
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    reader.IsDBNull(3) ? null : reader.GetInt64(3),
-                    reader.GetString(4),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)))
-                : null,
-            cancellationToken);
+        QuerySingleAsync(
+            SqliteSql.FindIntent, [("$resource_id", resourceId), ("$idempotency_key", idempotencyKey)], StorageRows.Intent, cancellationToken);
 
     public async Task<int> PurgeExpiredAsync(DateTimeOffset now, int maxRows, CancellationToken cancellationToken = default)
     {
@@ -90,10 +73,10 @@ internal sealed class SqliteGrainStorage : IStorageBackend
 
     public Task<IReadOnlyList<EventRecord>> ReadStreamAsync(
         string streamNamespace, string streamKey, long fromVersionInclusive, int maxCount, CancellationToken cancellationToken = default) =>
-        QueryAsync(
+        QueryListAsync(
             SqliteSql.ReadStream,
             [("$stream_namespace", streamNamespace), ("$stream_key", streamKey), ("$from_version", fromVersionInclusive), ("$limit", maxCount)],
-            ReadEvents,
+            StorageRows.Event,
             cancellationToken);
 
     public Task<long?> GetOldestVersionAsync(string streamNamespace, string streamKey, CancellationToken cancellationToken = default) =>
@@ -103,10 +86,10 @@ internal sealed class SqliteGrainStorage : IStorageBackend
 
     public Task<IReadOnlyList<EventRecord>> ReadNamespaceAsync(
         string streamNamespace, long afterSequence, int maxCount, CancellationToken cancellationToken = default) =>
-        QueryAsync(
+        QueryListAsync(
             SqliteSql.ReadNamespace,
             [("$stream_namespace", streamNamespace), ("$after_seq", afterSequence), ("$limit", maxCount)],
-            ReadEvents,
+            StorageRows.Event,
             cancellationToken);
 
     public Task<long?> GetAsync(string consumer, string resourceId, CancellationToken cancellationToken = default) =>
@@ -138,6 +121,62 @@ internal sealed class SqliteGrainStorage : IStorageBackend
             cancellationToken);
     }
 
+    public Task<IReadOnlyList<ConsumerBacklogItem>> ListBehindAsync(
+        string consumer, string grainType, string resourceIdPrefix, int limit, CancellationToken cancellationToken = default)
+    {
+        var upper = KeyPrefix.UpperBound(resourceIdPrefix);
+        (string, object?)[] parameters =
+            [("$consumer", consumer), ("$grain_type", grainType), ("$prefix", resourceIdPrefix), ("$upper", upper), ("$limit", limit)];
+        return QueryListAsync(
+            upper is null ? SqliteSql.ListBehind : SqliteSql.ListBehindBelow, parameters, StorageRows.BacklogItem, cancellationToken);
+    }
+
+    public Task RecordFailureAsync(ConsumerFailure failure, CancellationToken cancellationToken = default) =>
+        ExecuteExclusiveAsync(
+            SqliteSql.RecordFailure,
+            [
+                ("$consumer", failure.Consumer), ("$resource_id", failure.ResourceId), ("$version", failure.Version),
+                ("$reason", failure.Reason), ("$attempts", failure.Attempts), ("$failed_at", failure.FailedAt.ToUnixTimeMilliseconds()),
+            ],
+            cancellationToken);
+
+    public async Task<bool> RemoveFailureAsync(string consumer, string resourceId, long version, CancellationToken cancellationToken = default) =>
+        await ExecuteExclusiveAsync(
+            SqliteSql.RemoveFailure, [("$consumer", consumer), ("$resource_id", resourceId), ("$version", version)], cancellationToken)
+            .ConfigureAwait(false) > 0;
+
+    public Task<IReadOnlyList<ConsumerFailure>> ListFailuresAsync(string resourceId, CancellationToken cancellationToken = default) =>
+        QueryListAsync(SqliteSql.ListFailures, [("$resource_id", resourceId)], StorageRows.Failure, cancellationToken);
+
+    public Task<IReadOnlyList<ConsumerFailure>> ListFailuresByConsumerAsync(string consumer, string? resourceId, CancellationToken cancellationToken = default) =>
+        resourceId is null
+            ? QueryListAsync(SqliteSql.ListConsumerFailures, [("$consumer", consumer)], StorageRows.Failure, cancellationToken)
+            : QueryListAsync(
+                SqliteSql.ListConsumerFailuresOfResource, [("$consumer", consumer), ("$resource_id", resourceId)], StorageRows.Failure, cancellationToken);
+
+    public async Task<bool> UpsertAsync(ProjectionRow row, CancellationToken cancellationToken = default) =>
+        await ExecuteExclusiveAsync(
+            SqliteSql.UpsertProjection,
+            [
+                ("$projection", row.Projection), ("$partition", row.Partition), ("$item_key", row.Key), ("$version", row.Version),
+                ("$deleted", row.Deleted), ("$payload", row.Payload), ("$applied_at", row.AppliedAt.ToUnixTimeMilliseconds()),
+                ("$projected_at", row.ProjectedAt.ToUnixTimeMilliseconds()),
+            ],
+            cancellationToken).ConfigureAwait(false) > 0;
+
+    public Task<ProjectionRow?> GetAsync(string projection, string partition, string key, CancellationToken cancellationToken = default) =>
+        QuerySingleAsync(
+            SqliteSql.GetProjection, [("$projection", projection), ("$partition", partition), ("$item_key", key)], StorageRows.Projection, cancellationToken);
+
+    public Task<IReadOnlyList<ProjectionRow>> ListAsync(
+        string projection, string partition, string? afterKey, int limit, bool includeDeleted, CancellationToken cancellationToken = default)
+    {
+        (string, object?)[] parameters =
+            [("$projection", projection), ("$partition", partition), ("$after_key", afterKey), ("$include_deleted", includeDeleted), ("$limit", limit)];
+        return QueryListAsync(
+            afterKey is null ? SqliteSql.ListProjections : SqliteSql.ListProjectionsAfter, parameters, StorageRows.Projection, cancellationToken);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _committer.DisposeAsync().ConfigureAwait(false);
@@ -148,30 +187,30 @@ internal sealed class SqliteGrainStorage : IStorageBackend
         SqliteConnection.ClearPool(connection);
     }
 
-    private static IReadOnlyList<EventRecord> ReadEvents(SqliteDataReader reader)
-    {
-        var events = new List<EventRecord>();
-        while (reader.Read())
-        {
-            events.Add(new EventRecord(
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.GetInt64(3),
-                reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6),
-                reader.GetString(7),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)))
-            {
-                Sequence = reader.GetInt64(0),
-            });
-        }
+    private Task<T?> QuerySingleAsync<T>(
+        string sql, (string Name, object? Value)[] parameters, Func<DbDataReader, T> map, CancellationToken cancellationToken)
+        where T : class =>
+        QueryAsync(sql, parameters, reader => reader.Read() ? map(reader) : null, cancellationToken);
 
-        return events;
-    }
+    private Task<IReadOnlyList<T>> QueryListAsync<T>(
+        string sql, (string Name, object? Value)[] parameters, Func<DbDataReader, T> map, CancellationToken cancellationToken) =>
+        QueryAsync<IReadOnlyList<T>>(
+            sql,
+            parameters,
+            reader =>
+            {
+                var rows = new List<T>();
+                while (reader.Read())
+                {
+                    rows.Add(map(reader));
+                }
+
+                return rows;
+            },
+            cancellationToken);
 
     private async Task<T> QueryAsync<T>(
-        string sql, (string Name, object Value)[] parameters, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
+        string sql, (string Name, object? Value)[] parameters, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
     {
         try
         {
@@ -181,11 +220,7 @@ internal sealed class SqliteGrainStorage : IStorageBackend
                 await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
                 using var command = connection.CreateCommand();
                 command.CommandText = sql;
-                foreach (var (name, value) in parameters)
-                {
-                    command.Parameters.AddWithValue(name, value);
-                }
-
+                AddParameters(command, parameters);
                 var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
@@ -196,6 +231,27 @@ internal sealed class SqliteGrainStorage : IStorageBackend
         catch (SqliteException exception)
         {
             throw StorageErrors.ReadFailed(Name, exception);
+        }
+    }
+
+    // Writes other than grain state go through the writer connection too: SQLite has one writer per file, and a
+    // second connection would only wait for the writer's lock (or fail with SQLITE_BUSY).
+    private Task<int> ExecuteExclusiveAsync(string sql, (string Name, object? Value)[] parameters, CancellationToken cancellationToken) =>
+        ExclusiveAsync(
+            connection =>
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = sql;
+                AddParameters(command, parameters);
+                return command.ExecuteNonQuery();
+            },
+            cancellationToken);
+
+    private static void AddParameters(SqliteCommand command, (string Name, object? Value)[] parameters)
+    {
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         }
     }
 

@@ -16,7 +16,7 @@ internal static class SqliteSql
         RETURNING etag
         """;
 
-    public const string ReadState = "SELECT etag, version, payload FROM grain_state WHERE grain_type = $grain_type AND grain_id = $grain_id";
+    public const string ReadState = $"SELECT {StorageRows.StateColumns} FROM grain_state WHERE grain_type = $grain_type AND grain_id = $grain_id";
 
     public const string InsertIntent = """
         INSERT INTO intents (resource_id, idempotency_key, fingerprint, version, outcome, created_at, expires_at)
@@ -28,8 +28,8 @@ internal static class SqliteSql
         VALUES ($stream_namespace, $stream_key, $version, $type, $intent_key, $correlation_id, $payload, $created_at)
         """;
 
-    public const string FindIntent = """
-        SELECT resource_id, idempotency_key, fingerprint, version, outcome, created_at, expires_at
+    public const string FindIntent = $"""
+        SELECT {StorageRows.IntentColumns}
         FROM intents WHERE resource_id = $resource_id AND idempotency_key = $idempotency_key
         """;
 
@@ -38,10 +38,8 @@ internal static class SqliteSql
             SELECT rowid FROM intents WHERE expires_at <= $now ORDER BY expires_at LIMIT $limit)
         """;
 
-    private const string EventColumns = "seq, stream_namespace, stream_key, version, type, intent_key, correlation_id, payload, created_at";
-
     public const string ReadStream = $"""
-        SELECT {EventColumns} FROM events
+        SELECT {StorageRows.EventColumns} FROM events
         WHERE stream_namespace = $stream_namespace AND stream_key = $stream_key AND version >= $from_version
         ORDER BY version LIMIT $limit
         """;
@@ -51,7 +49,7 @@ internal static class SqliteSql
         """;
 
     public const string ReadNamespace = $"""
-        SELECT {EventColumns} FROM events
+        SELECT {StorageRows.EventColumns} FROM events
         WHERE stream_namespace = $stream_namespace AND seq > $after_seq
         ORDER BY seq LIMIT $limit
         """;
@@ -66,4 +64,68 @@ internal static class SqliteSql
         WHERE consumer_checkpoints.version < excluded.version
         RETURNING version
         """;
+
+    // A missing checkpoint counts as 0. The range on grain_id is the literal prefix match (see KeyPrefix); it seeks the
+    // primary key of grain_state, and each row's checkpoint is one primary-key lookup.
+    public const string ListBehind = """
+        SELECT s.grain_id, COALESCE(c.version, 0), s.version
+        FROM grain_state s
+        LEFT JOIN consumer_checkpoints c ON c.consumer = $consumer AND c.resource_id = s.grain_id
+        WHERE s.grain_type = $grain_type AND s.grain_id >= $prefix AND s.version > COALESCE(c.version, 0)
+        ORDER BY s.grain_id LIMIT $limit
+        """;
+
+    public const string ListBehindBelow = """
+        SELECT s.grain_id, COALESCE(c.version, 0), s.version
+        FROM grain_state s
+        LEFT JOIN consumer_checkpoints c ON c.consumer = $consumer AND c.resource_id = s.grain_id
+        WHERE s.grain_type = $grain_type AND s.grain_id >= $prefix AND s.grain_id < $upper AND s.version > COALESCE(c.version, 0)
+        ORDER BY s.grain_id LIMIT $limit
+        """;
+
+    public const string RecordFailure = """
+        INSERT INTO consumer_failures (consumer, resource_id, version, reason, attempts, failed_at)
+        VALUES ($consumer, $resource_id, $version, $reason, $attempts, $failed_at)
+        ON CONFLICT (consumer, resource_id, version) DO UPDATE
+        SET reason = excluded.reason, attempts = excluded.attempts, failed_at = excluded.failed_at
+        """;
+
+    public const string RemoveFailure = "DELETE FROM consumer_failures WHERE consumer = $consumer AND resource_id = $resource_id AND version = $version";
+
+    public const string ListFailures = $"""
+        SELECT {StorageRows.FailureColumns} FROM consumer_failures WHERE resource_id = $resource_id ORDER BY version, consumer
+        """;
+
+    public const string ListConsumerFailures = $"""
+        SELECT {StorageRows.FailureColumns} FROM consumer_failures WHERE consumer = $consumer ORDER BY resource_id, version
+        """;
+
+    public const string ListConsumerFailuresOfResource = $"""
+        SELECT {StorageRows.FailureColumns} FROM consumer_failures
+        WHERE consumer = $consumer AND resource_id = $resource_id ORDER BY version
+        """;
+
+    // The WHERE of the upsert is what makes it idempotent and keeps an item from moving backwards.
+    public const string UpsertProjection = $"""
+        INSERT INTO projections ({StorageRows.ProjectionColumns})
+        VALUES ($projection, $partition, $item_key, $version, $deleted, $payload, $applied_at, $projected_at)
+        ON CONFLICT (projection, partition, item_key) DO UPDATE
+        SET version = excluded.version, deleted = excluded.deleted, payload = excluded.payload,
+            applied_at = excluded.applied_at, projected_at = excluded.projected_at
+        WHERE projections.version < excluded.version
+        """;
+
+    public const string GetProjection = $"""
+        SELECT {StorageRows.ProjectionColumns} FROM projections
+        WHERE projection = $projection AND partition = $partition AND item_key = $item_key
+        """;
+
+    private const string ListProjectionsSelect = $"""
+        SELECT {StorageRows.ProjectionColumns} FROM projections
+        WHERE projection = $projection AND partition = $partition AND ($include_deleted OR deleted = 0)
+        """;
+
+    public const string ListProjections = ListProjectionsSelect + " ORDER BY item_key LIMIT $limit";
+
+    public const string ListProjectionsAfter = ListProjectionsSelect + " AND item_key > $after_key ORDER BY item_key LIMIT $limit";
 }

@@ -1,0 +1,73 @@
+using OrleansConsistency.Grains.Interfaces.Consumers;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace OrleansConsistency.Grains.Consumers;
+
+/// <summary>
+/// Builds a consumer's Polly v8 pipeline: retry (exponential backoff with jitter, capped; it waits out an open
+/// breaker instead of hammering it) around one circuit breaker shared by all of the consumer's resources, around a
+/// per-attempt timeout. Giving up is decided here: a poison event, too many attempts, or failing for too long.
+/// </summary>
+internal static class ConsumerPipeline
+{
+    /// <summary>Set on each execution: the attempt log of the event being handled.</summary>
+    public static readonly ResiliencePropertyKey<DeliveryAttempts> Attempts = new("consumer-attempts");
+
+    public static ResiliencePipeline Build(ConsumerOptions options, TimeProvider timeProvider, Action<string> onBreakerChanged, Func<DeliveryAttempts, Exception, TimeSpan, ValueTask> onRetry)
+    {
+        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
+        builder.AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = options.RetryDelay,
+            MaxDelay = options.MaxRetryDelay,
+            ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome.Exception, args.Context, options, timeProvider)),
+            DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+                args.Outcome.Exception is BrokenCircuitException { RetryAfter: { } breakerOpenFor } ? breakerOpenFor + options.RetryDelay : null),
+            OnRetry = args => onRetry(args.Context.Properties.GetValue(Attempts, null!), args.Outcome.Exception!, args.RetryDelay),
+        });
+        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+        {
+            FailureRatio = options.BreakerFailureRatio,
+            MinimumThroughput = options.BreakerMinimumThroughput,
+            SamplingDuration = options.BreakerSamplingDuration,
+            BreakDuration = options.BreakerDuration,
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null and not PoisonEventException && !args.Context.CancellationToken.IsCancellationRequested),
+            OnOpened = _ => { onBreakerChanged("open"); return ValueTask.CompletedTask; },
+            OnHalfOpened = _ => { onBreakerChanged("half-open"); return ValueTask.CompletedTask; },
+            OnClosed = _ => { onBreakerChanged("closed"); return ValueTask.CompletedTask; },
+        });
+        builder.AddTimeout(options.AttemptTimeout);
+        return builder.Build();
+    }
+
+    private static bool ShouldRetry(Exception? exception, ResilienceContext context, ConsumerOptions options, TimeProvider timeProvider)
+    {
+        if (exception is null or PoisonEventException || context.CancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        var attempts = context.Properties.GetValue(Attempts, null!);
+        attempts.FirstFailureAt ??= timeProvider.GetUtcNow();
+        attempts.LastError = Describe(exception);
+        var tooMany = options.MaxAttempts > 0 && attempts.Count >= options.MaxAttempts;
+        var tooLong = timeProvider.GetUtcNow() - attempts.FirstFailureAt >= options.GiveUpAfter;
+        return !tooMany && !tooLong;
+    }
+
+    /// <summary>An error in words an operator can act on.</summary>
+    public static string Describe(Exception exception) => exception switch
+    {
+        BrokenCircuitException => "it is failing repeatedly, so calls to it are paused for a moment",
+        TimeoutRejectedException => "it did not answer in time",
+        HttpRequestException { StatusCode: { } status } => $"it answered {(int)status} {status}",
+        HttpRequestException => "it could not be reached",
+        _ => exception.Message,
+    };
+}

@@ -1,0 +1,345 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using OrleansConsistency.Grains.Interfaces.Consumers;
+using OrleansConsistency.Grains.Interfaces.Resources;
+using OrleansConsistency.Grains.Serialization;
+using OrleansConsistency.Runtime;
+using OrleansConsistency.Runtime.Storage;
+using OrleansConsistency.Runtime.Streams;
+using Polly;
+
+namespace OrleansConsistency.Grains.Consumers;
+
+/// <summary>
+/// Runs one consumer in this silo. Per resource, events are handled in version order (one worker per resource at a
+/// time), at least once, through the consumer's resilience pipeline; each success moves a durable checkpoint and is
+/// acknowledged to the resource grain. Live events come from the commit path; anything missed (a restart, a full
+/// buffer, a gap) is read from the log, found by comparing checkpoints with the resources' versions.
+/// </summary>
+internal sealed partial class ConsumerRunner : IAsyncDisposable
+{
+    private const int LogPageSize = 256;
+    private const int BacklogPageSize = 1000;
+
+    private readonly ConcurrentDictionary<string, ResourceLane> _lanes = new(StringComparer.Ordinal);
+    private readonly Channel<ResourceLane> _ready = Channel.CreateUnbounded<ResourceLane>();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _loops = [];
+    private readonly ConsumerServices _services;
+    private readonly ResiliencePipeline _pipeline;
+    private readonly ILogger _logger;
+    private TaskCompletionSource? _paused;
+    private IDisposable? _observation;
+    private int _inFlight;
+
+    public ConsumerRunner(string name, ConsumerOptions options, IResourceConsumer consumer, ConsumerServices services)
+    {
+        Name = name;
+        Options = options;
+        Consumer = consumer;
+        _services = services;
+        _logger = services.LoggerFactory.CreateLogger($"OrleansConsistency.Consumers.{name}");
+        _pipeline = ConsumerPipeline.Build(options, services.TimeProvider, state => Breaker = state, ReportRetryAsync);
+    }
+
+    public string Name { get; }
+
+    public ConsumerOptions Options { get; }
+
+    public IResourceConsumer Consumer { get; }
+
+    public string Breaker { get; private set; } = "closed";
+
+    public ConsumerState Describe() =>
+        new(Name, Volatile.Read(ref _paused) is not null, Breaker, Volatile.Read(ref _inFlight), _lanes.Values.Count(l => l.HasWork));
+
+    public void Start()
+    {
+        _observation = _services.Streams.ObserveCommitted(ResourceKey.StreamNamespacePrefix, OnCommitted);
+        for (var i = 0; i < Math.Max(1, Options.Concurrency); i++)
+        {
+            _loops.Add(Task.Run(() => WorkAsync(_stopping.Token)));
+        }
+
+        _loops.Add(Task.Run(() => SweepAsync(_stopping.Token)));
+    }
+
+    public void Pause() => Interlocked.CompareExchange(ref _paused, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null);
+
+    public void Resume()
+    {
+        Interlocked.Exchange(ref _paused, null)?.TrySetResult();
+        foreach (var lane in _lanes.Values.Where(l => l.HasWork))
+        {
+            Schedule(lane);
+        }
+    }
+
+    /// <summary>Handles again the versions this consumer gave up on for a resource; returns how many now succeeded.</summary>
+    public async Task<int> RetryFailedAsync(ResourceKey resource, CancellationToken cancellationToken)
+    {
+        var succeeded = 0;
+        foreach (var failure in await _services.Failures.ListFailuresByConsumerAsync(Name, resource.GrainKey, cancellationToken))
+        {
+            var record = (await _services.Log.ReadStreamAsync(resource.StreamNamespace, resource.Id, failure.Version, 1, cancellationToken)).FirstOrDefault();
+            if (record?.Version != failure.Version)
+            {
+                continue;
+            }
+
+            var attempts = new DeliveryAttempts(resource, failure.Version) { Count = failure.Attempts };
+            if (await TryHandleAsync(resource, record, attempts, cancellationToken) is null)
+            {
+                await _services.Failures.RemoveFailureAsync(Name, resource.GrainKey, failure.Version, cancellationToken);
+                await Grain(resource).Acknowledge(new ConsumerAcknowledgement(Name, failure.Version, attempts.Count, _services.TimeProvider.GetUtcNow()));
+                succeeded++;
+            }
+        }
+
+        return succeeded;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _observation?.Dispose();
+        await _stopping.CancelAsync();
+        Interlocked.Exchange(ref _paused, null)?.TrySetResult();
+        try
+        {
+            await Task.WhenAll(_loops);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping is what was asked for.
+        }
+
+        _stopping.Dispose();
+    }
+
+    private bool Consumes(string type) => Options.Types.Count == 0 || Options.Types.Contains(type);
+
+    private void OnCommitted(EventRecord committed)
+    {
+        var type = committed.StreamNamespace[ResourceKey.StreamNamespacePrefix.Length..];
+        if (Consumes(type))
+        {
+            var lane = Lane(new ResourceKey(type, committed.StreamKey));
+            lane.Offer(committed);
+            Schedule(lane);
+        }
+    }
+
+    private ResourceLane Lane(ResourceKey resource) => _lanes.GetOrAdd(resource.GrainKey, _ => new ResourceLane(resource));
+
+    private void Schedule(ResourceLane lane)
+    {
+        if (lane.TryMarkScheduled())
+        {
+            _ready.Writer.TryWrite(lane);
+        }
+    }
+
+    private async Task WorkAsync(CancellationToken stopping)
+    {
+        await foreach (var lane in _ready.Reader.ReadAllAsync(stopping))
+        {
+            Interlocked.Increment(ref _inFlight);
+            try
+            {
+                await DrainAsync(lane, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // Storage or the grain may be down: the lane is picked up again by the next sweep.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogLaneFailed(_logger, ex, Name, lane.Resource.GrainKey);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+                lane.UnmarkScheduled();
+            }
+
+            if (lane.HasWork && Volatile.Read(ref _paused) is null && !stopping.IsCancellationRequested)
+            {
+                Schedule(lane);
+            }
+        }
+    }
+
+    private async Task DrainAsync(ResourceLane lane, CancellationToken stopping)
+    {
+        if (lane.Checkpoint < 0)
+        {
+            lane.Checkpoint = await _services.Checkpoints.GetAsync(Name, lane.Resource.GrainKey, stopping) ?? 0;
+        }
+
+        while (true)
+        {
+            if (Volatile.Read(ref _paused) is not null)
+            {
+                // Paused: stop here; Resume schedules the lanes that still have work.
+                return;
+            }
+
+            var record = lane.TakeNext();
+            if (record is null)
+            {
+                if (lane.KnownHead <= lane.Checkpoint)
+                {
+                    return;
+                }
+
+                var page = await _services.Log.ReadStreamAsync(lane.Resource.StreamNamespace, lane.Resource.Id, lane.Checkpoint + 1, LogPageSize, stopping);
+                if (page.Count == 0)
+                {
+                    return;
+                }
+
+                foreach (var logged in page)
+                {
+                    lane.Buffer(logged);
+                }
+
+                continue;
+            }
+
+            await HandleAsync(lane, record, stopping);
+        }
+    }
+
+    private async Task HandleAsync(ResourceLane lane, EventRecord record, CancellationToken stopping)
+    {
+        var attempts = new DeliveryAttempts(lane.Resource, record.Version);
+        var failure = await TryHandleAsync(lane.Resource, record, attempts, stopping);
+        var now = _services.TimeProvider.GetUtcNow();
+        if (failure is not null)
+        {
+            // Giving up is a recorded decision, never a silent skip: the dead letter is written first, then the
+            // grain marks the intent failed, and only then does the checkpoint move past the version.
+            var reason = ConsumerPipeline.Describe(failure);
+            await _services.Failures.RecordFailureAsync(new ConsumerFailure(Name, lane.Resource.GrainKey, record.Version, reason, attempts.Count, now), stopping);
+            await Grain(lane.Resource).ReportTrouble(new ConsumerTrouble(Name, record.Version, attempts.Count, reason, null, GaveUp: true));
+            LogGaveUp(_logger, failure, Name, lane.Resource.GrainKey, record.Version, attempts.Count);
+        }
+
+        lane.Checkpoint = await _services.Checkpoints.SetAsync(Name, lane.Resource.GrainKey, record.Version, stopping);
+        if (failure is null)
+        {
+            await Grain(lane.Resource).Acknowledge(new ConsumerAcknowledgement(Name, record.Version, attempts.Count, now));
+        }
+    }
+
+    /// <summary>Runs the consumer through the pipeline; null on success, else the exception it gave up with.</summary>
+    private async Task<Exception?> TryHandleAsync(ResourceKey resource, EventRecord record, DeliveryAttempts attempts, CancellationToken stopping)
+    {
+        TransitionEvent transition;
+        try
+        {
+            transition = JsonSerializer.Deserialize(record.Payload, GrainsJsonContext.Default.TransitionEvent)!;
+        }
+        catch (JsonException ex)
+        {
+            return new PoisonEventException($"The event cannot be read ({ex.Message}).", ex);
+        }
+
+        var context = ResilienceContextPool.Shared.Get(stopping);
+        context.Properties.Set(ConsumerPipeline.Attempts, attempts);
+        try
+        {
+            await _pipeline.ExecuteAsync(
+                async (ctx, state) =>
+                {
+                    state.Attempts.Count++;
+                    var consumerContext = new ConsumerContext(Name, state.Attempts.Count, $"{Name}:{state.Resource.GrainKey}:{state.Attempts.Version}");
+                    await Consumer.HandleAsync(state.Transition, consumerContext, ctx.CancellationToken);
+                },
+                context,
+                (Attempts: attempts, Resource: resource, Transition: transition));
+            return null;
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // Whatever the pipeline let through is the reason the consumer gives up.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return ex;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async ValueTask ReportRetryAsync(DeliveryAttempts attempts, Exception exception, TimeSpan delay)
+    {
+        try
+        {
+            var next = _services.TimeProvider.GetUtcNow() + delay;
+            await Grain(attempts.Resource).ReportTrouble(new ConsumerTrouble(Name, attempts.Version, attempts.Count, ConsumerPipeline.Describe(exception), next, GaveUp: false));
+        }
+#pragma warning disable CA1031 // A status hint must never stop the retry itself.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogReportFailed(_logger, ex, Name);
+        }
+    }
+
+    /// <summary>Finds resources this consumer is behind on (after a restart, or anything live delivery missed) every so often.</summary>
+    private async Task SweepAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(_services.SweepInterval, _services.TimeProvider);
+        do
+        {
+            try
+            {
+                foreach (var prefix in Options.Types.Count == 0 ? [string.Empty] : Options.Types.Select(t => t + "/"))
+                {
+                    foreach (var behind in await _services.Checkpoints.ListBehindAsync(Name, ResourceGrainType, prefix, BacklogPageSize, stopping))
+                    {
+                        var lane = Lane(ResourceKey.ParseGrainKey(behind.ResourceId));
+                        lane.RaiseHead(behind.Version);
+                        Schedule(lane);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // Storage may be down; the next round tries again.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogSweepFailed(_logger, ex, Name);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stopping));
+    }
+
+    private IResourceGrain Grain(ResourceKey resource) => _services.GrainFactory.GetGrain<IResourceGrain>(resource.GrainKey);
+
+    private const string ResourceGrainType = "resource";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer {Consumer} failed on {Resource}; it will be picked up again")]
+    private static partial void LogLaneFailed(ILogger logger, Exception exception, string consumer, string resource);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Consumer {Consumer} gave up on {Resource} version {Version} after {Attempts} attempts")]
+    private static partial void LogGaveUp(ILogger logger, Exception exception, string consumer, string resource, long version, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Consumer {Consumer} could not report a retry to the resource")]
+    private static partial void LogReportFailed(ILogger logger, Exception exception, string consumer);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer {Consumer} could not look for work it is behind on")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception, string consumer);
+}

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using OrleansConsistency.Grains.Interfaces.Consumers;
+using OrleansConsistency.Grains.Interfaces.Intents;
+using OrleansConsistency.Grains.Interfaces.Resources;
+using OrleansConsistency.Runtime.Storage;
+
+namespace OrleansConsistency.Grains.Consumers.ReadModel;
+
+/// <summary>
+/// The <c>read-model</c> consumer: keeps each resource's latest document in a projection table for cheap reads and
+/// lists. Idempotent by version: the store keeps a row only if its version is newer, so a replay changes nothing.
+/// </summary>
+public sealed class ReadModelConsumer(string name, IProjectionStore projections, TimeProvider timeProvider) : IResourceConsumer
+{
+    /// <summary>The consumer kind in configuration.</summary>
+    public const string Kind = "read-model";
+
+    /// <summary>The projection's name in the store.</summary>
+    public const string ProjectionName = "read-model";
+
+    /// <inheritdoc />
+    public string Name => name;
+
+    /// <inheritdoc />
+    public Task HandleAsync(TransitionEvent transition, ConsumerContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transition);
+        var deleted = transition.Operation == IntentOperation.Delete;
+        return projections.UpsertAsync(
+            new ProjectionRow(
+                ProjectionName,
+                transition.ResourceType,
+                transition.ResourceId,
+                transition.Version,
+                deleted,
+                deleted || transition.Document is not { } document ? null : JsonSerializer.Serialize(document),
+                transition.OccurredAt,
+                timeProvider.GetUtcNow()),
+            cancellationToken);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using OrleansConsistency.Grains.Interfaces.Resources;
+using OrleansConsistency.Runtime.Storage;
+
+namespace OrleansConsistency.Grains.Consumers;
+
+/// <summary>
+/// One consumer's work on one resource: the events offered live, the consumer's checkpoint, and the highest version
+/// known to exist. At most one worker drains a lane at a time, which is what keeps version order.
+/// </summary>
+internal sealed class ResourceLane(ResourceKey resource)
+{
+    /// <summary>Live events held per lane at most; past it only the head is raised and the log supplies the rest, so a stalled consumer costs bounded memory.</summary>
+    private const int MaxOffered = 1024;
+
+    private readonly ConcurrentQueue<EventRecord> _offered = new();
+    private int _offeredCount;
+    private readonly SortedDictionary<long, EventRecord> _buffered = [];
+    private long _knownHead;
+    private int _scheduled;
+
+    public ResourceKey Resource => resource;
+
+    /// <summary>The last version handled; -1 until loaded from the checkpoint store.</summary>
+    public long Checkpoint { get; set; } = -1;
+
+    public long KnownHead => Interlocked.Read(ref _knownHead);
+
+    /// <summary>True while there may be something to do.</summary>
+    public bool HasWork => !_offered.IsEmpty || (Checkpoint >= 0 ? KnownHead > Checkpoint : KnownHead > 0);
+
+    public void Offer(EventRecord committed)
+    {
+        if (Interlocked.Increment(ref _offeredCount) <= MaxOffered)
+        {
+            _offered.Enqueue(committed);
+        }
+        else
+        {
+            Interlocked.Decrement(ref _offeredCount);
+        }
+
+        RaiseHead(committed.Version);
+    }
+
+    public void RaiseHead(long version)
+    {
+        var head = KnownHead;
+        while (version > head && Interlocked.CompareExchange(ref _knownHead, version, head) != head)
+        {
+            head = KnownHead;
+        }
+    }
+
+    public bool TryMarkScheduled() => Interlocked.Exchange(ref _scheduled, 1) == 0;
+
+    public void UnmarkScheduled() => Volatile.Write(ref _scheduled, 0);
+
+    /// <summary>The event for the next version, from what was offered or read from the log; null when it must be read first.</summary>
+    public EventRecord? TakeNext()
+    {
+        while (_offered.TryDequeue(out var offered))
+        {
+            Interlocked.Decrement(ref _offeredCount);
+            Buffer(offered);
+        }
+
+        var next = Checkpoint + 1;
+        foreach (var stale in _buffered.Keys.Where(v => v < next).ToList())
+        {
+            _buffered.Remove(stale);
+        }
+
+        return _buffered.Remove(next, out var record) ? record : null;
+    }
+
+    public void Buffer(EventRecord record)
+    {
+        if (record.Version > Checkpoint)
+        {
+            _buffered[record.Version] = record;
+        }
+    }
+}
