@@ -15,6 +15,12 @@ namespace OrleansConsistency.Grains.Consumers.Webhooks;
 /// </summary>
 public sealed class WebhookConsumer : IResourceConsumer
 {
+    /// <summary>The consumer kind in configuration.</summary>
+    public const string Kind = "webhook";
+
+    /// <summary>The name of the <see cref="HttpClient"/> webhook consumers send with (<c>IHttpClientFactory</c>).</summary>
+    public const string HttpClientName = "webhooks";
+
     /// <summary>The receiver's deduplication key: the same for every attempt of one (consumer, resource, version).</summary>
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
