@@ -202,8 +202,8 @@ public sealed class WebhookConsumer : IResourceConsumer
         return null;
     }
 
-    // The URL's query may carry a token of the receiver's; messages show only where it goes.
-    private static string Describe(Uri url) => url.GetLeftPart(UriPartial.Path);
+    // The URL's user info or query may carry the receiver's credentials; messages (and logs) show only where it goes.
+    private static string Describe(Uri url) => url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => b == Timeout.InfiniteTimeSpan || a <= b ? a : b;
 

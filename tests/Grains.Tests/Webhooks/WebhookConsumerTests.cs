@@ -69,6 +69,7 @@ public sealed class WebhookConsumerTests
     [InlineData(503)]
     [InlineData(408)]
     [InlineData(429)]
+    [InlineData(307)]
     public async Task HandleAsync_StatusARetryMayFix_ThrowsARetryableException(int status)
     {
         await using var receiver = await FlakyWebhookReceiver.StartAsync(Secret);
@@ -164,6 +165,18 @@ public sealed class WebhookConsumerTests
 
         Assert.IsType<HttpRequestException>(exception.InnerException);
         Assert.StartsWith("Could not reach the receiver at http://127.0.0.1:", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HandleAsync_Failure_MessageShowsWhereItWentButNotTheUrlsCredentials()
+    {
+        var url = new Uri($"http://user:hunter2@127.0.0.1:{FreePort()}/hooks?token=s3cr3t");
+
+        var exception = await Assert.ThrowsAsync<WebhookDeliveryException>(() => Consumer(url).HandleAsync(Transition("o-1", 1), Context(), CancellationToken.None));
+
+        Assert.Contains("/hooks", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
