@@ -83,11 +83,13 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
         var succeeded = 0;
         foreach (var failure in await _services.Failures.ListFailuresByConsumerAsync(Name, resource.GrainKey, cancellationToken))
         {
-            var record = (await _services.Log.ReadStreamAsync(resource.StreamNamespace, resource.Id, failure.Version, 1, cancellationToken)).FirstOrDefault();
-            if (record?.Version != failure.Version)
+            var page = await _services.Log.ReadStreamAsync(resource.StreamNamespace, resource.Id, failure.Version, 1, cancellationToken);
+            if (page.Count == 0 || page[0].Version != failure.Version)
             {
                 continue;
             }
+
+            var record = page[0];
 
             var attempts = new DeliveryAttempts(resource, failure.Version) { Count = failure.Attempts };
             if (await TryHandleAsync(resource, record, attempts, cancellationToken) is null)

@@ -159,8 +159,9 @@ public sealed class ResourceGrain(
         ArgumentNullException.ThrowIfNull(trouble);
         if (_settlement.Lane(trouble.Consumer) is { } lane)
         {
+            var settledBefore = SettledVersion;
             lane.Report(trouble);
-            _settlement.Signal();
+            AnnounceSettlement(settledBefore);
         }
 
         return Task.CompletedTask;

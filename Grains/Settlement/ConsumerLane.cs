@@ -49,7 +49,9 @@ internal sealed class ConsumerLane(string name, string displayName)
     {
         if (trouble.GaveUp)
         {
+            // Giving up moves the consumer past the version (later ones can settle) but the version stays failed.
             GaveUp[trouble.Version] = trouble;
+            Acknowledged = Math.Max(Acknowledged, trouble.Version);
         }
 
         Trouble = trouble.GaveUp || trouble.Version <= Acknowledged ? null : trouble;

@@ -41,6 +41,12 @@ public sealed class FailingResourceGrain : IResourceGrain
     public Task<IntentStatus?> GetIntentStatus(string idempotencyKey) => Task.FromException<IntentStatus?>(Failure);
 
     public Task<ResourceSnapshot> GetSnapshot() => Task.FromException<ResourceSnapshot>(Failure);
+
+    public Task<IntentStatus?> WaitForIntentStatus(string idempotencyKey, TimeSpan maxWait) => Task.FromException<IntentStatus?>(Failure);
+
+    public Task Acknowledge(Grains.Interfaces.Consumers.ConsumerAcknowledgement acknowledgement) => Task.FromException(Failure);
+
+    public Task ReportTrouble(Grains.Interfaces.Consumers.ConsumerTrouble trouble) => Task.FromException(Failure);
 }
 
 public sealed class FailingGrainTests(FailingGrainApiFactory factory) : IClassFixture<FailingGrainApiFactory>
