@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrleansConsistency.Grains.Consumers;
 using OrleansConsistency.Grains.Consumers.ReadModel;
+using OrleansConsistency.Grains.Consumers.Webhooks;
 using OrleansConsistency.Grains.Interfaces.ReadModel;
 using OrleansConsistency.Grains.Intents;
 using OrleansConsistency.Grains.Interfaces.Consumers;
@@ -33,6 +34,7 @@ public static class ResourceServiceCollectionExtensions
         services.AddSingleton<ISettlementFeed>(sp => sp.GetRequiredService<SettlementFeed>());
         services.Configure<SiloOptions>(silo => silo.JsonSerializerOptions.TypeInfoResolverChain.Insert(0, GrainsJsonContext.Default));
         services.AddSingleton<IResourceReadModel, ResourceReadModel>();
+        services.AddWebhookDelivery();
         services.AddSingleton<ConsumerHost>();
         services.AddSingleton<IConsumerControl>(sp => sp.GetRequiredService<ConsumerHost>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ConsumerHost>());
