@@ -35,6 +35,7 @@ public sealed class ConsumerHost(IServiceProvider services, IOptions<ConsumersOp
         var applicationConsumers = services.GetServices<IResourceConsumer>().ToDictionary(c => c.Name, StringComparer.Ordinal);
         foreach (var (name, consumerOptions) in options.Value.Consumers.Where(c => c.Value.Enabled))
         {
+            consumerOptions.Validate(name);
             _runners[name] = new ConsumerRunner(name, consumerOptions, Create(name, consumerOptions, applicationConsumers), shared);
         }
 
