@@ -1,11 +1,13 @@
 using OrleansConsistency.Bench.Harness;
 using OrleansConsistency.Bench.RuntimeBenchmarks;
+using OrleansConsistency.Bench.SettlementBenchmarks;
 
 // Each suite prints Markdown: the machine and the exact command first, so that a pasted report says how to
 // reproduce it. Suites are added here by name.
 var suites = new Dictionary<string, Func<BenchArguments, TextWriter, Task>>(StringComparer.OrdinalIgnoreCase)
 {
     ["runtime"] = RuntimeSuite.RunAsync,
+    ["settlement"] = SettlementSuite.RunAsync,
 };
 
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))
