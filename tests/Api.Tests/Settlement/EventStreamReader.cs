@@ -63,5 +63,20 @@ internal sealed class EventStreamReader(Stream stream) : IDisposable
         throw new InvalidOperationException($"The stream ended before event {id}.");
     }
 
+    /// <summary>Reads lines until a comment (such as a keep-alive); returns it.</summary>
+    public async Task<string> ReadCommentAsync(CancellationToken cancellationToken)
+    {
+        while (await _reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.StartsWith(':'))
+            {
+                Comments++;
+                return line;
+            }
+        }
+
+        throw new InvalidOperationException("The stream ended before a comment.");
+    }
+
     public void Dispose() => _reader.Dispose();
 }

@@ -273,19 +273,24 @@ public sealed class SettlementApiTests(SettlementApiFactory factory)
             Assert.Equal(3, transition.RootElement.GetProperty("version").GetInt64());
             Assert.Equal(id, transition.RootElement.GetProperty("resourceId").GetString());
 
-            // Healthy consumers settle version 3: the notice comes on the same stream, without an id.
+            // A change while connected: healthy consumers settle it and the notice comes on the same stream, without an id.
+            await _client.ApplyAsync("orders", id, """{"op":"increment","payload":{"n":1}}""");
             ServerSentEvent? settled;
             do
             {
                 settled = await reader.ReadAsync(timeout.Token);
+                if (settled?.Event == "applied")
+                {
+                    firstIds.Add(settled.Id);
+                }
             }
-            while (settled is not null && !(settled.Event == "settled" && JsonDocument.Parse(settled.Data).RootElement.GetProperty("settledVersion").GetInt64() == 3));
+            while (settled is not null && !(settled.Event == "settled" && JsonDocument.Parse(settled.Data).RootElement.GetProperty("settledVersion").GetInt64() == 4));
 
             Assert.NotNull(settled);
             Assert.Null(settled.Id);
         }
 
-        Assert.Equal(["1", "2", "3"], firstIds);
+        Assert.Equal(["1", "2", "3", "4"], firstIds);
 
         // While disconnected, more changes arrive.
         for (var i = 0; i < 3; i++)
@@ -293,16 +298,16 @@ public sealed class SettlementApiTests(SettlementApiFactory factory)
             await _client.ApplyAsync("orders", id, """{"op":"increment","payload":{"n":1}}""");
         }
 
-        using (var resumed = await OpenEventsAsync($"/v1/resources/orders/{id}/events", "3", timeout.Token))
+        using (var resumed = await OpenEventsAsync($"/v1/resources/orders/{id}/events", "4", timeout.Token))
         {
             Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
             using var reader = new EventStreamReader(await resumed.Content.ReadAsStreamAsync(timeout.Token));
-            var pending = reader.ReadThroughIdAsync(7, timeout.Token);
+            var pending = reader.ReadThroughIdAsync(8, timeout.Token);
 
             // One more while connected: the replay from the log and the live tail meet without gap or duplicate.
             await _client.ApplyAsync("orders", id, """{"op":"increment","payload":{"n":1}}""");
             var applied = (await pending).Where(e => e.Event == "applied").Select(e => e.Id).ToList();
-            Assert.Equal(["4", "5", "6", "7"], applied);
+            Assert.Equal(["5", "6", "7", "8"], applied);
             Assert.DoesNotContain((await pending), e => e.Event == "snapshot");
         }
     }
@@ -326,10 +331,7 @@ public sealed class SettlementApiTests(SettlementApiFactory factory)
         Assert.Equal(["2"], events.Where(e => e.Event == "applied").Select(e => e.Id));
 
         // Idle, the stream sends keep-alive comments (every 0.5 s in this fixture).
-        while (reader.Comments == 0)
-        {
-            await reader.ReadAsync(timeout.Token);
-        }
+        Assert.Equal(": keep-alive", await reader.ReadCommentAsync(timeout.Token));
     }
 
     [Fact]
