@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrleansConsistency.Grains.Consumers;
 using OrleansConsistency.Grains.Consumers.ReadModel;
+using OrleansConsistency.Grains.Consumers.Webhooks;
 using OrleansConsistency.Grains.Interfaces.ReadModel;
 using OrleansConsistency.Grains.Intents;
 using OrleansConsistency.Grains.Interfaces.Consumers;
@@ -20,11 +21,20 @@ public static class ResourceServiceCollectionExtensions
     public static IServiceCollection AddResourceGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ResourcesOptions>().Bind(configuration.GetSection(ResourcesOptions.SectionName));
-        services.AddOptions<ConsumersOptions>().Configure(consumers => configuration.GetSection(ConsumersOptions.SectionName).Bind(consumers.Consumers));
+        // Every child of "Consumers" is a consumer name; the sweep interval lives under "Resources" so it cannot be taken for one.
+        services.AddOptions<ConsumersOptions>().Configure(consumers =>
+        {
+            configuration.GetSection(ConsumersOptions.SectionName).Bind(consumers.Consumers);
+            if (configuration.GetValue<TimeSpan?>($"{ResourcesOptions.SectionName}:ConsumerSweepInterval") is { } sweep)
+            {
+                consumers.SweepInterval = sweep;
+            }
+        });
         services.AddSingleton<SettlementFeed>();
         services.AddSingleton<ISettlementFeed>(sp => sp.GetRequiredService<SettlementFeed>());
         services.Configure<SiloOptions>(silo => silo.JsonSerializerOptions.TypeInfoResolverChain.Insert(0, GrainsJsonContext.Default));
         services.AddSingleton<IResourceReadModel, ResourceReadModel>();
+        services.AddWebhookDelivery();
         services.AddSingleton<ConsumerHost>();
         services.AddSingleton<IConsumerControl>(sp => sp.GetRequiredService<ConsumerHost>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ConsumerHost>());

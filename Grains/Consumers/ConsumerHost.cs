@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansConsistency.Grains.Consumers.ReadModel;
+using OrleansConsistency.Grains.Consumers.Webhooks;
 using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Runtime;
@@ -34,6 +35,7 @@ public sealed class ConsumerHost(IServiceProvider services, IOptions<ConsumersOp
         var applicationConsumers = services.GetServices<IResourceConsumer>().ToDictionary(c => c.Name, StringComparer.Ordinal);
         foreach (var (name, consumerOptions) in options.Value.Consumers.Where(c => c.Value.Enabled))
         {
+            consumerOptions.Validate(name);
             _runners[name] = new ConsumerRunner(name, consumerOptions, Create(name, consumerOptions, applicationConsumers), shared);
         }
 
@@ -79,6 +81,11 @@ public sealed class ConsumerHost(IServiceProvider services, IOptions<ConsumersOp
         consumerOptions.Kind switch
         {
             ReadModelConsumer.Kind => new ReadModelConsumer(name, services.GetRequiredService<IProjectionStore>(), services.GetRequiredService<TimeProvider>()),
+            WebhookConsumer.Kind => new WebhookConsumer(
+                name,
+                consumerOptions,
+                services.GetRequiredService<IHttpClientFactory>().CreateClient(WebhookConsumer.HttpClientName),
+                services.GetRequiredService<TimeProvider>()),
             "in-process" => applicationConsumers.TryGetValue(name, out var consumer)
                 ? consumer
                 : throw new InvalidOperationException($"Consumers:{name} is an in-process consumer, but no IResourceConsumer named '{name}' is registered."),

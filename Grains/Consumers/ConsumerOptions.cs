@@ -51,6 +51,34 @@ public sealed class ConsumerOptions
     /// <summary>For <c>webhook</c>: the HMAC-SHA256 secret the signature is made with.</summary>
     public string? Secret { get; set; }
 
+    /// <summary>Throws when a setting is out of the range the pipeline accepts, naming the setting.</summary>
+    /// <exception cref="ArgumentException">A setting is invalid.</exception>
+    public void Validate(string name)
+    {
+        var problems = new List<string>();
+        void Check(bool ok, string setting, string rule)
+        {
+            if (!ok)
+            {
+                problems.Add($"Consumers:{name}:{setting} {rule}.");
+            }
+        }
+
+        Check(AttemptTimeout >= TimeSpan.FromMilliseconds(10) && AttemptTimeout <= TimeSpan.FromHours(24), nameof(AttemptTimeout), "must be between 10 ms and 24 h");
+        Check(RetryDelay > TimeSpan.Zero && MaxRetryDelay >= RetryDelay, nameof(RetryDelay), "must be positive and not above MaxRetryDelay");
+        Check(MaxAttempts >= 0, nameof(MaxAttempts), "must be 0 (no limit) or more");
+        Check(GiveUpAfter > TimeSpan.Zero, nameof(GiveUpAfter), "must be positive");
+        Check(BreakerFailureRatio is > 0 and <= 1, nameof(BreakerFailureRatio), "must be above 0 and at most 1");
+        Check(BreakerMinimumThroughput >= 2, nameof(BreakerMinimumThroughput), "must be at least 2");
+        Check(BreakerSamplingDuration >= TimeSpan.FromMilliseconds(500), nameof(BreakerSamplingDuration), "must be at least 0.5 s");
+        Check(BreakerDuration >= TimeSpan.FromMilliseconds(500), nameof(BreakerDuration), "must be at least 0.5 s");
+        Check(Concurrency >= 1, nameof(Concurrency), "must be at least 1");
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems));
+        }
+    }
+
     /// <summary>The name people see: <see cref="DisplayName"/>, else a plain name for the built-in kinds.</summary>
     public string DisplayNameFor(string name) => DisplayName ?? Kind switch
     {

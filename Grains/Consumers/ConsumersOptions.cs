@@ -6,7 +6,7 @@ public sealed class ConsumersOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Consumers";
 
-    /// <summary>How often each consumer looks for resources it is behind on (after a restart, or anything live delivery missed).</summary>
+    /// <summary>How often each consumer looks for resources it is behind on (after a restart, or anything live delivery missed); configured as <c>Resources:ConsumerSweepInterval</c>.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The consumers by name.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 using OrleansConsistency.Runtime.Storage;
 using OrleansConsistency.TestingHost;
 
@@ -27,6 +28,29 @@ public static class StorageFixture
     {
         var server = await PostgresServer.StartAsync();
         return await server.CreateDatabaseAsync(prefix);
+    }
+
+    /// <summary>
+    /// A connection string to a new, empty PostgreSQL database whose default collation is linguistic (ICU "en-US":
+    /// "a" &lt; "B" &lt; "b"), unlike the test server's default. Queries that must order by code point have to say so
+    /// themselves; on this database a query that relies on the default collation gives a different order.
+    /// </summary>
+    public static async Task<string> NewLinguisticPostgresConnectionStringAsync()
+    {
+        var server = await PostgresServer.StartAsync();
+        var database = "linguistic_" + Guid.NewGuid().ToString("N")[..16];
+        var connection = new NpgsqlConnection(server.AdminConnectionString);
+        await using (connection)
+        {
+            await connection.OpenAsync();
+            using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // The name is a fixed word and a GUID.
+            command.CommandText = $"CREATE DATABASE \"{database}\" TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US'";
+#pragma warning restore CA2100
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Database = database }.ConnectionString;
     }
 
     /// <summary>Options for a new, empty database of the given provider.</summary>
