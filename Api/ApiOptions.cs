@@ -20,4 +20,29 @@ internal sealed class ApiOptions
 
     /// <summary>The <c>Retry-After</c> (seconds) sent with 503 answers: long enough for a storage hiccup to pass.</summary>
     public int RetryAfterSeconds { get; set; } = 2;
+
+    /// <summary>
+    /// How long a <c>read-your-writes</c> read waits for the read model to reach the asked version before it answers from
+    /// the resource itself (default 2 s): long enough for a healthy projection, short enough that a stuck one costs
+    /// the caller little.
+    /// </summary>
+    public TimeSpan ReadYourWritesWait { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The longest <c>Prefer: wait</c> honoured (default 30 s); longer waits are capped, so a client cannot hold
+    /// requests open for minutes.
+    /// </summary>
+    public TimeSpan MaxPreferWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How often an idle event stream sends a comment (default 15 s), so proxies that close quiet connections keep it
+    /// open and a dead client is noticed.
+    /// </summary>
+    public TimeSpan EventsHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How many events an event stream may hold for a slow client (default 1024). Past it the stream ends and the client
+    /// resumes with Last-Event-ID, rather than the server growing memory without bound or dropping events.
+    /// </summary>
+    public int EventsBufferSize { get; set; } = 1024;
 }

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OrleansConsistency.Api;
+using OrleansConsistency.Api.Consumers;
 using OrleansConsistency.Api.Correlation;
+using OrleansConsistency.Api.Events;
 using OrleansConsistency.Api.Intents;
 using OrleansConsistency.Api.OpenApi;
 using OrleansConsistency.Api.Problems;
@@ -18,6 +20,10 @@ builder.Services.AddOptions<ApiOptions>()
     .Validate(o => o.MaxBodyBytes > 0, "Api:MaxBodyBytes must be positive.")
     .Validate(o => o.GrainCallTimeout >= TimeSpan.Zero, "Api:GrainCallTimeout must not be negative.")
     .Validate(o => o.RetryAfterSeconds > 0, "Api:RetryAfterSeconds must be positive.")
+    .Validate(o => o.ReadYourWritesWait >= TimeSpan.Zero, "Api:ReadYourWritesWait must not be negative.")
+    .Validate(o => o.MaxPreferWait >= TimeSpan.FromSeconds(1), "Api:MaxPreferWait must be at least one second.")
+    .Validate(o => o.EventsHeartbeat > TimeSpan.Zero, "Api:EventsHeartbeat must be positive.")
+    .Validate(o => o.EventsBufferSize > 0, "Api:EventsBufferSize must be positive.")
     .ValidateOnStart();
 
 builder.Services.ConfigureHttpJsonOptions(options =>
@@ -45,6 +51,8 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 
 app.MapIntentsApi();
 app.MapResourcesApi();
+app.MapResourceEventsApi();
+app.MapConsumersApi();
 
 await app.RunAsync().ConfigureAwait(false);
 

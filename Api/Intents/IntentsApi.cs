@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -30,8 +31,10 @@ internal static class IntentsApi
             .WithSummary("Submit an intent (a change) to a resource")
             .WithDescription(
                 "Applies the change once, whatever the number of retries with the same Idempotency-Key: a retry gets the first answer "
-                + "again with Idempotent-Replayed: true. The answer is 202 Accepted with the intent's status at Location.")
+                + "again with Idempotent-Replayed: true. The answer is 202 Accepted with the intent's status at Location. With Prefer: wait=N "
+                + "(at most 30 s) the answer is held until the intent is settled or failed (200) or N seconds pass (202 with Retry-After).")
             .Produces<IntentStatus>(StatusCodes.Status202Accepted)
+            .Produces<IntentStatus>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
@@ -45,23 +48,29 @@ internal static class IntentsApi
         api.MapGet("/{**key}", GetIntentStatusAsync)
             .WithName("GetIntentStatus")
             .WithSummary("Get the status of an intent")
-            .WithDescription("Where the intent is (pending, in-progress, settled, rejected or failed), its timeline, and when it should be settled.")
+            .WithDescription("Where the intent is (pending, in-progress, settled, rejected or failed), its timeline, and when it should be settled. "
+                + "With Prefer: wait=N (at most 30 s) the answer is held until the intent is settled or failed (200) or N seconds pass (202 with Retry-After).")
             .Produces<IntentStatus>(StatusCodes.Status200OK)
+            .Produces<IntentStatus>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .AddOpenApiOperationTransformer(ApiOpenApi.DescribeGetIntentStatusAsync);
 
         return api;
     }
 
-    private static async Task<Results<Accepted<IntentStatus>, ProblemHttpResult>> SubmitIntentAsync(
+    private static async Task<Results<Ok<IntentStatus>, Accepted<IntentStatus>, ProblemHttpResult>> SubmitIntentAsync(
         string type,
         string id,
         [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
         [FromHeader(Name = "If-Match")] string? ifMatch,
         HttpContext context,
         IGrainFactory grains,
+        TimeProvider time,
         IOptions<ApiOptions> options)
     {
+        // Measured from the start, so the whole answer, not just the wait, stays within what the client asked for.
+        var started = time.GetTimestamp();
         if (!ResourceRoute.TryGetKey(type, id, out var resource, out var keyProblem))
         {
             return ApiProblems.Create(context, ProblemTypes.InvalidIntent, keyProblem!);
@@ -141,11 +150,82 @@ internal static class IntentsApi
             return unavailable;
         }
 
+        var status = result.Status;
+        if (status.Rejection is null && PreferWait.Parse(context.Request.Headers[PreferWait.PreferHeader], options.Value.MaxPreferWait) is { } wait)
+        {
+            var remaining = TimeSpan.FromSeconds(wait) - time.GetElapsedTime(started);
+            if (!IsFinal(status) && remaining > TimeSpan.Zero)
+            {
+                status = await WaitAsync(grain, status, remaining, options.Value) ?? status;
+            }
+
+            return AnswerAfterWait(context, resource, status, wait, result.Replayed, time);
+        }
+
         return Answer(context, resource, result);
     }
 
+    /// <summary>
+    /// The status once final or after <paramref name="wait"/>. The intent is already applied, so a wait that fails (a
+    /// timeout, storage) must not turn into an error: null, and the caller answers with what it already knows.
+    /// </summary>
+    private static async Task<IntentStatus?> WaitAsync(IResourceGrain grain, IntentStatus status, TimeSpan wait, ApiOptions options)
+    {
+        try
+        {
+            // The call's deadline must outlast the wait it asks for, or every unsettled wait would end as a timeout.
+            using (RequestContext.WithTimeout(wait + options.GrainCallTimeout))
+            {
+                return await grain.WaitForIntentStatus(status.IdempotencyKey, wait).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is TimeoutException or Runtime.Storage.StorageUnavailableException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Settled and failed do not change by waiting longer (a retry by an operator starts a new wait), so both end it.</summary>
+    private static bool IsFinal(IntentStatus status) => status.State is IntentState.Settled or IntentState.Failed or IntentState.Rejected;
+
+    /// <summary>
+    /// The answer to a request that asked to wait: 200 when the intent reached a final state, else 202 with when to ask
+    /// again. Preference-Applied says the wait was honoured (with the capped number of seconds) either way.
+    /// </summary>
+    private static Results<Ok<IntentStatus>, Accepted<IntentStatus>, ProblemHttpResult> AnswerAfterWait(
+        HttpContext context,
+        ResourceKey resource,
+        IntentStatus status,
+        int wait,
+        bool replayed,
+        TimeProvider time)
+    {
+        var location = IntentLocation.For(resource, status.IdempotencyKey);
+        var headers = context.Response.Headers;
+        headers.Location = location;
+        headers[PreferWait.PreferenceAppliedHeader] = $"wait={wait.ToString(CultureInfo.InvariantCulture)}";
+        if (replayed)
+        {
+            headers[ReplayedHeader] = "true";
+        }
+
+        if (status.Version is { } version)
+        {
+            headers.ETag = ETags.For(version);
+            headers[PreferWait.ConsistencyTokenHeader] = version.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (IsFinal(status))
+        {
+            return TypedResults.Ok(status);
+        }
+
+        headers.RetryAfter = PreferWait.RetryAfter(status.ExpectedSettleBy, time.GetUtcNow());
+        return TypedResults.Accepted(location, status);
+    }
+
     /// <summary>The answer to a decided intent, the same for the first request and every replay of it.</summary>
-    private static Results<Accepted<IntentStatus>, ProblemHttpResult> Answer(HttpContext context, ResourceKey resource, IntentResult result)
+    private static Results<Ok<IntentStatus>, Accepted<IntentStatus>, ProblemHttpResult> Answer(HttpContext context, ResourceKey resource, IntentResult result)
     {
         var status = result.Status;
         var location = IntentLocation.For(resource, status.IdempotencyKey);
@@ -173,17 +253,19 @@ internal static class IntentsApi
         if (status.Version is { } version)
         {
             context.Response.Headers.ETag = ETags.For(version);
+            context.Response.Headers[PreferWait.ConsistencyTokenHeader] = version.ToString(CultureInfo.InvariantCulture);
         }
 
         return TypedResults.Accepted(location, status);
     }
 
-    private static async Task<Results<Ok<IntentStatus>, ProblemHttpResult>> GetIntentStatusAsync(
+    private static async Task<Results<Ok<IntentStatus>, Accepted<IntentStatus>, ProblemHttpResult>> GetIntentStatusAsync(
         string type,
         string id,
         string key,
         HttpContext context,
         IGrainFactory grains,
+        TimeProvider time,
         IOptions<ApiOptions> options)
     {
         var idempotencyKey = IntentLocation.KeyFromRequest(context, key);
@@ -194,12 +276,17 @@ internal static class IntentsApi
             return ApiProblems.Create(context, ProblemTypes.IntentNotFound, keyProblem ?? "No intent can have this key: keys are 1–255 printable ASCII characters.");
         }
 
+        var wait = PreferWait.Parse(context.Request.Headers[PreferWait.PreferHeader], options.Value.MaxPreferWait);
+        var grain = grains.GetGrain<IResourceGrain>(resource.GrainKey);
         IntentStatus? status;
         try
         {
-            using (RequestContext.WithTimeout(options.Value.GrainCallTimeout))
+            // A read has no applied change to protect, so unlike a submission a failed wait is reported like any failed read.
+            using (RequestContext.WithTimeout(options.Value.GrainCallTimeout + TimeSpan.FromSeconds(wait ?? 0)))
             {
-                status = await grains.GetGrain<IResourceGrain>(resource.GrainKey).GetIntentStatus(idempotencyKey).ConfigureAwait(false);
+                status = wait is { } seconds
+                    ? await grain.WaitForIntentStatus(idempotencyKey, TimeSpan.FromSeconds(seconds)).ConfigureAwait(false)
+                    : await grain.GetIntentStatus(idempotencyKey).ConfigureAwait(false);
             }
         }
         catch (Exception exception) when (ServiceProblems.ForRead(context, exception) is { } unavailable)
@@ -213,6 +300,8 @@ internal static class IntentsApi
                 ProblemTypes.IntentNotFound,
                 $"No intent with the key '{idempotencyKey}' is known for {resource}. It was never sent, it was refused before it was recorded, or it is older than the retention window.",
                 [new("idempotencyKey", idempotencyKey)])
-            : TypedResults.Ok(status);
+            : wait is { } applied
+                ? AnswerAfterWait(context, resource, status, applied, replayed: false, time)
+                : TypedResults.Ok(status);
     }
 }

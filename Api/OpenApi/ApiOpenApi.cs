@@ -52,13 +52,15 @@ internal static class ApiOpenApi
 
         Describe(operation, IntentsApi.IdempotencyKeyHeader, "1–255 printable ASCII characters chosen by the client; a retry with the same key never applies twice.", required: true);
         Describe(operation, "If-Match", "The expected version as an ETag, e.g. \"3\"; the same as expectedVersion in the body.", required: false);
+        DescribePreferWait(operation);
         foreach (var (status, response) in Responses(operation))
         {
             switch (status)
             {
-                case "202":
+                case "200" or "202":
                     AddHeader(response, "Location", "The intent's status.");
                     AddHeader(response, "ETag", "The version the intent produced.");
+                    AddHeader(response, PreferWait.ConsistencyTokenHeader, "The version the intent produced: send it back as minVersion (or this header) for a read-your-writes read.");
                     AddHeader(response, IntentsApi.ReplayedHeader, "true when this is the recorded answer to an earlier request with the same key.");
                     break;
                 case "409" or "412":
@@ -74,15 +76,42 @@ internal static class ApiOpenApi
         }
     }
 
+    public static Task DescribeGetIntentStatusAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        DescribePreferWait(operation);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The <c>Prefer: wait</c> contract, the same on submitting and on asking about an intent.</summary>
+    private static void DescribePreferWait(OpenApiOperation operation)
+    {
+        Describe(operation, PreferWait.PreferHeader, "wait=N (RFC 7240; 1–30 s, larger values are capped): hold the answer until the intent is settled or failed, or N seconds pass.", required: false);
+        foreach (var (status, response) in Responses(operation))
+        {
+            if (status is "200" or "202")
+            {
+                AddHeader(response, PreferWait.PreferenceAppliedHeader, "wait=N when the answer was held; 200 means settled or failed, 202 still on its way.");
+            }
+
+            if (status == "202")
+            {
+                AddHeader(response, "Retry-After", "With Prefer: wait, seconds before asking again.");
+            }
+        }
+    }
+
     public static Task DescribeGetResourceAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operation);
         Describe(operation, "If-None-Match", "An ETag from an earlier answer; 304 when the resource is still at that version.", required: false);
+        Describe(operation, PreferWait.ConsistencyTokenHeader, "With consistency=read-your-writes and no minVersion: the version a change answered with.", required: false);
         foreach (var (status, response) in Responses(operation))
         {
             if (status is "200" or "304")
             {
-                AddHeader(response, "ETag", "The resource's version in quotes.");
+                AddHeader(response, "ETag", "The version shown, in quotes.");
+                AddHeader(response, "Age", "For answers from the read model: seconds the version shown has been out of date (0 when current).");
             }
         }
 

@@ -37,6 +37,17 @@ internal static class ProblemTypes
     /// <summary>A read that did not finish in time. Unlike <see cref="OutcomeUnknown"/> nothing could have changed.</summary>
     public static readonly ProblemType Timeout = new("timeout", "The request did not finish in time", Status503ServiceUnavailable);
 
+    /// <summary>A read's query (consistency, minVersion, paging, resume point) is not valid.</summary>
+    public static readonly ProblemType InvalidRead = new("invalid-read", "The read request is not valid", Status400BadRequest);
+
+    /// <summary>A read-your-writes read asked for a version the resource has not reached: the token is not one we gave.</summary>
+    public static readonly ProblemType VersionNotReached = new("version-not-reached", "The resource has not reached the version asked for", Status412PreconditionFailed);
+
+    /// <summary>An event stream cannot resume from the asked point: the log no longer holds the events after it.</summary>
+    public static readonly ProblemType ResumePointTooOld = new("resume-point-too-old", "The events after this resume point are no longer kept", Status410Gone);
+
+    public static readonly ProblemType ConsumerNotFound = new("consumer-not-found", "No consumer with this name runs here", Status404NotFound);
+
     /// <summary>Routing found no endpoint for the path.</summary>
     public static readonly ProblemType NotFound = new("not-found", "There is nothing at this address", Status404NotFound);
 

@@ -1,8 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OrleansConsistency.Api.Consumers;
+using OrleansConsistency.Api.Events;
 using OrleansConsistency.Api.Intents;
 using OrleansConsistency.Api.Resources;
 using OrleansConsistency.Grains.Interfaces.Intents;
+using OrleansConsistency.Grains.Interfaces.Resources;
 
 namespace OrleansConsistency.Api.Serialization;
 
@@ -16,6 +19,10 @@ namespace OrleansConsistency.Api.Serialization;
 [JsonSerializable(typeof(IntentRequest))]
 [JsonSerializable(typeof(IntentStatus))]
 [JsonSerializable(typeof(ResourceResponse))]
+[JsonSerializable(typeof(ResourceListResponse))]
+[JsonSerializable(typeof(ConsumerRetryResponse))]
+[JsonSerializable(typeof(SettledEventData))]
+[JsonSerializable(typeof(TransitionEvent))]
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(bool))]
 [JsonSerializable(typeof(string))]
