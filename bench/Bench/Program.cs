@@ -1,4 +1,5 @@
 using OrleansConsistency.Bench.Harness;
+using OrleansConsistency.Bench.HttpBenchmarks;
 using OrleansConsistency.Bench.RuntimeBenchmarks;
 
 // Each suite prints Markdown: the machine and the exact command first, so that a pasted report says how to
@@ -6,7 +7,15 @@ using OrleansConsistency.Bench.RuntimeBenchmarks;
 var suites = new Dictionary<string, Func<BenchArguments, TextWriter, Task>>(StringComparer.OrdinalIgnoreCase)
 {
     ["runtime"] = RuntimeSuite.RunAsync,
+    ["http"] = HttpSuite.RunAsync,
 };
+
+// The http suite's baseline server, started by the suite as a child process: it prints its address, not a report.
+if (args.Length > 0 && args[0] == PlainServer.SuiteName)
+{
+    await PlainServer.RunAsync(new BenchArguments(args[1..]), Console.Out);
+    return 0;
+}
 
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))
 {
