@@ -23,7 +23,12 @@ internal sealed record HttpServerKind(string Name, string Option, string Note)
 
     /// <summary>The hand-written baseline.</summary>
     public static readonly HttpServerKind Plain = new(
-        "plain, 1 tx/request", "plain", "`POST /plain/{type}/{id}/intents` in the bench itself (`plain-server`), one transaction per request");
+        "plain, 1 tx/request", "plain",
+        "`POST /plain/{type}/{id}/intents` served by the bench itself (`plain-server`, `WebApplication.CreateSlimBuilder`, server GC like the API), " +
+        "one transaction per request: read the resource's version and document, look up the Idempotency-Key (replay if found), check `expectedVersion`, " +
+        "write the resource at version + 1 (`UPDATE ... WHERE version = @old`, or `INSERT`), insert the intent and the event rows, commit. " +
+        "SQLite: `BEGIN IMMEDIATE` behind an in-process async writer lock (SQLite has one writer; without it requests sleep in `busy_timeout`); " +
+        "PostgreSQL: `BEGIN` + `SELECT ... FOR UPDATE`");
 
     /// <summary>The API configurations <c>--api</c> may name.</summary>
     public static IReadOnlyList<HttpServerKind> ApiKinds { get; } = [ApiDefault, ApiBare, ApiReadModel];
