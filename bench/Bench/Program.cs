@@ -1,4 +1,5 @@
 using OrleansConsistency.Bench.Harness;
+using OrleansConsistency.Bench.HttpBenchmarks;
 using OrleansConsistency.Bench.RuntimeBenchmarks;
 using OrleansConsistency.Bench.SettlementBenchmarks;
 
@@ -8,7 +9,15 @@ var suites = new Dictionary<string, Func<BenchArguments, TextWriter, Task>>(Stri
 {
     ["runtime"] = RuntimeSuite.RunAsync,
     ["settlement"] = SettlementSuite.RunAsync,
+    ["http"] = HttpSuite.RunAsync,
 };
+
+// The http suite's baseline server, started by the suite as a child process: it prints its address, not a report.
+if (args.Length > 0 && args[0] == PlainServer.SuiteName)
+{
+    await PlainServer.RunAsync(new BenchArguments(args[1..]), Console.Out);
+    return 0;
+}
 
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))
 {

@@ -72,7 +72,7 @@ public static class RuntimeSuite
         }
     }
 
-    private static BenchDatabase Sqlite(string directory)
+    internal static BenchDatabase Sqlite(string directory)
     {
         string version;
         using (var connection = new SqliteConnection("Data Source=:memory:"))
@@ -91,7 +91,7 @@ public static class RuntimeSuite
             () => Task.FromResult($"Data Source={Path.Combine(directory, $"writes-{Guid.NewGuid():N}.db")}"));
     }
 
-    private static async Task<BenchDatabase> PostgresAsync()
+    internal static async Task<BenchDatabase> PostgresAsync()
     {
         var server = await PostgresServer.StartAsync();
         var settings = new List<string>();

@@ -1,0 +1,10 @@
+namespace OrleansConsistency.Bench.HttpBenchmarks;
+
+/// <summary>What one http case measured.</summary>
+/// <param name="Clients">Concurrent clients (closed loop).</param>
+/// <param name="AcceptedPerSecond">Accepted answers completed inside the window, per second.</param>
+/// <param name="P50">Median latency of every request that overlapped the window, errors included.</param>
+/// <param name="P99">99th percentile of the same.</param>
+/// <param name="Errors">Answers that were not accepted (and requests that failed), from the window's start to the last answer.</param>
+/// <param name="FirstError">What the first of those was, or null.</param>
+internal sealed record HttpCaseResult(int Clients, double AcceptedPerSecond, TimeSpan P50, TimeSpan P99, long Errors, string? FirstError);

@@ -1,0 +1,229 @@
+extern alias api;
+
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using OrleansConsistency.Bench.Harness;
+using OrleansConsistency.Bench.RuntimeBenchmarks;
+
+namespace OrleansConsistency.Bench.HttpBenchmarks;
+
+/// <summary>
+/// Intents accepted per second over HTTP on loopback: the real API (a child process) next to a plain endpoint that
+/// does one transaction per request (also a child process). Options: <c>--db sqlite|postgresql|all</c>,
+/// <c>--duration</c> and <c>--warmup</c> (seconds per case), <c>--clients 1,16,64</c>, <c>--api default,bare</c>
+/// (also <c>read-model</c>).
+/// </summary>
+public static class HttpSuite
+{
+    private const string ResourceType = "bench";
+    private const int PrewarmConcurrency = 16;
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    /// <summary>Runs the suite and writes its report.</summary>
+    public static async Task RunAsync(BenchArguments arguments, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentNullException.ThrowIfNull(output);
+        var warmUp = arguments.GetSeconds("warmup", TimeSpan.FromSeconds(1));
+        var duration = arguments.GetSeconds("duration", TimeSpan.FromSeconds(3));
+        var which = arguments.Get("db", "all").ToLowerInvariant();
+        var clients = arguments.Get("clients", "1,16,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+        var apiOptions = arguments.Get("api", "default,bare").Split(',');
+        var kinds = apiOptions
+            .Select(o => HttpServerKind.ApiKinds.FirstOrDefault(k => k.Option == o) ?? throw new ArgumentException($"--api: unknown '{o}'; use default, bare or read-model.", nameof(arguments)))
+            .Append(HttpServerKind.Plain)
+            .ToList();
+
+        var directory = Path.Combine(Path.GetTempPath(), $"oc-bench-http-{Guid.NewGuid().ToString("N")[..12]}");
+        Directory.CreateDirectory(directory);
+        try
+        {
+            var bareRoot = WriteBareConfiguration(directory);
+            var databases = new List<BenchDatabase>();
+            if (which is "all" or "sqlite")
+            {
+                databases.Add(RuntimeSuite.Sqlite(directory));
+            }
+
+            if (which is "all" or "postgresql" or "postgres")
+            {
+                try
+                {
+                    databases.Add(await RuntimeSuite.PostgresAsync());
+                }
+                catch (InvalidOperationException exception)
+                {
+                    await output.WriteLineAsync($"PostgreSQL skipped: {exception.Message}");
+                    await output.WriteLineAsync();
+                }
+            }
+
+            var table = new MarkdownTable("Database", "Server", "Clients:", "Accepted/s:", "p50 ms:", "p99 ms:", "Errors:", "API ÷ plain:");
+            var notes = new List<string>();
+            foreach (var database in databases)
+            {
+                var results = new Dictionary<HttpServerKind, IReadOnlyList<HttpCaseResult>>();
+                foreach (var kind in kinds)
+                {
+                    await Console.Error.WriteLineAsync($"{database.Name}, {kind.Name}...");
+                    var (measured, note) = await MeasureAsync(database, kind, bareRoot, directory, clients, warmUp, duration);
+                    results[kind] = measured;
+                    notes.Add($"{database.Name}, {kind.Name}: {note}");
+                    notes.AddRange(measured.Where(r => r.FirstError is not null).Select(r => $"{database.Name}, {kind.Name}, {r.Clients} clients, first error: {r.FirstError}"));
+                }
+
+                foreach (var kind in kinds)
+                {
+                    for (var i = 0; i < clients.Length; i++)
+                    {
+                        var result = results[kind][i];
+                        var plain = results[HttpServerKind.Plain][i];
+                        table.AddRow(
+                            database.Name,
+                            kind.Name,
+                            result.Clients.ToString(CultureInfo.InvariantCulture),
+                            result.AcceptedPerSecond.ToString("N0", CultureInfo.InvariantCulture),
+                            Millis(result.P50),
+                            Millis(result.P99),
+                            result.Errors.ToString(CultureInfo.InvariantCulture),
+                            kind.IsApi && plain.AcceptedPerSecond > 0
+                                ? (result.AcceptedPerSecond / plain.AcceptedPerSecond).ToString("0.00", CultureInfo.InvariantCulture) + "x"
+                                : "-");
+                    }
+                }
+            }
+
+            await output.WriteLineAsync("### HTTP: intents accepted per second");
+            await output.WriteLineAsync();
+            await output.WriteLineAsync(
+                $"Each case: {clients.Length} client counts per server in a row, {warmUp.TotalSeconds:0.#} s warm-up then {duration.TotalSeconds:0.#} s measured; closed loop " +
+                $"of HTTP/1.1 clients on loopback, each POSTing `{{\"op\":\"increment\",\"payload\":{{\"n\":1}}}}` with a new Idempotency-Key to a random one of " +
+                $"{IntentLoad.Resources:N0} resources of type `{ResourceType}`. Each server is a child process with a fresh database; before its cases, " +
+                $"one intent to each resource ({PrewarmConcurrency} at a time), so all exist (and are activated, in the API).");
+            await output.WriteLineAsync();
+            foreach (var database in databases)
+            {
+                await output.WriteLineAsync($"- {database.Name}: {database.Setup}");
+            }
+
+            foreach (var kind in kinds)
+            {
+                await output.WriteLineAsync($"- {kind.Name}: {kind.Note}.");
+            }
+
+            await output.WriteLineAsync("- Accepted: `202` from the API, `200`/`201` from plain; any other answer (or a failed request) is an error. " +
+                "p50/p99: every request that overlapped the window, errors included. API ÷ plain: accepted/s over plain's at the same database and clients.");
+            foreach (var note in notes)
+            {
+                await output.WriteLineAsync($"- {note}");
+            }
+
+            await output.WriteLineAsync();
+            await output.WriteAsync(table.ToString());
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task<(IReadOnlyList<HttpCaseResult> Results, string Note)> MeasureAsync(
+        BenchDatabase database, HttpServerKind kind, string bareRoot, string directory, int[] clients, TimeSpan warmUp, TimeSpan duration)
+    {
+        var connectionString = await database.NewConnectionStringAsync();
+        var workingDirectory = Directory.CreateDirectory(Path.Combine(directory, $"server-{Guid.NewGuid().ToString("N")[..8]}")).FullName;
+        var start = kind.IsApi ? ApiStart(kind, database.Provider, connectionString, bareRoot) : PlainStart(database.Provider, connectionString);
+        start.WorkingDirectory = workingDirectory;
+
+        await using var server = await ChildServer.StartAsync(start, StartTimeout);
+        using var load = kind.IsApi
+            ? new IntentLoad(server.Address, $"/v1/resources/{ResourceType}/", status => status == HttpStatusCode.Accepted)
+            : new IntentLoad(server.Address, $"/plain/{ResourceType}/", status => status is HttpStatusCode.OK or HttpStatusCode.Created);
+        var lastAnswer = await load.PrewarmAsync(PrewarmConcurrency);
+
+        var results = new List<HttpCaseResult>();
+        foreach (var count in clients)
+        {
+            results.Add(await load.RunAsync(count, warmUp, duration));
+        }
+
+        // What the answers say shows which configuration really ran: "settled" at once without required consumers.
+        var note = kind.IsApi
+            ? $"answers' code after warm-up: `{IntentLoad.CodeOf(lastAnswer) ?? "?"}`"
+            : server.LastOutput.Split('\n').FirstOrDefault(l => l.StartsWith("Storage: ", StringComparison.Ordinal))?["Storage: ".Length..] ?? "?";
+        return (results, note);
+    }
+
+    private static ProcessStartInfo ApiStart(HttpServerKind kind, string provider, string connectionString, string bareRoot)
+    {
+        var contentRoot = ReferenceEquals(kind, HttpServerKind.ApiDefault) ? Path.Combine(AppContext.BaseDirectory, "api-config") : bareRoot;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { typeof(api::Program).Assembly.Location, "--urls", "http://127.0.0.1:0", "--contentRoot", contentRoot },
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Silo__Storage__Provider"] = provider;
+        start.Environment["Silo__Storage__ConnectionString"] = connectionString;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        if (ReferenceEquals(kind, HttpServerKind.ApiReadModel))
+        {
+            start.Environment["Consumers__read-model__Kind"] = "read-model";
+            start.Environment["Resources__Defaults__RequiredConsumers__0"] = "read-model";
+        }
+
+        return start;
+    }
+
+    private static ProcessStartInfo PlainStart(string provider, string connectionString)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { typeof(HttpSuite).Assembly.Location, PlainServer.SuiteName, "--db", provider, "--connection", connectionString },
+        };
+        // The API runs with server GC (the Web SDK's default); the baseline gets the same.
+        start.Environment["DOTNET_gcServer"] = "1";
+        return start;
+    }
+
+    /// <summary>
+    /// Writes the API's shipped appsettings.json without required consumers and with every consumer disabled, and
+    /// returns its folder, for <c>--contentRoot</c>: configuration layers can add to a list but never empty one.
+    /// </summary>
+    private static string WriteBareConfiguration(string directory)
+    {
+        var root = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "api-config", "appsettings.json")))!.AsObject();
+        if (root["Resources"] is JsonObject resources)
+        {
+            (resources["Defaults"] as JsonObject)?.Remove("RequiredConsumers");
+            if (resources["Types"] is JsonObject types)
+            {
+                foreach (var (_, type) in types)
+                {
+                    (type as JsonObject)?.Remove("RequiredConsumers");
+                }
+            }
+        }
+
+        if (root["Consumers"] is JsonObject consumers)
+        {
+            foreach (var (_, consumer) in consumers)
+            {
+                if (consumer is JsonObject settings)
+                {
+                    settings["Enabled"] = false;
+                }
+            }
+        }
+
+        var folder = Directory.CreateDirectory(Path.Combine(directory, "api-bare")).FullName;
+        File.WriteAllText(Path.Combine(folder, "appsettings.json"), root.ToJsonString());
+        return folder;
+    }
+
+    private static string Millis(TimeSpan value) => value.TotalMilliseconds.ToString("N2", CultureInfo.InvariantCulture);
+}
