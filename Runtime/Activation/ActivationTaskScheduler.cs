@@ -31,7 +31,11 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
         finally
         {
             Volatile.Write(ref _runningThreadId, 0);
-            Volatile.Write(ref _scheduled, 0);
+
+            // A full fence, not a volatile write: the read of the queue below must not move before this store, or a
+            // task queued right now could see "scheduled" still set while this slice sees an empty queue, and no
+            // one would ever run it (a lost wake-up).
+            Interlocked.Exchange(ref _scheduled, 0);
         }
 
         // Queued during the slice, or left over: go to the back of the pool's queue, behind everyone else.
