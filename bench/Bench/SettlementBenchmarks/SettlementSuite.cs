@@ -47,6 +47,14 @@ public static class SettlementSuite
         }
 
         await output.WriteLineAsync(table.ToString());
+
+        var subscribers = int.Parse(arguments.Get("subscribers", "1000"), CultureInfo.InvariantCulture);
+        await output.WriteLineAsync();
+        await output.WriteLineAsync($"### Server-Sent Events: delivery lag with {subscribers:N0} open subscribers");
+        await output.WriteLineAsync();
+        await output.WriteLineAsync($"The API process (shipped configuration, SQLite), {subscribers / Resources} subscribers on each of {Resources} resources (`GET .../events`), {rate / 2} intents/s over HTTP for {duration.TotalSeconds:F0} s; lag = arrival at the subscriber − the event's `occurredAt` (so it includes the commit).");
+        await output.WriteLineAsync();
+        await output.WriteLineAsync((await SseLagBenchmark.RunAsync(subscribers, rate / 2, duration)).ToString());
     }
 
     private static async Task<(long Submitted, LatencyRecorder Accept, LatencyRecorder Settle, int Unsettled)> MeasureAsync(Uri? webhook, int rate, TimeSpan duration)
