@@ -1,6 +1,5 @@
-using System.Text.Json.Nodes;
+using System.Data.Common;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace OrleansConsistency.Bench.HttpBenchmarks;
 
@@ -9,15 +8,14 @@ namespace OrleansConsistency.Bench.HttpBenchmarks;
 /// (<c>SELECT ... FOR UPDATE</c>), committed with the server's <c>synchronous_commit</c> (on by default: one WAL flush
 /// per commit), over Npgsql's connection pool.
 /// </summary>
-internal sealed class PlainPostgresStore(string connectionString) : IPlainStore
+internal sealed class PlainPostgresStore(string connectionString) : PlainTransactionStore
 {
     private const string UniqueViolation = "23505";
-    private const int Attempts = 5;
 
     private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
 
     /// <inheritdoc />
-    public async Task CreateTablesAsync()
+    public override async Task CreateTablesAsync()
     {
         await using var command = _dataSource.CreateCommand("""
             CREATE TABLE IF NOT EXISTS plain_resources (
@@ -34,25 +32,17 @@ internal sealed class PlainPostgresStore(string connectionString) : IPlainStore
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <inheritdoc />
-    public async Task<PlainAnswer> SubmitAsync(string type, string id, string key, long? expectedVersion, JsonObject increment, CancellationToken cancellationToken)
-    {
-        // FOR UPDATE locks nothing while the resource does not exist, so two first writes can race to insert it (or
-        // the same key twice): the loser's insert fails on the primary key, and it starts over and sees the winner's.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await TrySubmitAsync(type, id, key, expectedVersion, increment, cancellationToken);
-            }
-            catch (PostgresException exception) when (exception.SqlState == UniqueViolation && attempt < Attempts)
-            {
-            }
-        }
-    }
+    /// <summary>The resource's row is locked (<c>FOR UPDATE</c>) for the whole transaction; the time comes from the server.</summary>
+    protected override PlainSql Sql { get; } = new(
+        SelectResource: "SELECT version, document::text FROM plain_resources WHERE type = @type AND id = @id FOR UPDATE",
+        FindIntent: "SELECT status, answer FROM plain_intents WHERE type = @type AND id = @id AND key = @key",
+        InsertResource: "INSERT INTO plain_resources (type, id, version, document, updated_at) VALUES (@type, @id, @next, @document::jsonb, now())",
+        UpdateResource: "UPDATE plain_resources SET version = @next, document = @document::jsonb, updated_at = now() WHERE type = @type AND id = @id AND version = @old",
+        InsertIntent: "INSERT INTO plain_intents (type, id, key, version, status, answer, created_at) VALUES (@type, @id, @key, @next, @status, @answer, now())",
+        InsertEvent: "INSERT INTO plain_events (type, id, version, payload, created_at) VALUES (@type, @id, @next, @payload::jsonb, now())");
 
     /// <inheritdoc />
-    public async Task<string> DescribeAsync()
+    public override async Task<string> DescribeAsync()
     {
         await using var command = _dataSource.CreateCommand("SELECT current_setting('server_version'), current_setting('synchronous_commit'), current_setting('fsync')");
         await using var reader = await command.ExecuteReaderAsync();
@@ -61,92 +51,13 @@ internal sealed class PlainPostgresStore(string connectionString) : IPlainStore
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
-    private async Task<PlainAnswer> TrySubmitAsync(string type, string id, string key, long? expectedVersion, JsonObject increment, CancellationToken cancellationToken)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+    protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await _dataSource.OpenConnectionAsync(cancellationToken);
 
-        long version = 0;
-        string? document = null;
-        await using (var read = Command(connection, transaction, "SELECT version, document::text FROM plain_resources WHERE type = @type AND id = @id FOR UPDATE", type, id))
-        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
-        {
-            if (await reader.ReadAsync(cancellationToken))
-            {
-                version = reader.GetInt64(0);
-                document = reader.GetString(1);
-            }
-        }
+    protected override async Task<DbTransaction> BeginAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(cancellationToken);
 
-        // After the lock, so that a retry of the same key waits for the first attempt's commit and then replays it.
-        await using (var replay = Command(connection, transaction, "SELECT status, answer FROM plain_intents WHERE type = @type AND id = @id AND key = @key", type, id, key))
-        await using (var reader = await replay.ExecuteReaderAsync(cancellationToken))
-        {
-            if (await reader.ReadAsync(cancellationToken))
-            {
-                return new PlainAnswer(reader.GetInt32(0), reader.GetString(1));
-            }
-        }
-
-        if (expectedVersion is { } expected && expected != version)
-        {
-            return PlainDocument.VersionMismatch(version);
-        }
-
-        var next = version + 1;
-        var updated = PlainDocument.Increment(document, increment);
-        var status = document is null ? 201 : 200;
-        var answer = PlainDocument.Applied(next, updated);
-
-        await using (var write = document is null
-            ? Command(connection, transaction, "INSERT INTO plain_resources (type, id, version, document, updated_at) VALUES (@type, @id, @next, @document::jsonb, now())", type, id)
-            : Command(connection, transaction, "UPDATE plain_resources SET version = @next, document = @document::jsonb, updated_at = now() WHERE type = @type AND id = @id AND version = @old", type, id))
-        {
-            write.Parameters.AddWithValue("next", next);
-            write.Parameters.AddWithValue("document", NpgsqlDbType.Text, updated);
-            if (document is not null)
-            {
-                write.Parameters.AddWithValue("old", version);
-            }
-
-            if (await write.ExecuteNonQueryAsync(cancellationToken) != 1)
-            {
-                // Cannot happen while the row is locked; checked anyway, as the hand-written version would.
-                throw new InvalidOperationException($"{type}/{id} changed under a locked row.");
-            }
-        }
-
-        await using (var intent = Command(connection, transaction, "INSERT INTO plain_intents (type, id, key, version, status, answer, created_at) VALUES (@type, @id, @key, @next, @status, @answer, now())", type, id, key))
-        {
-            intent.Parameters.AddWithValue("next", next);
-            intent.Parameters.AddWithValue("status", status);
-            intent.Parameters.AddWithValue("answer", answer);
-            await intent.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var @event = Command(connection, transaction, "INSERT INTO plain_events (type, id, version, payload, created_at) VALUES (@type, @id, @next, @payload::jsonb, now())", type, id))
-        {
-            @event.Parameters.AddWithValue("next", next);
-            @event.Parameters.AddWithValue("payload", NpgsqlDbType.Text, PlainDocument.Event(increment, updated));
-            await @event.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return new PlainAnswer(status, answer);
-    }
-
-    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, string type, string id, string? key = null)
-    {
-        var command = new NpgsqlCommand(sql, connection, transaction);
-        command.Parameters.AddWithValue("type", type);
-        command.Parameters.AddWithValue("id", id);
-        if (key is not null)
-        {
-            command.Parameters.AddWithValue("key", key);
-        }
-
-        return command;
-    }
+    /// <summary>FOR UPDATE locks nothing while the resource does not exist, so two first writes (or the same key twice) can race to insert it.</summary>
+    protected override bool IsConflict(DbException exception) => exception is PostgresException { SqlState: UniqueViolation };
 }

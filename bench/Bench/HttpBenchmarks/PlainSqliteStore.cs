@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 
@@ -7,7 +8,7 @@ namespace OrleansConsistency.Bench.HttpBenchmarks;
 /// The plain baseline on SQLite: per intent one <c>BEGIN IMMEDIATE</c> transaction, committed with WAL and
 /// <c>synchronous=FULL</c> (the product's durability: one fsync per commit), over pooled connections.
 /// </summary>
-internal sealed class PlainSqliteStore(string connectionString) : IPlainStore
+internal sealed class PlainSqliteStore(string connectionString) : PlainTransactionStore
 {
     private const int BusyTimeoutMilliseconds = 30_000;
 
@@ -18,7 +19,7 @@ internal sealed class PlainSqliteStore(string connectionString) : IPlainStore
     private readonly SemaphoreSlim _writer = new(1, 1);
 
     /// <inheritdoc />
-    public async Task CreateTablesAsync()
+    public override async Task CreateTablesAsync()
     {
         await using var connection = await OpenAsync();
         await using var command = connection.CreateCommand();
@@ -38,85 +39,21 @@ internal sealed class PlainSqliteStore(string connectionString) : IPlainStore
         await command.ExecuteNonQueryAsync();
     }
 
+    protected override PlainSql Sql { get; } = new(
+        SelectResource: "SELECT version, document FROM plain_resources WHERE type = @type AND id = @id",
+        FindIntent: "SELECT status, answer FROM plain_intents WHERE type = @type AND id = @id AND key = @key",
+        InsertResource: "INSERT INTO plain_resources (type, id, version, document, updated_at) VALUES (@type, @id, @next, @document, @now)",
+        UpdateResource: "UPDATE plain_resources SET version = @next, document = @document, updated_at = @now WHERE type = @type AND id = @id AND version = @old",
+        InsertIntent: "INSERT INTO plain_intents (type, id, key, version, status, answer, created_at) VALUES (@type, @id, @key, @next, @status, @answer, @now)",
+        InsertEvent: "INSERT INTO plain_events (type, id, version, payload, created_at) VALUES (@type, @id, @next, @payload, @now)");
+
     /// <inheritdoc />
-    public async Task<PlainAnswer> SubmitAsync(string type, string id, string key, long? expectedVersion, JsonObject increment, CancellationToken cancellationToken)
+    public override async Task<PlainAnswer> SubmitAsync(string type, string id, string key, long? expectedVersion, JsonObject increment, CancellationToken cancellationToken)
     {
         await _writer.WaitAsync(cancellationToken);
         try
         {
-            await using var connection = await OpenAsync();
-            using var transaction = connection.BeginTransaction(deferred: false);
-
-            long version = 0;
-            string? document = null;
-            await using (var read = Command(connection, transaction, "SELECT version, document FROM plain_resources WHERE type = @type AND id = @id", type, id))
-            await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
-            {
-                if (await reader.ReadAsync(cancellationToken))
-                {
-                    version = reader.GetInt64(0);
-                    document = reader.GetString(1);
-                }
-            }
-
-            await using (var replay = Command(connection, transaction, "SELECT status, answer FROM plain_intents WHERE type = @type AND id = @id AND key = @key", type, id, key))
-            await using (var reader = await replay.ExecuteReaderAsync(cancellationToken))
-            {
-                if (await reader.ReadAsync(cancellationToken))
-                {
-                    return new PlainAnswer(reader.GetInt32(0), reader.GetString(1));
-                }
-            }
-
-            if (expectedVersion is { } expected && expected != version)
-            {
-                return PlainDocument.VersionMismatch(version);
-            }
-
-            var next = version + 1;
-            var updated = PlainDocument.Increment(document, increment);
-            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            var status = document is null ? 201 : 200;
-            var answer = PlainDocument.Applied(next, updated);
-
-            await using (var write = document is null
-                ? Command(connection, transaction, "INSERT INTO plain_resources (type, id, version, document, updated_at) VALUES (@type, @id, @next, @document, @now)", type, id)
-                : Command(connection, transaction, "UPDATE plain_resources SET version = @next, document = @document, updated_at = @now WHERE type = @type AND id = @id AND version = @old", type, id))
-            {
-                write.Parameters.AddWithValue("@next", next);
-                write.Parameters.AddWithValue("@document", updated);
-                write.Parameters.AddWithValue("@now", now);
-                if (document is not null)
-                {
-                    write.Parameters.AddWithValue("@old", version);
-                }
-
-                if (await write.ExecuteNonQueryAsync(cancellationToken) != 1)
-                {
-                    // Cannot happen while the write lock is held; checked anyway, as the hand-written version would.
-                    throw new InvalidOperationException($"{type}/{id} changed under a write transaction.");
-                }
-            }
-
-            await using (var intent = Command(connection, transaction, "INSERT INTO plain_intents (type, id, key, version, status, answer, created_at) VALUES (@type, @id, @key, @next, @status, @answer, @now)", type, id, key))
-            {
-                intent.Parameters.AddWithValue("@next", next);
-                intent.Parameters.AddWithValue("@status", status);
-                intent.Parameters.AddWithValue("@answer", answer);
-                intent.Parameters.AddWithValue("@now", now);
-                await intent.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await using (var @event = Command(connection, transaction, "INSERT INTO plain_events (type, id, version, payload, created_at) VALUES (@type, @id, @next, @payload, @now)", type, id))
-            {
-                @event.Parameters.AddWithValue("@next", next);
-                @event.Parameters.AddWithValue("@payload", PlainDocument.Event(increment, updated));
-                @event.Parameters.AddWithValue("@now", now);
-                await @event.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            transaction.Commit();
-            return new PlainAnswer(status, answer);
+            return await base.SubmitAsync(type, id, key, expectedVersion, increment, cancellationToken);
         }
         finally
         {
@@ -125,7 +62,7 @@ internal sealed class PlainSqliteStore(string connectionString) : IPlainStore
     }
 
     /// <inheritdoc />
-    public async Task<string> DescribeAsync()
+    public override async Task<string> DescribeAsync()
     {
         await using var connection = await OpenAsync();
         await using var command = connection.CreateCommand();
@@ -136,12 +73,21 @@ internal sealed class PlainSqliteStore(string connectionString) : IPlainStore
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync()
+    public override ValueTask DisposeAsync()
     {
         _writer.Dispose();
         SqliteConnection.ClearAllPools();
         return ValueTask.CompletedTask;
     }
+
+    protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await OpenAsync();
+
+    /// <summary><c>BEGIN IMMEDIATE</c>: take the write lock at once, as the resource is about to be written.</summary>
+    protected override Task<DbTransaction> BeginAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+
+    protected override void AddNow(DbCommand command) =>
+        ((SqliteCommand)command).Parameters.AddWithValue("@now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 
     private async Task<SqliteConnection> OpenAsync()
     {
@@ -153,20 +99,5 @@ internal sealed class PlainSqliteStore(string connectionString) : IPlainStore
         pragma.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = FULL;";
         await pragma.ExecuteNonQueryAsync();
         return connection;
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, string type, string id, string? key = null)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("@type", type);
-        command.Parameters.AddWithValue("@id", id);
-        if (key is not null)
-        {
-            command.Parameters.AddWithValue("@key", key);
-        }
-
-        return command;
     }
 }
