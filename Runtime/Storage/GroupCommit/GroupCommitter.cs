@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
@@ -42,21 +43,18 @@ internal sealed class GroupCommitter : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(write);
         ArgumentNullException.ThrowIfNull(write.Records);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<string>(cancellationToken);
-        }
+        return Enqueue(new PendingWrite(write, cancellationToken), cancellationToken);
+    }
 
-        var pending = new PendingWrite(write, cancellationToken);
-        if (_queue is null)
-        {
-            return WriteAloneAsync(pending);
-        }
-
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
-
-        return pending.Task;
+    /// <summary>
+    /// Commits a consumer's progress row with the next batch of grain writes (or alone when group commit is off).
+    /// </summary>
+    /// <returns>The number the progress write answers (see <see cref="ProgressWrite"/>).</returns>
+    public async Task<long> WriteProgressAsync(ProgressWrite progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var result = await Enqueue(new PendingWrite(progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return long.Parse(result, NumberStyles.None, CultureInfo.InvariantCulture);
     }
 
     public async ValueTask DisposeAsync()
@@ -70,6 +68,23 @@ internal sealed class GroupCommitter : IAsyncDisposable
         // instead of failing writes that callers are waiting for.
         _queue?.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+    }
+
+    private Task<string> Enqueue(PendingWrite pending, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<string>(cancellationToken);
+        }
+
+        if (_queue is null)
+        {
+            return WriteAloneAsync(pending);
+        }
+
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
+        return pending.Task;
     }
 
     private async Task<string> WriteAloneAsync(PendingWrite pending)
@@ -147,7 +162,8 @@ internal sealed class GroupCommitter : IAsyncDisposable
                 continue;
             }
 
-            if (_faults.TryTakeWriteFailure())
+            // Injected faults count grain writes only, so that a test's "fail the next N writes" means its own writes.
+            if (write.Progress is null && _faults.TryTakeWriteFailure())
             {
                 write.Fail(new StorageUnavailableException("Injected storage fault: the write failed before reaching the database; nothing was written."));
                 continue;
@@ -260,10 +276,10 @@ internal sealed class GroupCommitter : IAsyncDisposable
                 return;
             }
 
-            Statistics.RecordCommit(succeeded);
+            Statistics.RecordCommit(writes.Count(write => write.Failure is null && write.Progress is null));
             foreach (var write in writes)
             {
-                if (write.Failure is null && _faults.TryTakeCommitFailure())
+                if (write.Failure is null && write.Progress is null && _faults.TryTakeCommitFailure())
                 {
                     write.Failure = new CommitOutcomeUnknownException(
                         "Injected storage fault: the commit's answer was lost (the write is in fact durable); reload the state before writing again.");

@@ -4,7 +4,7 @@ namespace OrleansConsistency.Runtime.Storage.GroupCommit;
 internal interface IWriteTransaction : IAsyncDisposable
 {
     /// <summary>
-    /// Executes the writes in order, setting each one's <see cref="PendingWrite.NewEtag"/> or, when its CAS or a
+    /// Executes the writes in order, setting each one's <see cref="PendingWrite.Result"/> or, when its CAS or a
     /// uniqueness check failed, its <see cref="PendingWrite.Failure"/> (nothing of a failed write stays in the
     /// transaction).
     /// </summary>

@@ -15,21 +15,36 @@ internal sealed class PendingWrite
     private readonly CancellationTokenRegistration _registration;
     private int _state;
 
+    private readonly GrainStateWrite? _write;
+
     public PendingWrite(GrainStateWrite write, CancellationToken cancellationToken)
+        : this(cancellationToken) => _write = write;
+
+    public PendingWrite(ProgressWrite progress, CancellationToken cancellationToken)
+        : this(cancellationToken) => Progress = progress;
+
+    private PendingWrite(CancellationToken cancellationToken)
     {
-        Write = write;
         if (cancellationToken.CanBeCanceled)
         {
             _registration = cancellationToken.UnsafeRegister(static (state, token) => ((PendingWrite)state!).TryCancel(token), this);
         }
     }
 
-    public GrainStateWrite Write { get; }
+    /// <summary>The grain write; only valid when <see cref="Progress"/> is null.</summary>
+    public GrainStateWrite Write => _write ?? throw new InvalidOperationException("A progress write has no grain write.");
+
+    /// <summary>The consumer progress row, when this is not a grain write.</summary>
+    public ProgressWrite? Progress { get; }
 
     public Task<string> Task => _completion.Task;
 
-    /// <summary>The ETag the write produced in the current attempt; valid only once its transaction commits.</summary>
-    public string? NewEtag { get; set; }
+    /// <summary>
+    /// What the write produced in the current attempt, valid only once its transaction commits: the new ETag of a
+    /// grain write, or the number a progress write answers (see <see cref="CheckpointAdvance"/>,
+    /// <see cref="ProjectionUpsert"/>).
+    /// </summary>
+    public string? Result { get; set; }
 
     /// <summary>Why the write failed in the current attempt; null when it succeeded or was not tried yet.</summary>
     public Exception? Failure { get; set; }
@@ -51,7 +66,7 @@ internal sealed class PendingWrite
 
     public void ResetAttempt()
     {
-        NewEtag = null;
+        Result = null;
         Failure = null;
     }
 
@@ -70,7 +85,7 @@ internal sealed class PendingWrite
         }
         else
         {
-            _completion.TrySetResult(NewEtag ?? throw new InvalidOperationException("A write completed without an ETag."));
+            _completion.TrySetResult(Result ?? throw new InvalidOperationException("A write completed without a result."));
         }
     }
 

@@ -91,20 +91,8 @@ internal sealed class PostgresGrainStorage : IStorageBackend
             await reader.ReadAsync(ct).ConfigureAwait(false) ? reader.GetInt64(0) : (long?)null,
             cancellationToken);
 
-    public async Task<long> SetAsync(string consumer, string resourceId, long version, CancellationToken cancellationToken = default)
-    {
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var moved = await ExecuteAsync(
-            PostgresSql.SetCheckpoint,
-            [Text(consumer), Text(resourceId), Bigint(version), Bigint(now)],
-            static async (command, ct) => await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as long?,
-            cancellationToken).ConfigureAwait(false);
-
-        // No row returned: the stored checkpoint is already at or past the version. Checkpoints only grow, so reading
-        // it afterwards gives a value that is at least as high.
-        return moved ?? await GetAsync(consumer, resourceId, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Checkpoint of {consumer} for {resourceId} vanished.");
-    }
+    public Task<long> SetAsync(string consumer, string resourceId, long version, CancellationToken cancellationToken = default) =>
+        _committer.WriteProgressAsync(new CheckpointAdvance(consumer, resourceId, version), cancellationToken);
 
     public Task<IReadOnlyList<ConsumerBacklogItem>> ListBehindAsync(
         string consumer, string grainType, string resourceIdPrefix, int limit, CancellationToken cancellationToken = default)
@@ -143,15 +131,7 @@ internal sealed class PostgresGrainStorage : IStorageBackend
             : QueryListAsync(PostgresSql.ListConsumerFailuresOfResource, [Text(consumer), Text(resourceId)], StorageRows.Failure, cancellationToken);
 
     public async Task<bool> UpsertAsync(ProjectionRow row, CancellationToken cancellationToken = default) =>
-        await ExecuteAsync(
-            PostgresSql.UpsertProjection,
-            [
-                Text(row.Projection), Text(row.Partition), Text(row.Key), Bigint(row.Version), Boolean(row.Deleted),
-                PostgresWriteStatement.Value(row.Payload, NpgsqlDbType.Text), Bigint(row.AppliedAt.ToUnixTimeMilliseconds()),
-                Bigint(row.ProjectedAt.ToUnixTimeMilliseconds()),
-            ],
-            static (command, ct) => command.ExecuteNonQueryAsync(ct),
-            cancellationToken).ConfigureAwait(false) > 0;
+        await _committer.WriteProgressAsync(new ProjectionUpsert(row), cancellationToken).ConfigureAwait(false) > 0;
 
     public Task<ProjectionRow?> GetAsync(string projection, string partition, string key, CancellationToken cancellationToken = default) =>
         QuerySingleAsync(PostgresSql.GetProjection, [Text(projection), Text(partition), Text(key)], StorageRows.Projection, cancellationToken);

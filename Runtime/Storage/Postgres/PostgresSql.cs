@@ -25,6 +25,49 @@ internal static class PostgresSql
     public static string Write(bool update, bool intents, bool events) =>
         WriteStatements[(update ? 1 : 0) | (intents ? 2 : 0) | (events ? 4 : 0)];
 
+    /// <summary>
+    /// Many grain writes as one statement (group commit on PostgreSQL): the same compare-and-swap and the same
+    /// inserts as <see cref="Write"/>, but set-based over arrays, so the server plans and runs one statement per batch
+    /// instead of one per write. The grain keys must be distinct (a batch with two writes to one grain runs in rounds).
+    /// Parameters: $1 updated_at; the writes as arrays $2 ordinal, $3 grain_type, $4 grain_id, $5 version, $6 payload,
+    /// $7 expected etag (null: expects no row); the intents as arrays $8 write ordinal, $9.. $15; the events as arrays
+    /// $16 write ordinal, $17.. $24. It returns one row per write: (ordinal, etag, written); etag is the stored one
+    /// (or null when there is no row) when the CAS failed.
+    /// </summary>
+    public const string BatchWrite = """
+        WITH w AS (
+            SELECT * FROM unnest($2::int[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::bigint[])
+                AS t(ord, grain_type, grain_id, version, payload, expected)),
+        u AS (
+            UPDATE grain_state g SET etag = g.etag + 1, version = w.version, payload = w.payload, updated_at = $1
+            FROM w WHERE w.expected IS NOT NULL AND g.grain_type = w.grain_type AND g.grain_id = w.grain_id AND g.etag = w.expected
+            RETURNING w.ord, g.etag),
+        n AS (
+            INSERT INTO grain_state (grain_type, grain_id, etag, version, payload, updated_at)
+            SELECT grain_type, grain_id, 1, version, payload, $1 FROM w WHERE expected IS NULL ORDER BY ord
+            ON CONFLICT (grain_type, grain_id) DO NOTHING
+            RETURNING grain_type, grain_id, etag),
+        ok AS (
+            SELECT ord, etag FROM u
+            UNION ALL
+            SELECT w.ord, n.etag FROM n JOIN w ON w.expected IS NULL AND w.grain_type = n.grain_type AND w.grain_id = n.grain_id),
+        i AS (
+            INSERT INTO intents (resource_id, idempotency_key, fingerprint, version, outcome, created_at, expires_at)
+            SELECT resource_id, idempotency_key, fingerprint, version, outcome, created_at, expires_at
+            FROM unnest($8::int[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::text[], $14::bigint[], $15::bigint[])
+                AS x(ord, resource_id, idempotency_key, fingerprint, version, outcome, created_at, expires_at)
+            WHERE x.ord IN (SELECT ord FROM ok)),
+        e AS (
+            INSERT INTO events (stream_namespace, stream_key, version, type, intent_key, correlation_id, payload, created_at)
+            SELECT stream_namespace, stream_key, version, type, intent_key, correlation_id, payload, created_at
+            FROM unnest($16::int[], $17::text[], $18::text[], $19::bigint[], $20::text[], $21::text[], $22::text[], $23::text[], $24::bigint[])
+                WITH ORDINALITY AS x(ord, stream_namespace, stream_key, version, type, intent_key, correlation_id, payload, created_at, position)
+            WHERE x.ord IN (SELECT ord FROM ok) ORDER BY x.position)
+        SELECT w.ord, COALESCE(ok.etag, g.etag), ok.ord IS NOT NULL
+        FROM w LEFT JOIN ok ON ok.ord = w.ord
+        LEFT JOIN grain_state g ON g.grain_type = w.grain_type AND g.grain_id = w.grain_id
+        """;
+
     public const string ReadState = $"SELECT {StorageRows.StateColumns} FROM grain_state WHERE grain_type = $1 AND grain_id = $2";
 
     public const string FindIntent = $"""
@@ -82,6 +125,14 @@ internal static class PostgresSql
         ORDER BY s.grain_id COLLATE "C" LIMIT $4
         """;
 
+    // SetCheckpoint, answering the checkpoint after the write in one statement: the second branch reads the snapshot
+    // from before the statement, which holds the stored (higher) checkpoint when the upsert changed nothing.
+    public const string AdvanceCheckpoint = $"""
+        WITH up AS ({SetCheckpoint})
+        SELECT version FROM up
+        UNION ALL SELECT version FROM consumer_checkpoints WHERE consumer = $1 AND resource_id = $2 AND NOT EXISTS (SELECT 1 FROM up)
+        """;
+
     public const string RecordFailure = """
         INSERT INTO consumer_failures (consumer, resource_id, version, reason, attempts, failed_at) VALUES ($1, $2, $3, $4, $5, $6)
         ON CONFLICT (consumer, resource_id, version) DO UPDATE
@@ -112,6 +163,8 @@ internal static class PostgresSql
             applied_at = excluded.applied_at, projected_at = excluded.projected_at
         WHERE projections.version < excluded.version
         """;
+
+    public const string UpsertProjectionReturning = $"{UpsertProjection} RETURNING version";
 
     public const string GetProjection = $"""
         SELECT {StorageRows.ProjectionColumns} FROM projections WHERE projection = $1 AND partition = $2 AND item_key = $3

@@ -24,25 +24,25 @@ internal static class PostgresWriteStatement
 
         if (intents.Count > 0)
         {
-            parameters.Add(TextArray(intents.Select(i => i.ResourceId)));
-            parameters.Add(TextArray(intents.Select(i => i.IdempotencyKey)));
-            parameters.Add(TextArray(intents.Select(i => i.Fingerprint)));
-            parameters.Add(BigintArray(intents.Select(i => i.Version)));
-            parameters.Add(TextArray(intents.Select(i => i.Outcome)));
-            parameters.Add(BigintArray(intents.Select(i => (long?)i.CreatedAt.ToUnixTimeMilliseconds())));
-            parameters.Add(BigintArray(intents.Select(i => (long?)i.ExpiresAt.ToUnixTimeMilliseconds())));
+            parameters.Add(PostgresBatchWriteStatement.TextArray(intents.Select(i => i.ResourceId)));
+            parameters.Add(PostgresBatchWriteStatement.TextArray(intents.Select(i => i.IdempotencyKey)));
+            parameters.Add(PostgresBatchWriteStatement.TextArray(intents.Select(i => i.Fingerprint)));
+            parameters.Add(PostgresBatchWriteStatement.BigintArray(intents.Select(i => i.Version)));
+            parameters.Add(PostgresBatchWriteStatement.TextArray(intents.Select(i => i.Outcome)));
+            parameters.Add(PostgresBatchWriteStatement.BigintArray(intents.Select(i => (long?)i.CreatedAt.ToUnixTimeMilliseconds())));
+            parameters.Add(PostgresBatchWriteStatement.BigintArray(intents.Select(i => (long?)i.ExpiresAt.ToUnixTimeMilliseconds())));
         }
 
         if (events.Count > 0)
         {
-            parameters.Add(TextArray(events.Select(e => e.StreamNamespace)));
-            parameters.Add(TextArray(events.Select(e => e.StreamKey)));
-            parameters.Add(BigintArray(events.Select(e => (long?)e.Version)));
-            parameters.Add(TextArray(events.Select(e => e.Type)));
-            parameters.Add(TextArray(events.Select(e => e.IntentKey)));
-            parameters.Add(TextArray(events.Select(e => e.CorrelationId)));
-            parameters.Add(TextArray(events.Select(e => e.Payload)));
-            parameters.Add(BigintArray(events.Select(e => (long?)e.CreatedAt.ToUnixTimeMilliseconds())));
+            parameters.Add(PostgresBatchWriteStatement.TextArray(events.Select(e => e.StreamNamespace)));
+            parameters.Add(PostgresBatchWriteStatement.TextArray(events.Select(e => e.StreamKey)));
+            parameters.Add(PostgresBatchWriteStatement.BigintArray(events.Select(e => (long?)e.Version)));
+            parameters.Add(PostgresBatchWriteStatement.TextArray(events.Select(e => e.Type)));
+            parameters.Add(PostgresBatchWriteStatement.TextArray(events.Select(e => e.IntentKey)));
+            parameters.Add(PostgresBatchWriteStatement.TextArray(events.Select(e => e.CorrelationId)));
+            parameters.Add(PostgresBatchWriteStatement.TextArray(events.Select(e => e.Payload)));
+            parameters.Add(PostgresBatchWriteStatement.BigintArray(events.Select(e => (long?)e.CreatedAt.ToUnixTimeMilliseconds())));
         }
 
         return command;
@@ -50,10 +50,4 @@ internal static class PostgresWriteStatement
 
     public static NpgsqlParameter Value(object? value, NpgsqlDbType type) =>
         new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };
-
-    private static NpgsqlParameter TextArray(IEnumerable<string?> values) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = values.ToArray() };
-
-    private static NpgsqlParameter BigintArray(IEnumerable<long?> values) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = values.ToArray() };
 }

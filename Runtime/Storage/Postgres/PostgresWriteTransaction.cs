@@ -5,8 +5,8 @@ using OrleansConsistency.Runtime.Storage.GroupCommit;
 namespace OrleansConsistency.Runtime.Storage.Postgres;
 
 /// <summary>
-/// A group-commit transaction on PostgreSQL: all writes go to the server as one <see cref="NpgsqlBatch"/> (one round
-/// trip), then COMMIT (a second one).
+/// A group-commit transaction on PostgreSQL: all writes go to the server in one round trip, as one set-based statement
+/// (see <see cref="PostgresSql.BatchWrite"/>), then COMMIT (a second one).
 /// </summary>
 internal sealed class PostgresWriteTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction) : IWriteTransaction
 {
@@ -18,60 +18,89 @@ internal sealed class PostgresWriteTransaction(NpgsqlConnection connection, Npgs
     {
         // Batches of different silos lock rows in the same (key) order, which avoids most deadlocks between them;
         // the sort is stable, so two writes to the same grain keep their arrival order.
-        var sent = new List<PendingWrite>(writes.Count);
+        var sent = new List<(PendingWrite Pending, long? ExpectedEtag)>(writes.Count);
+        foreach (var pending in writes.Where(w => w.Progress is null)
+            .OrderBy(w => w.Write.GrainType, StringComparer.Ordinal)
+            .ThenBy(w => w.Write.GrainId, StringComparer.Ordinal))
+        {
+            var write = pending.Write;
+            long? expected = null;
+            if (write.ExpectedEtag is not null)
+            {
+                if (!long.TryParse(write.ExpectedEtag, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+                {
+                    // No row can have this ETag, so the CAS fails without asking the server.
+                    pending.Failure = new InconsistentStateException(write.GrainType, write.GrainId, write.ExpectedEtag, null);
+                    continue;
+                }
+
+                expected = parsed;
+            }
+
+            sent.Add((pending, expected));
+        }
+
+        var progress = writes.Where(w => w.Progress is not null).ToList();
+        if (sent.Count + progress.Count == 0)
+        {
+            return null;
+        }
+
+        // Grain writes first, then the progress rows, all in one round trip.
         var batch = new NpgsqlBatch(connection, transaction);
         await using (batch.ConfigureAwait(false))
         {
-            foreach (var pending in writes
-                .OrderBy(w => w.Write.GrainType, StringComparer.Ordinal)
-                .ThenBy(w => w.Write.GrainId, StringComparer.Ordinal))
+            var rounds = sent.Count == 1 ? [] : Rounds(sent);
+            if (sent.Count == 1)
             {
-                var write = pending.Write;
-                long? expected = null;
-                if (write.ExpectedEtag is not null)
-                {
-                    if (!long.TryParse(write.ExpectedEtag, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-                    {
-                        // No row can have this ETag, so the CAS fails without asking the server.
-                        pending.Failure = new InconsistentStateException(write.GrainType, write.GrainId, write.ExpectedEtag, null);
-                        continue;
-                    }
-
-                    expected = parsed;
-                }
-
-                batch.BatchCommands.Add(PostgresWriteStatement.Create(write, expected, nowUnixMilliseconds));
-                sent.Add(pending);
+                batch.BatchCommands.Add(PostgresWriteStatement.Create(sent[0].Pending.Write, sent[0].ExpectedEtag, nowUnixMilliseconds));
             }
 
-            if (sent.Count == 0)
+            foreach (var round in rounds)
             {
-                return null;
+                batch.BatchCommands.Add(PostgresBatchWriteStatement.Create(round.ConvertAll(item => (item.Pending.Write, item.ExpectedEtag)), nowUnixMilliseconds));
             }
 
-            // A server error surfaces while moving to the failing command's result, so the index names the culprit.
-            var index = 0;
+            foreach (var pending in progress)
+            {
+                batch.BatchCommands.Add(PostgresProgressStatement.Create(pending.Progress!, nowUnixMilliseconds));
+            }
+
             try
             {
                 var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
-                    for (; index < sent.Count; index++)
+                    var results = new ResultSets(reader);
+                    if (sent.Count == 1)
                     {
-                        if (index > 0)
-                        {
-                            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-                        }
+                        await results.NextAsync(cancellationToken).ConfigureAwait(false);
+                        await ReadOutcomeAsync(sent[0].Pending, reader, cancellationToken).ConfigureAwait(false);
+                    }
 
-                        await ReadOutcomeAsync(sent[index], reader, cancellationToken).ConfigureAwait(false);
+                    foreach (var round in rounds)
+                    {
+                        await results.NextAsync(cancellationToken).ConfigureAwait(false);
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            var pending = round[reader.GetInt32(0)].Pending;
+                            SetOutcome(pending, reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetBoolean(2));
+                        }
+                    }
+
+                    foreach (var pending in progress)
+                    {
+                        await results.NextAsync(cancellationToken).ConfigureAwait(false);
+                        pending.Result = await PostgresProgressStatement.ReadResultAsync(pending.Progress!, reader, cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
-            catch (PostgresException exception) when (exception.SqlState == UniqueViolation && index < sent.Count)
+            catch (PostgresException exception) when (exception.SqlState == UniqueViolation && sent.Count == 1)
             {
                 // The violation aborted the transaction: refuse only this write; the group committer retries the
-                // others in a new transaction.
-                var culprit = sent[index];
+                // others in a new transaction. (With several grain writes the set-based statement cannot say which
+                // one clashed; the exception propagates and the committer retries them one transaction each.)
+                var culprit = sent[0].Pending;
                 culprit.Failure = MapUniqueViolation(culprit.Write, exception);
                 return culprit;
             }
@@ -100,23 +129,55 @@ internal sealed class PostgresWriteTransaction(NpgsqlConnection connection, Npgs
         }
     }
 
-    private static async Task ReadOutcomeAsync(PendingWrite pending, NpgsqlDataReader reader, CancellationToken cancellationToken)
+    /// <summary>
+    /// Splits the grain writes into rounds of distinct grains, one set-based statement each: a single round unless a
+    /// grain is written twice in the batch, whose later write must see the earlier one. A unique violation aborts the
+    /// transaction without naming the write; it propagates, and the group committer then retries the writes one
+    /// transaction each, where the single-write statement names the culprit.
+    /// </summary>
+    private static List<List<(PendingWrite Pending, long? ExpectedEtag)>> Rounds(List<(PendingWrite Pending, long? ExpectedEtag)> sent)
     {
-        var write = pending.Write;
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var rounds = new List<List<(PendingWrite Pending, long? ExpectedEtag)>>();
+        var writesPerGrain = new Dictionary<(string, string), int>();
+        foreach (var item in sent)
         {
-            pending.Failure = new InconsistentStateException(write.GrainType, write.GrainId, write.ExpectedEtag, null);
-            return;
+            var grain = (item.Pending.Write.GrainType, item.Pending.Write.GrainId);
+            var round = writesPerGrain.GetValueOrDefault(grain);
+            writesPerGrain[grain] = round + 1;
+            if (round == rounds.Count)
+            {
+                rounds.Add([]);
+            }
+
+            rounds[round].Add(item);
         }
 
-        var etag = reader.GetInt64(0).ToString(CultureInfo.InvariantCulture);
-        if (reader.GetBoolean(1))
+        return rounds;
+    }
+
+    private static void SetOutcome(PendingWrite pending, long? etag, bool written)
+    {
+        var write = pending.Write;
+        var text = etag?.ToString(CultureInfo.InvariantCulture);
+        if (written)
         {
-            pending.NewEtag = etag;
+            pending.Result = text;
         }
         else
         {
-            pending.Failure = new InconsistentStateException(write.GrainType, write.GrainId, write.ExpectedEtag, etag);
+            pending.Failure = new InconsistentStateException(write.GrainType, write.GrainId, write.ExpectedEtag, text);
+        }
+    }
+
+    private static async Task ReadOutcomeAsync(PendingWrite pending, NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            SetOutcome(pending, reader.GetInt64(0), reader.GetBoolean(1));
+        }
+        else
+        {
+            SetOutcome(pending, etag: null, written: false);
         }
     }
 

@@ -97,29 +97,8 @@ internal sealed class SqliteGrainStorage : IStorageBackend
             reader.Read() ? reader.GetInt64(0) : (long?)null,
             cancellationToken);
 
-    public Task<long> SetAsync(string consumer, string resourceId, long version, CancellationToken cancellationToken = default)
-    {
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        return ExclusiveAsync(
-            connection =>
-            {
-                using var command = connection.CreateCommand();
-                command.CommandText = SqliteSql.SetCheckpoint;
-                command.Parameters.AddWithValue("$consumer", consumer);
-                command.Parameters.AddWithValue("$resource_id", resourceId);
-                command.Parameters.AddWithValue("$version", version);
-                command.Parameters.AddWithValue("$updated_at", now);
-                if (command.ExecuteScalar() is long moved)
-                {
-                    return moved;
-                }
-
-                // The stored checkpoint is ahead; the writer holds the file's write lock, so it cannot change meanwhile.
-                command.CommandText = SqliteSql.GetCheckpoint;
-                return (long)command.ExecuteScalar()!;
-            },
-            cancellationToken);
-    }
+    public Task<long> SetAsync(string consumer, string resourceId, long version, CancellationToken cancellationToken = default) =>
+        _committer.WriteProgressAsync(new CheckpointAdvance(consumer, resourceId, version), cancellationToken);
 
     public Task<IReadOnlyList<ConsumerBacklogItem>> ListBehindAsync(
         string consumer, string grainType, string resourceIdPrefix, int limit, CancellationToken cancellationToken = default)
@@ -155,14 +134,7 @@ internal sealed class SqliteGrainStorage : IStorageBackend
                 SqliteSql.ListConsumerFailuresOfResource, [("$consumer", consumer), ("$resource_id", resourceId)], StorageRows.Failure, cancellationToken);
 
     public async Task<bool> UpsertAsync(ProjectionRow row, CancellationToken cancellationToken = default) =>
-        await ExecuteExclusiveAsync(
-            SqliteSql.UpsertProjection,
-            [
-                ("$projection", row.Projection), ("$partition", row.Partition), ("$item_key", row.Key), ("$version", row.Version),
-                ("$deleted", row.Deleted), ("$payload", row.Payload), ("$applied_at", row.AppliedAt.ToUnixTimeMilliseconds()),
-                ("$projected_at", row.ProjectedAt.ToUnixTimeMilliseconds()),
-            ],
-            cancellationToken).ConfigureAwait(false) > 0;
+        await _committer.WriteProgressAsync(new ProjectionUpsert(row), cancellationToken).ConfigureAwait(false) > 0;
 
     public Task<ProjectionRow?> GetAsync(string projection, string partition, string key, CancellationToken cancellationToken = default) =>
         QuerySingleAsync(

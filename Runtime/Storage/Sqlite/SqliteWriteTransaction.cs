@@ -22,7 +22,14 @@ internal sealed class SqliteWriteTransaction(SqliteWriter writer, SqliteWriterCo
         // Microsoft.Data.Sqlite is synchronous underneath; the group-commit loop runs on its own thread-pool work item.
         foreach (var write in writes)
         {
-            Apply(write, nowUnixMilliseconds);
+            if (write.Progress is { } progress)
+            {
+                write.Result = ApplyProgress(progress, nowUnixMilliseconds).ToString(CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                Apply(write, nowUnixMilliseconds);
+            }
         }
 
         return Task.FromResult<PendingWrite?>(null);
@@ -76,7 +83,7 @@ internal sealed class SqliteWriteTransaction(SqliteWriter writer, SqliteWriterCo
                 commands.ReleaseSavepoint.ExecuteNonQuery();
             }
 
-            pending.NewEtag = newEtag.ToString(CultureInfo.InvariantCulture);
+            pending.Result = newEtag.ToString(CultureInfo.InvariantCulture);
         }
         catch
         {
@@ -170,6 +177,37 @@ internal sealed class SqliteWriteTransaction(SqliteWriter writer, SqliteWriterCo
         }
 
         return null;
+    }
+
+    private long ApplyProgress(ProgressWrite progress, long now)
+    {
+        switch (progress)
+        {
+            case CheckpointAdvance advance:
+                Bind(commands.SetCheckpoint, advance.Consumer, advance.ResourceId, advance.Version, now);
+                if (commands.SetCheckpoint.ExecuteScalar() is long moved)
+                {
+                    return moved;
+                }
+
+                // The stored checkpoint is ahead; this transaction holds the write lock, so it cannot change meanwhile.
+                Bind(commands.GetCheckpoint, advance.Consumer, advance.ResourceId);
+                return (long)commands.GetCheckpoint.ExecuteScalar()!;
+            case ProjectionUpsert { Row: var row }:
+                Bind(
+                    commands.UpsertProjection,
+                    row.Projection,
+                    row.Partition,
+                    row.Key,
+                    row.Version,
+                    row.Deleted,
+                    row.Payload,
+                    row.AppliedAt.ToUnixTimeMilliseconds(),
+                    row.ProjectedAt.ToUnixTimeMilliseconds());
+                return commands.UpsertProjection.ExecuteNonQuery();
+            default:
+                throw new InvalidOperationException($"Unknown progress write {progress.GetType().Name}.");
+        }
     }
 
     private string? ReadStoredEtag(GrainStateWrite write)

@@ -22,6 +22,10 @@ internal sealed class SqliteWriterCommands : IDisposable
         ReadState = Create(connection, SqliteSql.ReadState, "$grain_type", "$grain_id");
         InsertIntent = Create(connection, SqliteSql.InsertIntent, "$resource_id", "$idempotency_key", "$fingerprint", "$version", "$outcome", "$created_at", "$expires_at");
         InsertEvent = Create(connection, SqliteSql.InsertEvent, "$stream_namespace", "$stream_key", "$version", "$type", "$intent_key", "$correlation_id", "$payload", "$created_at");
+        SetCheckpoint = Create(connection, SqliteSql.SetCheckpoint, "$consumer", "$resource_id", "$version", "$updated_at");
+        GetCheckpoint = Create(connection, SqliteSql.GetCheckpoint, "$consumer", "$resource_id");
+        UpsertProjection = Create(
+            connection, SqliteSql.UpsertProjection, "$projection", "$partition", "$item_key", "$version", "$deleted", "$payload", "$applied_at", "$projected_at");
     }
 
     public SqliteCommand BeginImmediate { get; }
@@ -46,6 +50,12 @@ internal sealed class SqliteWriterCommands : IDisposable
 
     public SqliteCommand InsertEvent { get; }
 
+    public SqliteCommand SetCheckpoint { get; }
+
+    public SqliteCommand GetCheckpoint { get; }
+
+    public SqliteCommand UpsertProjection { get; }
+
     public void Dispose()
     {
         BeginImmediate.Dispose();
@@ -59,6 +69,9 @@ internal sealed class SqliteWriterCommands : IDisposable
         ReadState.Dispose();
         InsertIntent.Dispose();
         InsertEvent.Dispose();
+        SetCheckpoint.Dispose();
+        GetCheckpoint.Dispose();
+        UpsertProjection.Dispose();
     }
 
     private static SqliteCommand Create(SqliteConnection connection, string sql, params string[] parameters)

@@ -185,8 +185,11 @@ public sealed class GrainStorageTests
         Assert.NotNull(await storage.ReadAsync(GrainType, "c"));
         Assert.NotNull(await storage.ReadAsync(GrainType, "d"));
         Assert.Single(await storage.ReadStreamAsync(Namespace, "c", 0, 10));
-        Assert.Equal(1, storage.Statistics.Transactions);
         Assert.Equal(2, storage.Statistics.Writes);
+
+        // SQLite names the clashing write, so the others commit together; PostgreSQL's set-based batch statement does
+        // not, so its writes are retried one transaction each.
+        Assert.Equal(provider == "sqlite" ? 1 : 2, storage.Statistics.Transactions);
     }
 
     [Theory, StorageProviders]
@@ -213,6 +216,30 @@ public sealed class GrainStorageTests
         Assert.Equal("1", (await Assert.ThrowsAsync<InconsistentStateException>(() => wrongEtag)).StoredEtag);
         Assert.Equal("2", (await Assert.ThrowsAsync<InconsistentStateException>(() => second)).StoredEtag);
         Assert.Equal(new StoredGrainState("2", null, "\"first\""), await storage.ReadAsync(GrainType, "g1"));
+        Assert.Equal(1, storage.Statistics.Transactions);
+    }
+
+    [Theory, StorageProviders]
+    public async Task WriteAsync_ChainedWritesToOneGrainInOneBatch_ApplyInArrivalOrderWithTheirEvents(string provider)
+    {
+        var options = await StorageFixture.NewOptionsAsync(provider);
+        await using var storage = await StorageFixture.CreateStorageAsync(options.With(o =>
+        {
+            o.MaxBatchSize = 3;
+            o.MaxBatchDelay = TimeSpan.FromSeconds(30);
+        }));
+
+        // The second write expects the ETag the first one produces in the same transaction.
+        var create = storage.WriteAsync(State("g1", null, "\"v1\"", version: 1, records: Records(Intent("test/g1", "k1"), Event("g1", 1))));
+        var update = storage.WriteAsync(State("g1", "1", "\"v2\"", version: 2, records: Records(Intent("test/g1", "k2"), Event("g1", 2))));
+        var other = storage.WriteAsync(State("g2", null, "\"w1\"", version: 1, records: Records(null, Event("g2", 1))));
+
+        Assert.Equal("1", await create);
+        Assert.Equal("2", await update);
+        Assert.Equal("1", await other);
+        Assert.Equal(new StoredGrainState("2", 2, "\"v2\""), await storage.ReadAsync(GrainType, "g1"));
+        Assert.NotNull(await storage.FindAsync("test/g1", "k2"));
+        Assert.Equal([1L, 2L], (await storage.ReadStreamAsync(Namespace, "g1", 0, 10)).Select(e => e.Version));
         Assert.Equal(1, storage.Statistics.Transactions);
     }
 

@@ -27,6 +27,40 @@ public sealed class GroupCommitTests
     }
 
     [Theory, StorageProviders]
+    public async Task ConsumerProgress_JoinsTheGrainWritesTransaction_AndStillNeverMovesBackwards(string provider)
+    {
+        var options = await StorageFixture.NewOptionsAsync(provider);
+        await using (var setup = await StorageFixture.CreateStorageAsync(options))
+        {
+            Assert.Equal(9, await setup.SetAsync("read-model", "test/ahead", 9));
+        }
+
+        // The batch closes when five writes are queued, so grain writes, checkpoints and the projection row share one
+        // transaction.
+        await using var storage = await StorageFixture.CreateStorageAsync(options.With(o =>
+        {
+            o.MaxBatchSize = 5;
+            o.MaxBatchDelay = TimeSpan.FromSeconds(30);
+        }));
+        var now = DateTimeOffset.UnixEpoch.AddDays(20_000);
+        var grain = storage.WriteAsync(State("g1", null, version: 1, records: Records(Intent("test/g1", "k1"), Event("g1", 1))));
+        var checkpoint = storage.SetAsync("read-model", "test/g1", 1);
+        var behind = storage.SetAsync("read-model", "test/ahead", 4);
+        var projection = storage.UpsertAsync(new ProjectionRow("read-model", "test", "g1", 1, Deleted: false, """{"n":1}""", now, now));
+        var other = storage.WriteAsync(State("g2", null));
+
+        Assert.Equal("1", await grain);
+        Assert.Equal("1", await other);
+        Assert.Equal(1, await checkpoint);
+        Assert.Equal(9, await behind);
+        Assert.True(await projection);
+        Assert.Equal(1, storage.Statistics.Transactions);
+        Assert.Equal(2, storage.Statistics.Writes);
+        Assert.Equal(9, await storage.GetAsync("read-model", "test/ahead"));
+        Assert.Equal(1, (await storage.GetAsync("read-model", "test", "g1"))?.Version);
+    }
+
+    [Theory, StorageProviders]
     public async Task WriteAsync_GroupCommitDisabled_UsesOneTransactionPerWrite(string provider)
     {
         await using var storage = await StorageFixture.CreateStorageAsync(provider, o => o.GroupCommit = false);
