@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OrleansConsistency.Api;
+using OrleansConsistency.Api.Conflicts;
 using OrleansConsistency.Api.Consumers;
 using OrleansConsistency.Api.Correlation;
 using OrleansConsistency.Api.Events;
@@ -53,6 +54,7 @@ app.MapIntentsApi();
 app.MapResourcesApi();
 app.MapResourceEventsApi();
 app.MapConsumersApi();
+app.MapConflictsApi();
 
 await app.RunAsync().ConfigureAwait(false);
 

@@ -6,6 +6,7 @@ using OrleansConsistency.Grains.Consumers.ReadModel;
 using OrleansConsistency.Grains.Consumers.Webhooks;
 using OrleansConsistency.Grains.Interfaces.ReadModel;
 using OrleansConsistency.Grains.Intents;
+using OrleansConsistency.Grains.Interfaces.Conflicts;
 using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Resources;
 using OrleansConsistency.Grains.Serialization;
@@ -20,7 +21,12 @@ public static class ResourceServiceCollectionExtensions
     /// <summary>Binds <c>Resources</c> settings, stores grain state with source-generated JSON, and purges expired keys.</summary>
     public static IServiceCollection AddResourceGrains(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ResourcesOptions>().Bind(configuration.GetSection(ResourcesOptions.SectionName));
+        services.AddOptions<ResourcesOptions>()
+            .Bind(configuration.GetSection(ResourcesOptions.SectionName))
+            .Validate(
+                o => o.Types.Values.Append(o.Defaults).All(t => ConflictPolicies.TryParse(t.ConflictPolicy, out _)),
+                $"Resources: every ConflictPolicy must be one of {ConflictPolicies.Names}.")
+            .ValidateOnStart();
         // Every child of "Consumers" is a consumer name; the sweep interval lives under "Resources" so it cannot be taken for one.
         services.AddOptions<ConsumersOptions>().Configure(consumers =>
         {

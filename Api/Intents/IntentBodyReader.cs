@@ -167,7 +167,7 @@ internal static class IntentBodyReader
             {
                 if (!IntentRequest.MemberNames.Contains(member.Name, StringComparer.OrdinalIgnoreCase))
                 {
-                    return Invalid(context, $"The body has a field '{member.Name}' that is not known; the fields are op, payload and expectedVersion.");
+                    return Invalid(context, $"The body has a field '{member.Name}' that is not known; the fields are op, payload, expectedVersion, basedOnVersion and issuedAt.");
                 }
             }
 
@@ -192,12 +192,17 @@ internal static class IntentBodyReader
             catch (JsonException exception)
             {
                 var field = exception.Path?.TrimStart('$', '.') is { Length: > 0 } path ? path : "body";
-                return Invalid(context, $"The field '{field}' has a value of the wrong kind; expectedVersion is a whole number.");
+                return Invalid(context, $"The field '{field}' has a value of the wrong kind; expectedVersion and basedOnVersion are whole numbers, issuedAt is a date and time such as 2026-01-31T12:00:00Z.");
             }
 
             if (request?.ExpectedVersion is < 0)
             {
                 return Invalid(context, $"expectedVersion must be 0 or more; it is {request.ExpectedVersion}.");
+            }
+
+            if (request?.BasedOnVersion is < 0)
+            {
+                return Invalid(context, $"basedOnVersion must be 0 or more; it is {request.BasedOnVersion}.");
             }
 
             // A payload must not depend on a document that is disposed here: the grain keeps it past this request.

@@ -22,6 +22,9 @@ internal static class IntentsApi
 
     public const string ReplayedHeader = "Idempotent-Replayed";
 
+    /// <summary>The version the person was looking at, as a header (the body's basedOnVersion wins nothing: both must agree).</summary>
+    public const string BasedOnVersionHeader = "X-Based-On-Version";
+
     public static RouteGroupBuilder MapIntentsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/resources/{type}/{id}/intents").WithTags("Intents");
@@ -64,6 +67,7 @@ internal static class IntentsApi
         string id,
         [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
         [FromHeader(Name = "If-Match")] string? ifMatch,
+        [FromHeader(Name = BasedOnVersionHeader)] string? basedOnHeader,
         HttpContext context,
         IGrainFactory grains,
         TimeProvider time,
@@ -114,14 +118,30 @@ internal static class IntentsApi
                 $"If-Match says version {headerVersion} but expectedVersion says {bodyVersion}. Send one of them, or the same version in both.");
         }
 
-        var operation = request!.Op;
+        long? basedOnVersion = request!.BasedOnVersion;
+        if (!string.IsNullOrEmpty(basedOnHeader))
+        {
+            if (!long.TryParse(basedOnHeader, NumberStyles.None, CultureInfo.InvariantCulture, out var headerBasedOn))
+            {
+                return ApiProblems.Create(context, ProblemTypes.InvalidIntent, $"{BasedOnVersionHeader} must be a version number, 0 or more, such as 3; it is '{basedOnHeader}'.");
+            }
+
+            if (basedOnVersion is { } bodyBasedOn && bodyBasedOn != headerBasedOn)
+            {
+                return ApiProblems.Create(context, ProblemTypes.InvalidIntent, $"{BasedOnVersionHeader} says version {headerBasedOn} but basedOnVersion says {bodyBasedOn}. Send one of them, or the same version in both.");
+            }
+
+            basedOnVersion = headerBasedOn;
+        }
+
+        var operation = request.Op;
         if (IntentValidator.CheckPayload(operation, request.Payload) is { } payloadProblem)
         {
             return ApiProblems.Create(context, ProblemTypes.InvalidIntent, payloadProblem);
         }
 
         var correlationId = CorrelationId.Get(context);
-        var intent = new Intent(idempotencyKey, operation, request.Payload, request.ExpectedVersion ?? ifMatchVersion, correlationId);
+        var intent = new Intent(idempotencyKey, operation, request.Payload, request.ExpectedVersion ?? ifMatchVersion, correlationId, basedOnVersion, request.IssuedAt ?? time.GetUtcNow());
         var grain = grains.GetGrain<IResourceGrain>(resource.GrainKey);
 
         IntentResult result;
@@ -151,7 +171,7 @@ internal static class IntentsApi
         }
 
         var status = result.Status;
-        if (status.Rejection is null && PreferWait.Parse(context.Request.Headers[PreferWait.PreferHeader], options.Value.MaxPreferWait) is { } wait)
+        if (status.Rejection is null && status.State != IntentState.Conflict && PreferWait.Parse(context.Request.Headers[PreferWait.PreferHeader], options.Value.MaxPreferWait) is { } wait)
         {
             var remaining = TimeSpan.FromSeconds(wait) - time.GetElapsedTime(started);
             if (!IsFinal(status) && remaining > TimeSpan.Zero)
@@ -237,7 +257,13 @@ internal static class IntentsApi
 
         if (status.Rejection is { } rejection)
         {
-            var problemType = rejection.Code == IntentRejection.VersionMismatch ? ProblemTypes.VersionMismatch : ProblemTypes.CannotApply;
+            var problemType = rejection.Code switch
+            {
+                IntentRejection.VersionMismatch => ProblemTypes.VersionMismatch,
+                IntentRejection.Conflict => ProblemTypes.Conflict,
+                IntentRejection.TooManyConflicts => ProblemTypes.TooManyConflicts,
+                _ => ProblemTypes.CannotApply,
+            };
             return ApiProblems.Create(
                 context,
                 problemType,
@@ -246,6 +272,24 @@ internal static class IntentsApi
                     new("code", rejection.Code),
                     new("currentVersion", status.CurrentVersion),
                     new("idempotencyKey", status.IdempotencyKey),
+                    new("conflict", status.Conflict),
+                    new("intent", status),
+                ]);
+        }
+
+        if (status.State == IntentState.Conflict)
+        {
+            // Recorded, and waiting for a person: the change is not saved, so a success code would mislead.
+            return ApiProblems.Create(
+                context,
+                ProblemTypes.ConflictPending,
+                status.Message,
+                [
+                    new("code", status.Code),
+                    new("currentVersion", status.CurrentVersion),
+                    new("idempotencyKey", status.IdempotencyKey),
+                    new("resolution", $"{location}/resolution"),
+                    new("conflict", status.Conflict),
                     new("intent", status),
                 ]);
         }

@@ -52,6 +52,7 @@ internal static class ApiOpenApi
 
         Describe(operation, IntentsApi.IdempotencyKeyHeader, "1–255 printable ASCII characters chosen by the client; a retry with the same key never applies twice.", required: true);
         Describe(operation, "If-Match", "The expected version as an ETag, e.g. \"3\"; the same as expectedVersion in the body.", required: false);
+        Describe(operation, IntentsApi.BasedOnVersionHeader, "The version the person was looking at, e.g. 3; the same as basedOnVersion in the body. Drives the resource type's conflict policy; never a precondition.", required: false);
         DescribePreferWait(operation);
         foreach (var (status, response) in Responses(operation))
         {

@@ -18,6 +18,20 @@ internal static class ProblemTypes
 
     public static readonly ProblemType CannotApply = new("cannot-apply", "The change does not fit the resource", Status409Conflict);
 
+    /// <summary>The reject conflict policy refused a change: a field it writes changed after the version it was based on.</summary>
+    public static readonly ProblemType Conflict = new("conflict", "The change conflicts with changes made since the version it was based on", Status409Conflict);
+
+    /// <summary>The manual conflict policy parked a change until someone resolves it.</summary>
+    public static readonly ProblemType ConflictPending = new("conflict-pending", "The change waits for someone to resolve a conflict", Status409Conflict);
+
+    public static readonly ProblemType TooManyConflicts = new("too-many-conflicts", "Too many changes to this resource already wait for a conflict resolution", Status409Conflict);
+
+    public static readonly ProblemType NotInConflict = new("not-in-conflict", "The intent is not waiting for a conflict resolution", Status409Conflict);
+
+    public static readonly ProblemType AlreadyResolved = new("already-resolved", "The conflict was already resolved otherwise", Status409Conflict);
+
+    public static readonly ProblemType InvalidResolution = new("invalid-resolution", "The conflict resolution is not valid", Status400BadRequest);
+
     public static readonly ProblemType MalformedJson = new("malformed-json", "The request body is not valid JSON", Status400BadRequest);
 
     public static readonly ProblemType InvalidIntent = new("invalid-intent", "The intent is not valid", Status400BadRequest);

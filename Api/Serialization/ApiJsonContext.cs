@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OrleansConsistency.Api.Conflicts;
 using OrleansConsistency.Api.Consumers;
+using OrleansConsistency.Grains.Interfaces.Conflicts;
 using OrleansConsistency.Api.Events;
 using OrleansConsistency.Api.Intents;
 using OrleansConsistency.Api.Resources;
@@ -23,6 +25,9 @@ namespace OrleansConsistency.Api.Serialization;
 [JsonSerializable(typeof(ConsumerRetryResponse))]
 [JsonSerializable(typeof(SettledEventData))]
 [JsonSerializable(typeof(TransitionEvent))]
+[JsonSerializable(typeof(ResolutionRequest))]
+[JsonSerializable(typeof(RebuildReport))]
+[JsonSerializable(typeof(ConflictReport))]
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(bool))]
 [JsonSerializable(typeof(string))]

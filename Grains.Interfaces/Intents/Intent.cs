@@ -8,9 +8,15 @@ namespace OrleansConsistency.Grains.Interfaces.Intents;
 /// <param name="Payload">The operation's argument; null for <see cref="IntentOperation.Delete"/>.</param>
 /// <param name="ExpectedVersion">When set, the intent applies only if the resource is at exactly this version.</param>
 /// <param name="CorrelationId">Carried into the intent's record and its event, for tracing.</param>
+/// <param name="BasedOnVersion">The version the person was looking at; when older than the current one, the resource type's
+/// conflict policy decides. Unlike <paramref name="ExpectedVersion"/> it is never a precondition.</param>
+/// <param name="IssuedAt">When the person made the change (their device, or when the API received it); the
+/// last-writer-wins policy orders writes by it. Null: when the grain receives it.</param>
 public sealed record Intent(
     string IdempotencyKey,
     IntentOperation Operation,
     JsonElement? Payload,
     long? ExpectedVersion = null,
-    string? CorrelationId = null);
+    string? CorrelationId = null,
+    long? BasedOnVersion = null,
+    DateTimeOffset? IssuedAt = null);

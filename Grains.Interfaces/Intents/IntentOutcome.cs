@@ -11,6 +11,7 @@ namespace OrleansConsistency.Grains.Interfaces.Intents;
 /// <param name="CorrelationId">The request's correlation id.</param>
 /// <param name="ReceivedAt">When the grain received it.</param>
 /// <param name="DecidedAt">When it was applied or refused (committed).</param>
+/// <param name="Conflict">The explanation, when the intent met changes made after its base version.</param>
 public sealed record IntentOutcome(
     string IdempotencyKey,
     string Fingerprint,
@@ -19,8 +20,12 @@ public sealed record IntentOutcome(
     IntentRejection? Rejection,
     string? CorrelationId,
     DateTimeOffset ReceivedAt,
-    DateTimeOffset DecidedAt)
+    DateTimeOffset DecidedAt,
+    Conflicts.ConflictReport? Conflict = null)
 {
     /// <summary>True when the intent changed the resource.</summary>
     public bool Applied => Version is not null;
+
+    /// <summary>True when the manual policy parked it: neither applied nor refused, waiting for a person.</summary>
+    public bool Parked => Version is null && Rejection is null && Conflict is not null;
 }

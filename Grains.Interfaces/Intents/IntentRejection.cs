@@ -11,4 +11,10 @@ public sealed record IntentRejection(string Code, string Reason, long CurrentVer
 
     /// <summary>The operation does not fit the document (e.g. increment of a text field).</summary>
     public const string CannotApply = "cannot-apply";
+
+    /// <summary>The reject conflict policy refused it: a field it writes was changed after its base version.</summary>
+    public const string Conflict = "conflict";
+
+    /// <summary>The manual policy could not park it: too many conflicts already wait on this resource.</summary>
+    public const string TooManyConflicts = "too-many-conflicts";
 }

@@ -25,4 +25,8 @@ public enum IntentState
     /// <summary>Applied, but a required consumer gave up on it.</summary>
     [JsonStringEnumMemberName("failed")]
     Failed,
+
+    /// <summary>Parked by the manual conflict policy: nothing applied until a person resolves it.</summary>
+    [JsonStringEnumMemberName("conflict")]
+    Conflict,
 }

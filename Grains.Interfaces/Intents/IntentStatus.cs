@@ -18,6 +18,8 @@ namespace OrleansConsistency.Grains.Interfaces.Intents;
 /// <param name="ReceivedAt">When the grain received it.</param>
 /// <param name="CorrelationId">The request's correlation id.</param>
 /// <param name="Rejection">Why it was refused, when it was.</param>
+/// <param name="Conflict">What happened when it met changes made after its base version (see the README's conflict section).</param>
+/// <param name="SupersededBy">Later intents that replaced values this one wrote, oldest first.</param>
 public sealed record IntentStatus(
     string ResourceType,
     string ResourceId,
@@ -32,4 +34,6 @@ public sealed record IntentStatus(
     DateTimeOffset? ExpectedSettleBy,
     DateTimeOffset ReceivedAt,
     string? CorrelationId,
-    IntentRejection? Rejection);
+    IntentRejection? Rejection,
+    Conflicts.ConflictReport? Conflict = null,
+    IReadOnlyList<Conflicts.Supersession>? SupersededBy = null);

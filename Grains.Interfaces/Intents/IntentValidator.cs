@@ -36,6 +36,11 @@ public static class IntentValidator
             throw new InvalidIntentException($"expectedVersion must be 0 or more; it is {intent.ExpectedVersion}.");
         }
 
+        if (intent.BasedOnVersion is < 0)
+        {
+            throw new InvalidIntentException($"basedOnVersion must be 0 or more; it is {intent.BasedOnVersion}.");
+        }
+
         if (intent.CorrelationId is { } correlationId && (correlationId.Length > MaxCorrelationIdLength || !IsPrintableAscii(correlationId)))
         {
             throw new InvalidIntentException($"The correlation id must be 1–{MaxCorrelationIdLength} printable ASCII characters.");

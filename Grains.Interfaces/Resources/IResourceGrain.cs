@@ -29,6 +29,19 @@ public interface IResourceGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<IntentStatus?> WaitForIntentStatus(string idempotencyKey, TimeSpan maxWait);
 
+    /// <summary>
+    /// Resolves an intent parked by the manual conflict policy as a new version whose event records the choice.
+    /// Repeating the same resolution answers the same; another choice after it is refused.
+    /// </summary>
+    /// <exception cref="Conflicts.ConflictResolutionException">Unknown intent, not in conflict, resolved otherwise, or a bad value; nothing changed.</exception>
+    Task<IntentResult> Resolve(string idempotencyKey, Conflicts.ConflictChoice choice, System.Text.Json.JsonElement? value);
+
+    /// <summary>
+    /// Replays the resource's events from version 0 and compares the result with the stored state; with
+    /// <paramref name="replace"/>, a differing stored state is replaced by the replayed one (an operator's repair).
+    /// </summary>
+    Task<Conflicts.RebuildReport> Rebuild(bool replace);
+
     /// <summary>A consumer durably handled versions up to the acknowledged one; settlement may advance.</summary>
     [AlwaysInterleave]
     Task Acknowledge(Consumers.ConsumerAcknowledgement acknowledgement);

@@ -7,7 +7,7 @@ namespace OrleansConsistency.Grains.Interfaces.Resources;
 /// One transition of a resource, published on its stream in the same commit as the state. The schema is versioned
 /// (<see cref="SchemaVersion"/>) and only grows backward-compatibly: consumers ignore fields they do not know.
 /// </summary>
-/// <param name="SchemaVersion">The event schema's version; 1 today.</param>
+/// <param name="SchemaVersion">The event schema's version; 2 today.</param>
 /// <param name="ResourceType">The resource type.</param>
 /// <param name="ResourceId">The resource id.</param>
 /// <param name="Version">The version this transition produced; gapless and increasing per resource.</param>
@@ -18,6 +18,11 @@ namespace OrleansConsistency.Grains.Interfaces.Resources;
 /// <param name="Operation">The intent's operation.</param>
 /// <param name="Payload">The intent's payload.</param>
 /// <param name="Document">The whole document after the transition; null when deleted.</param>
+/// <param name="Conflict">Schema 2: the conflict explanation, when the intent met changes made after its base version.</param>
+/// <param name="Clock">Schema 2: the resource's hybrid logical clock after this transition.</param>
+/// <param name="Stamp">Schema 2: the write's timestamp, which last-writer-wins compares (equals <paramref name="Clock"/> unless the intent was stale).</param>
+/// <param name="Effect">Schema 2: what was actually applied, when it differs from the operation and payload asked for
+/// (a conflict dropped fields, or a resolution chose); replaying the events applies this.</param>
 public sealed record TransitionEvent(
     int SchemaVersion,
     string ResourceType,
@@ -29,10 +34,14 @@ public sealed record TransitionEvent(
     DateTimeOffset OccurredAt,
     IntentOperation Operation,
     JsonElement? Payload,
-    JsonElement? Document)
+    JsonElement? Document,
+    Conflicts.ConflictReport? Conflict = null,
+    Conflicts.HlcTimestamp? Clock = null,
+    Conflicts.HlcTimestamp? Stamp = null,
+    EffectiveChange? Effect = null)
 {
-    /// <summary>The current schema version.</summary>
-    public const int CurrentSchemaVersion = 1;
+    /// <summary>The current schema version: 2 added conflict, clock, stamp and effect.</summary>
+    public const int CurrentSchemaVersion = 2;
 
     /// <summary>The type of a transition that applied an intent.</summary>
     public const string Applied = "applied";

@@ -15,6 +15,12 @@ internal static class IntentFingerprint
     {
         var payload = intent.Payload is { } element ? JsonSerializer.Serialize(element) : "null";
         var text = $"{IntentValidator.Name(intent.Operation)}\n{intent.ExpectedVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}\n{payload}";
+        if (intent.BasedOnVersion is { } basedOn)
+        {
+            // Appended only when given, so the fingerprints of intents recorded before basedOnVersion existed still match.
+            text += $"\nbased-on:{basedOn.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        }
+
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansConsistency.Grains.Interfaces.Conflicts;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Grains.Resources;
@@ -30,10 +31,31 @@ internal static class IntentStatusBuilder
             correlationId,
             Rejection: null);
 
-    public static IntentStatus Build(ResourceKey resource, IntentOutcome outcome, long currentVersion, SettlementTracker settlement, ResourceTypeOptions options, DateTimeOffset now)
+    public static IntentStatus Build(ResourceKey resource, IntentOutcome outcome, long currentVersion, SettlementTracker settlement, ResourceTypeOptions options, DateTimeOffset now, IReadOnlyList<Supersession> supersededBy)
     {
         var settledVersion = settlement.SettledVersion(currentVersion);
         var received = new IntentStage("received", IntentStageState.Done, outcome.ReceivedAt, Attempts: 1);
+        if (outcome.Parked)
+        {
+            var parked = outcome.Conflict!;
+            return new IntentStatus(
+                resource.Type,
+                resource.Id,
+                outcome.IdempotencyKey,
+                IntentState.Conflict,
+                "conflict",
+                parked.Message,
+                Version: null,
+                settledVersion,
+                currentVersion,
+                [received, new IntentStage("conflict", IntentStageState.Waiting, outcome.DecidedAt, Detail: "Waiting for someone to choose which value to keep."), new IntentStage("applied", IntentStageState.Pending, null)],
+                ExpectedSettleBy: null,
+                outcome.ReceivedAt,
+                outcome.CorrelationId,
+                Rejection: null,
+                parked);
+        }
+
         if (outcome.Rejection is { } rejection)
         {
             return new IntentStatus(
@@ -50,7 +72,8 @@ internal static class IntentStatusBuilder
                 ExpectedSettleBy: null,
                 outcome.ReceivedAt,
                 outcome.CorrelationId,
-                rejection);
+                rejection,
+                outcome.Conflict);
         }
 
         var version = outcome.Version!.Value;
@@ -81,6 +104,17 @@ internal static class IntentStatusBuilder
             _ => (IntentState.InProgress, "applied-settling", $"Saved. Updating {holding?.DisplayName ?? "everything"}…", settleBy),
         };
 
+        // The conflict and what happened later are part of what the person needs to hear, after where the change is.
+        if (outcome.Conflict is { } conflict)
+        {
+            message = $"{message} {conflict.Message}";
+        }
+
+        if (supersededBy.Count > 0)
+        {
+            message = $"{message} {string.Join(" ", supersededBy.Select(s => s.Message))}";
+        }
+
         return new IntentStatus(
             resource.Type,
             resource.Id,
@@ -95,7 +129,9 @@ internal static class IntentStatusBuilder
             expected,
             outcome.ReceivedAt,
             outcome.CorrelationId,
-            Rejection: null);
+            Rejection: null,
+            outcome.Conflict,
+            supersededBy.Count == 0 ? null : supersededBy);
     }
 
     private static IntentStage StageOf(ConsumerLane lane, long version)
@@ -139,6 +175,7 @@ internal static class IntentStatusBuilder
 
     private static string RejectionMessage(IntentRejection rejection) => rejection.Code switch
     {
+        IntentRejection.Conflict or IntentRejection.TooManyConflicts => rejection.Reason,
         IntentRejection.VersionMismatch => $"Not saved: someone changed this first (it is now at version {rejection.CurrentVersion}). Reload it and try again.",
         _ => $"Not saved: {rejection.Reason}",
     };

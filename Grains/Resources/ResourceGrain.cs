@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using OrleansConsistency.Grains.Conflicts;
 using OrleansConsistency.Grains.Consumers;
 using OrleansConsistency.Grains.Intents;
+using OrleansConsistency.Grains.Interfaces.Conflicts;
 using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
@@ -23,6 +25,7 @@ public sealed class ResourceGrain(
     IIntentStore intentStore,
     IConsumerCheckpointStore checkpoints,
     IConsumerFailureStore failures,
+    IEventLog eventLog,
     IOptions<ResourcesOptions> options,
     IOptions<ConsumersOptions> consumers,
     SettlementFeed settlementFeed) : Grain, IResourceGrain
@@ -232,62 +235,142 @@ public sealed class ResourceGrain(
     {
         var current = _committed;
         var decidedAt = TimeProvider.GetUtcNow();
+        IntentOutcome Refused(string code, string reason, ConflictReport? conflict = null) =>
+            new(intent.IdempotencyKey, fingerprint, intent.Operation, null, new IntentRejection(code, reason, current.Version), intent.CorrelationId, receivedAt, decidedAt, conflict);
+
         if (intent.ExpectedVersion is { } expected && expected != current.Version)
         {
-            var mismatch = new IntentRejection(IntentRejection.VersionMismatch, $"Expected version {expected}, but the resource is at version {current.Version}.", current.Version);
-            return (new IntentOutcome(intent.IdempotencyKey, fingerprint, intent.Operation, null, mismatch, intent.CorrelationId, receivedAt, decidedAt), current, null);
+            return (Refused(IntentRejection.VersionMismatch, $"Expected version {expected}, but the resource is at version {current.Version}."), current, null);
+        }
+
+        if (intent.BasedOnVersion > current.Version)
+        {
+            throw new InvalidIntentException($"basedOnVersion is {intent.BasedOnVersion}, but {_resource} is only at version {current.Version}: it must be a version you have seen.");
+        }
+
+        var issuedAt = intent.IssuedAt ?? receivedAt;
+        if (issuedAt > decidedAt + options.Value.MaxClockSkew)
+        {
+            throw new InvalidIntentException($"issuedAt ({issuedAt:O}) is in the future by more than {options.Value.MaxClockSkew}; check the clock of the device that sent it.");
+        }
+
+        // The resource's clock never goes back; a stale intent's own timestamp is when it was issued, which is what
+        // last-writer-wins compares against the writes it did not see.
+        var clock = HlcTimestamp.Max(current.Clock ?? HlcTimestamp.Zero, HlcTimestamp.At(issuedAt)).Tick(decidedAt);
+        var basedOn = intent.BasedOnVersion ?? current.Version;
+        var stamp = basedOn < current.Version ? HlcTimestamp.At(issuedAt) : clock;
+        var payload = intent.Payload is { } element ? JsonNode.Parse(element.GetRawText()) as JsonObject : null;
+        var decision = ConflictResolver.Decide(current, Policy, intent.Operation, payload, basedOn, stamp, intent.IdempotencyKey);
+        var policyName = ConflictPolicies.Name(Policy);
+        switch (decision.Kind)
+        {
+            case ConflictDecisionKind.Reject:
+                var fields = decision.Fields.Select(f => f with { Result = f.Theirs }).ToList();
+                var message = ConflictMessages.Rejected(basedOn, current.Version, fields);
+                return (Refused(IntentRejection.Conflict, message, new ConflictReport(policyName, basedOn, current.Version, ConflictReport.Rejected, fields, message)), current, null);
+            case ConflictDecisionKind.Park:
+                if (current.Parked.Count >= options.Value.MaxParkedConflictsPerResource)
+                {
+                    return (Refused(IntentRejection.TooManyConflicts, $"Not saved: {current.Parked.Count} changes to this resource already wait for someone to resolve their conflicts. Resolve those first."), current, null);
+                }
+
+                var parkedReport = new ConflictReport(policyName, basedOn, current.Version, ConflictReport.Parked, decision.Fields, ConflictMessages.Parked(basedOn, decision.Fields));
+                var parked = new ParkedIntent
+                {
+                    IntentKey = intent.IdempotencyKey,
+                    Operation = intent.Operation,
+                    Payload = intent.Payload,
+                    CorrelationId = intent.CorrelationId,
+                    Stamp = stamp,
+                    Report = parkedReport,
+                };
+                var withParked = Copy(current);
+                withParked.Parked = [.. current.Parked, parked];
+                return (new IntentOutcome(intent.IdempotencyKey, fingerprint, intent.Operation, null, null, intent.CorrelationId, receivedAt, decidedAt, parkedReport), withParked, null);
         }
 
         JsonObject? document;
         try
         {
-            document = DocumentOperations.Apply(current.Document, intent.Operation, intent.Payload);
+            document = decision.Operation is { } operation ? DocumentOperations.Apply(current.Document, operation, Element(decision.Payload)) : current.Document;
         }
         catch (CannotApplyException ex)
         {
-            var refusal = new IntentRejection(IntentRejection.CannotApply, ex.Message, current.Version);
-            return (new IntentOutcome(intent.IdempotencyKey, fingerprint, intent.Operation, null, refusal, intent.CorrelationId, receivedAt, decidedAt), current, null);
+            return (Refused(IntentRejection.CannotApply, ex.Message), current, null);
         }
 
         var version = current.Version + 1;
-        var next = new ResourceState
+        ConflictReport? report = null;
+        if (decision.HasConflict)
         {
-            Version = version,
-            Document = document,
-            UpdatedAt = decidedAt,
-        };
-        var transition = new TransitionEvent(
+            var fields = decision.Fields.Select(f => f with { Result = ConflictResolver.Element(JsonPaths.Get(document, f.Path)) }).ToList();
+            report = new ConflictReport(policyName, basedOn, current.Version, ConflictReport.Merged, fields, ConflictMessages.Merged(policyName, basedOn, fields));
+        }
+
+        var changed = decision.Operation != intent.Operation || !ReferenceEquals(decision.Payload, payload);
+        var transition = Transition(intent.IdempotencyKey, intent.CorrelationId, version, decidedAt, intent.Operation, intent.Payload, document, report, clock, stamp, changed ? new EffectiveChange(decision.Operation, Element(decision.Payload)) : null);
+        var next = ResourceLedger.Apply(current, transition, Limits).Next;
+        return (new IntentOutcome(intent.IdempotencyKey, fingerprint, intent.Operation, version, null, intent.CorrelationId, receivedAt, decidedAt, report), next, transition);
+    }
+
+    private ConflictPolicy Policy => ConflictPolicies.TryParse(TypeOptions.ConflictPolicy, out var policy) ? policy : ConflictPolicy.Merge;
+
+    private ConflictLimits Limits => new(options.Value.SupersessionNotesPerResource, options.Value.IntentRetention);
+
+    private TransitionEvent Transition(string key, string? correlationId, long version, DateTimeOffset at, IntentOperation operation, JsonElement? payload, JsonObject? document, ConflictReport? report, HlcTimestamp clock, HlcTimestamp stamp, EffectiveChange? effect) =>
+        new(
             TransitionEvent.CurrentSchemaVersion,
             _resource.Type,
             _resource.Id,
             version,
             TransitionEvent.Applied,
-            intent.IdempotencyKey,
-            intent.CorrelationId,
-            decidedAt,
-            intent.Operation,
-            intent.Payload,
-            document is null ? null : JsonSerializer.SerializeToElement(document, GrainsJsonContext.Default.JsonObject));
-        return (new IntentOutcome(intent.IdempotencyKey, fingerprint, intent.Operation, version, null, intent.CorrelationId, receivedAt, decidedAt), next, transition);
-    }
+            key,
+            correlationId,
+            at,
+            operation,
+            payload,
+            document is null ? null : JsonSerializer.SerializeToElement(document, GrainsJsonContext.Default.JsonObject),
+            report,
+            clock,
+            stamp,
+            effect);
+
+    private static JsonElement? Element(JsonObject? node) => node is null ? null : JsonSerializer.SerializeToElement(node, GrainsJsonContext.Default.JsonObject);
+
+    private static ResourceState Copy(ResourceState state) => new()
+    {
+        Version = state.Version,
+        Document = state.Document,
+        UpdatedAt = state.UpdatedAt,
+        Clock = state.Clock,
+        FieldWrites = state.FieldWrites,
+        Superseded = state.Superseded,
+        Resolved = state.Resolved,
+        Parked = state.Parked,
+    };
 
     /// <summary>One transaction: the state (also for refusals, so the record is written under the same CAS), the intent record, and the event.</summary>
-    private async Task CommitAsync(IntentOutcome outcome, ResourceState next, TransitionEvent? transition)
+    private Task CommitAsync(IntentOutcome outcome, ResourceState next, TransitionEvent? transition) =>
+        CommitAsync(
+            new IntentRecord(
+                _resource.GrainKey,
+                outcome.IdempotencyKey,
+                outcome.Fingerprint,
+                outcome.Version,
+                JsonSerializer.Serialize(outcome, GrainsJsonContext.Default.IntentOutcome),
+                outcome.DecidedAt,
+                outcome.DecidedAt + options.Value.IntentRetention),
+            next,
+            transition);
+
+    private async Task CommitAsync(IntentRecord? intentRecord, ResourceState next, TransitionEvent? transition)
     {
-        var intentRecord = new IntentRecord(
-            _resource.GrainKey,
-            outcome.IdempotencyKey,
-            outcome.Fingerprint,
-            outcome.Version,
-            JsonSerializer.Serialize(outcome, GrainsJsonContext.Default.IntentOutcome),
-            outcome.DecidedAt,
-            outcome.DecidedAt + options.Value.IntentRetention);
         EventRecord[] events = transition is null
             ? []
             : [new EventRecord(_resource.StreamNamespace, _resource.Id, transition.Version, transition.Type, transition.IntentKey, transition.CorrelationId, JsonSerializer.Serialize(transition, GrainsJsonContext.Default.TransitionEvent), transition.OccurredAt)];
 
         state.State = next;
-        await state.WriteStateAsync(new CommitRecords([intentRecord], events), next.Version);
+        await state.WriteStateAsync(new CommitRecords(intentRecord is null ? [] : [intentRecord], events), next.Version);
         _committed = next;
     }
 
@@ -296,7 +379,188 @@ public sealed class ResourceGrain(
             ? new IntentResult(StatusOf(known, now), Replayed: true)
             : throw new IdempotencyKeyMisuseException($"The Idempotency-Key '{known.IdempotencyKey}' was already used for a different request to {_resource}; nothing was applied. Use a new key for a new request.");
 
-    private IntentStatus StatusOf(IntentOutcome outcome, DateTimeOffset now) => IntentStatusBuilder.Build(_resource, outcome, _committed.Version, _settlement, TypeOptions, now);
+    private IntentStatus StatusOf(IntentOutcome outcome, DateTimeOffset now)
+    {
+        var committed = _committed;
+        var key = outcome.IdempotencyKey;
+
+        // A parked intent a person resolved is shown as applied at the resolution's version, with the resolution.
+        if (outcome.Parked && committed.Resolved.FirstOrDefault(r => r.IntentKey == key) is { Report.Resolution: { } resolution } resolved)
+        {
+            outcome = outcome with { Version = resolution.Version, DecidedAt = resolution.At, Conflict = resolved.Report };
+        }
+
+        var superseded = committed.Superseded.Where(n => n.IntentKey == key).Select(n => n.Supersession).ToList();
+        return IntentStatusBuilder.Build(_resource, outcome, committed.Version, _settlement, TypeOptions, now, superseded);
+    }
+
+    /// <inheritdoc />
+    public async Task<IntentResult> Resolve(string idempotencyKey, ConflictChoice choice, JsonElement? value)
+    {
+        ArgumentNullException.ThrowIfNull(idempotencyKey);
+        if (choice == ConflictChoice.Value ? value is not { ValueKind: JsonValueKind.Object } : value is not null and not { ValueKind: JsonValueKind.Undefined or JsonValueKind.Null })
+        {
+            throw new ConflictResolutionException(
+                ConflictResolutionException.InvalidResolution,
+                choice == ConflictChoice.Value
+                    ? "The choice 'value' needs a value: a JSON object, applied as a JSON Merge Patch (e.g. {\"status\": \"shipped\"})."
+                    : "Only the choice 'value' takes a value; keep-mine and keep-theirs take none.");
+        }
+
+        value = choice == ConflictChoice.Value ? value : null;
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = _committed;
+            var parked = current.Parked.FirstOrDefault(p => p.IntentKey == idempotencyKey);
+            if (parked is null)
+            {
+                return await ResolvedBeforeAsync(idempotencyKey, choice, value);
+            }
+
+            var (effectOperation, effectPayload) = choice switch
+            {
+                ConflictChoice.KeepMine => ((IntentOperation?)parked.Operation, parked.Payload),
+                ConflictChoice.KeepTheirs when parked.Operation == IntentOperation.Merge =>
+                    JsonPaths.Without((JsonObject)JsonNode.Parse(parked.Payload!.Value.GetRawText())!, parked.Report.Fields.Select(f => f.Path).ToList()) is { Count: > 0 } rest
+                        ? (IntentOperation.Merge, Element(rest))
+                        : (null, null),
+                ConflictChoice.KeepTheirs => (null, null),
+                _ => (IntentOperation.Merge, value),
+            };
+
+            JsonObject? document;
+            try
+            {
+                document = effectOperation is { } operation ? DocumentOperations.Apply(current.Document, operation, effectPayload) : current.Document;
+            }
+            catch (CannotApplyException ex)
+            {
+                throw new ConflictResolutionException(ConflictResolutionException.InvalidResolution, $"That choice cannot be applied: {ex.Message}");
+            }
+
+            var now = TimeProvider.GetUtcNow();
+            var version = current.Version + 1;
+            var outcome = choice switch
+            {
+                ConflictChoice.KeepMine => FieldConflict.MineWon,
+                ConflictChoice.KeepTheirs => FieldConflict.TheirsKept,
+                _ => FieldConflict.Chosen,
+            };
+            var fields = parked.Report.Fields
+                .Select(f => f with { Theirs = ConflictResolver.Element(JsonPaths.Get(current.Document, f.Path)), Result = ConflictResolver.Element(JsonPaths.Get(document, f.Path)), Outcome = outcome })
+                .ToList();
+            var report = parked.Report with
+            {
+                Outcome = ConflictReport.Resolved,
+                CurrentVersion = current.Version,
+                Fields = fields,
+                Message = ConflictMessages.Resolved(choice, version, fields),
+                Resolution = new ConflictResolution(choice, value, version, now),
+            };
+
+            // A person's decision is the newest write: it takes the resource clock's next reading.
+            var clock = (current.Clock ?? HlcTimestamp.Zero).Tick(now);
+            var transition = Transition(idempotencyKey, parked.CorrelationId, version, now, parked.Operation, parked.Payload, document, report, clock, clock, new EffectiveChange(effectOperation, effectPayload));
+            var next = ResourceLedger.Apply(current, transition, Limits).Next;
+            try
+            {
+                var settledBefore = SettledVersion;
+                await CommitAsync(intentRecord: null, next, transition);
+                AnnounceSettlement(settledBefore);
+                var original = await FindOutcomeAsync(idempotencyKey)
+                    ?? throw new ConflictResolutionException(ConflictResolutionException.NotFound, $"The intent '{idempotencyKey}' is no longer known.");
+                return new IntentResult(StatusOf(original, TimeProvider.GetUtcNow()), Replayed: false);
+            }
+            catch (Exception ex) when (ex is InconsistentStateException or CommitOutcomeUnknownException && attempt < MaxCommitAttempts)
+            {
+                // Another activation committed first, or the commit may have landed: catch up and look again.
+                await ReloadAsync();
+            }
+            catch (Exception) when (RestoreCommitted())
+            {
+                throw;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<RebuildReport> Rebuild(bool replace)
+    {
+        const int Page = 500;
+        var committed = _committed;
+        var replayed = new ResourceState();
+        var differences = new List<string>();
+        var count = 0;
+        for (var from = 1L; ; from += Page)
+        {
+            var records = await eventLog.ReadStreamAsync(_resource.StreamNamespace, _resource.Id, from, Page);
+            foreach (var record in records)
+            {
+                if (record.Version != replayed.Version + 1)
+                {
+                    differences.Add($"The log holds version {record.Version} after version {replayed.Version}: the earlier events are no longer kept, so the resource cannot be rebuilt from them.");
+                    return new RebuildReport(replayed.Version, count, false, differences, null, false);
+                }
+
+                var transition = JsonSerializer.Deserialize(record.Payload, GrainsJsonContext.Default.TransitionEvent)!;
+                var (next, mismatch) = ResourceLedger.Apply(replayed, transition, Limits);
+                if (mismatch is not null)
+                {
+                    differences.Add(mismatch);
+                }
+
+                replayed = next;
+                count++;
+            }
+
+            if (records.Count < Page)
+            {
+                break;
+            }
+        }
+
+        // Parked intents made no version, so no event holds them: they are carried over as they are.
+        replayed.Parked = committed.Parked;
+        differences.AddRange(ResourceStateComparer.Differences(committed, replayed));
+        var matches = differences.Count == 0;
+        var replaced = false;
+        if (replace && !matches && replayed.Version == committed.Version)
+        {
+            await CommitAsync(intentRecord: null, replayed, transition: null);
+            replaced = true;
+        }
+
+        return new RebuildReport(
+            replayed.Version,
+            count,
+            matches,
+            differences,
+            replayed.Document is { } document ? JsonSerializer.SerializeToElement(document, GrainsJsonContext.Default.JsonObject) : null,
+            replaced);
+    }
+
+    /// <summary>Answers a resolution of an intent that is not parked (any more).</summary>
+    private async Task<IntentResult> ResolvedBeforeAsync(string idempotencyKey, ConflictChoice choice, JsonElement? value)
+    {
+        var outcome = await FindOutcomeAsync(idempotencyKey)
+            ?? throw new ConflictResolutionException(ConflictResolutionException.NotFound, $"No intent with the key '{idempotencyKey}' is known for {_resource}.");
+        if (_committed.Resolved.FirstOrDefault(r => r.IntentKey == idempotencyKey)?.Report.Resolution is { } earlier)
+        {
+            var same = earlier.Choice == choice && (earlier.Value is null ? value is null : value is { } given && JsonElement.DeepEquals(earlier.Value.Value, given));
+            return same
+                ? new IntentResult(StatusOf(outcome, TimeProvider.GetUtcNow()), Replayed: true)
+                : throw new ConflictResolutionException(ConflictResolutionException.AlreadyResolved, $"This conflict was already resolved at version {earlier.Version} ({ConflictMessages.ChoiceName(earlier.Choice)}); nothing was changed.");
+        }
+
+        throw new ConflictResolutionException(
+            ConflictResolutionException.NotInConflict,
+            outcome.Parked
+                ? $"The conflict of '{idempotencyKey}' was resolved longer ago than this resource remembers; nothing was changed."
+                : $"The intent '{idempotencyKey}' is not waiting for a decision: it was {(outcome.Applied ? $"applied at version {outcome.Version}" : "refused")}; nothing was changed.");
+    }
+
+    private async Task<IntentOutcome?> FindOutcomeAsync(string idempotencyKey) =>
+        _recent.TryGet(idempotencyKey, TimeProvider.GetUtcNow(), out var known) ? known : await LoadOutcomeAsync(idempotencyKey);
 
     private async Task<IntentOutcome?> LoadOutcomeAsync(string idempotencyKey)
     {

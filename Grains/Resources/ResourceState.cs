@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using OrleansConsistency.Grains.Conflicts;
+using OrleansConsistency.Grains.Interfaces.Conflicts;
 
 namespace OrleansConsistency.Grains.Resources;
 
@@ -16,4 +18,19 @@ public sealed class ResourceState
 
     /// <summary>When the last version was applied.</summary>
     public DateTimeOffset? UpdatedAt { get; set; }
+
+    /// <summary>The resource's hybrid logical clock after the last version (null before the first, and for older states).</summary>
+    public HlcTimestamp? Clock { get; set; }
+
+    /// <summary>The last write to each field, in path order: what changed since any base version, and when.</summary>
+    public List<FieldWrite> FieldWrites { get; set; } = [];
+
+    /// <summary>Notes that later intents replaced values of earlier ones, oldest first (bounded: see <see cref="ResourcesOptions"/>).</summary>
+    public List<SupersededIntent> Superseded { get; set; } = [];
+
+    /// <summary>Parked intents a person resolved, oldest first (kept for the intent retention window).</summary>
+    public List<ResolvedConflict> Resolved { get; set; } = [];
+
+    /// <summary>Intents the manual policy parked, waiting for a person; not part of the event log (they made no version).</summary>
+    public List<ParkedIntent> Parked { get; set; } = [];
 }

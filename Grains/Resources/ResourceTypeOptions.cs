@@ -8,4 +8,10 @@ public sealed class ResourceTypeOptions
 
     /// <summary>How long a change may take to settle before its status says it is delayed. Default 5 seconds.</summary>
     public TimeSpan StalenessBound { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// What happens to an intent based on an older version than the current one: <c>reject</c>, <c>merge</c> (default),
+    /// <c>last-writer-wins</c> or <c>manual</c>.
+    /// </summary>
+    public string ConflictPolicy { get; set; } = "merge";
 }

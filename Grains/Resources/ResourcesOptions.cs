@@ -15,6 +15,15 @@ public sealed class ResourcesOptions
     /// <summary>How many recent answers each resource keeps in memory, so replays skip the database.</summary>
     public int RecentIntentsPerResource { get; set; } = 1000;
 
+    /// <summary>How many "superseded by" notes each resource keeps in its state; older notes are dropped (the events still say it). Default 1000.</summary>
+    public int SupersessionNotesPerResource { get; set; } = 1000;
+
+    /// <summary>How many intents the manual policy may park on one resource; beyond it, a conflicting intent is refused. Default 100.</summary>
+    public int MaxParkedConflictsPerResource { get; set; } = 100;
+
+    /// <summary>How far ahead of the silo's clock an intent's issuedAt may be; further is refused as bad input. Default 1 minute.</summary>
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Settings for types not named in <see cref="Types"/>.</summary>
     public ResourceTypeOptions Defaults { get; set; } = new();
 

@@ -47,6 +47,10 @@ public sealed class FailingResourceGrain : IResourceGrain
     public Task Acknowledge(Grains.Interfaces.Consumers.ConsumerAcknowledgement acknowledgement) => Task.FromException(Failure);
 
     public Task ReportTrouble(Grains.Interfaces.Consumers.ConsumerTrouble trouble) => Task.FromException(Failure);
+
+    public Task<IntentResult> Resolve(string idempotencyKey, Grains.Interfaces.Conflicts.ConflictChoice choice, System.Text.Json.JsonElement? value) => Task.FromException<IntentResult>(Failure);
+
+    public Task<Grains.Interfaces.Conflicts.RebuildReport> Rebuild(bool replace) => Task.FromException<Grains.Interfaces.Conflicts.RebuildReport>(Failure);
 }
 
 public sealed class FailingGrainTests(FailingGrainApiFactory factory) : IClassFixture<FailingGrainApiFactory>
