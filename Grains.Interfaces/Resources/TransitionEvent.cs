@@ -18,6 +18,10 @@ namespace OrleansConsistency.Grains.Interfaces.Resources;
 /// <param name="Operation">The intent's operation.</param>
 /// <param name="Payload">The intent's payload.</param>
 /// <param name="Document">The whole document after the transition; null when deleted.</param>
+/// <param name="TraceParent">
+/// The W3C <c>traceparent</c> of the span that applied it, so that every consumer's span joins the intent's trace;
+/// null when nobody was tracing.
+/// </param>
 public sealed record TransitionEvent(
     int SchemaVersion,
     string ResourceType,
@@ -29,7 +33,8 @@ public sealed record TransitionEvent(
     DateTimeOffset OccurredAt,
     IntentOperation Operation,
     JsonElement? Payload,
-    JsonElement? Document)
+    JsonElement? Document,
+    string? TraceParent = null)
 {
     /// <summary>The current schema version.</summary>
     public const int CurrentSchemaVersion = 1;
