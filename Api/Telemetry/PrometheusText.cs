@@ -73,7 +73,7 @@ internal static class PrometheusText
             "By" => "bytes",
             _ => null,
         };
-        if (unit is not null)
+        if (unit is not null && !instrument.Name.EndsWith("." + unit, StringComparison.Ordinal) && !instrument.Name.EndsWith("." + instrument.Unit, StringComparison.Ordinal))
         {
             name.Append('_').Append(unit);
         }

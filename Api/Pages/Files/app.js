@@ -31,7 +31,8 @@
   };
   window.oc = {
     page,
-    simulateDrop,        // closes the live connection as a network drop would, and resumes after a moment
+    disconnect,          // drops the live connection as a network failure would (for demos and the browser tests)
+    reconnect,           // resumes it from the last version received
   };
 
   function resourcePath() {
@@ -511,12 +512,16 @@
     }
   }
 
-  function simulateDrop(pauseMs = 500) {
-    const resumeFrom = page.lastEventId;
+  function disconnect() {
     page.source?.close();
     page.source = null;
     setConnection("Offline");
-    return new Promise((resolve) => window.setTimeout(() => { connect(resumeFrom); resolve(resumeFrom); }, pauseMs));
+    return page.lastEventId;
+  }
+
+  function reconnect() {
+    connect(page.lastEventId);
+    return page.lastEventId;
   }
 
   // ---------- wiring ----------
