@@ -71,7 +71,7 @@ public sealed class PeoplePageTests(BrowserFixture fixture)
             await Expect(badge).ToHaveAttributeAsync("data-badge", "delayed", Patiently);
             await Expect(badge).ToHaveTextAsync("Delayed");
             await Expect(page.Locator("#message")).ToContainTextAsync("updating search and lists is taking longer than usual");
-            await Expect(page.Locator("#message")).ToContainTextAsync("waiting for: Updating read-model");
+            await Expect(page.Locator("#message")).ToContainTextAsync("Waiting for: Updating read-model.");
             await Expect(page.Locator("#timeline li[data-stage='consumer:read-model']")).ToHaveAttributeAsync("data-state", "waiting");
             await Expect(page.Locator("#timeline li[data-stage='applied']")).ToHaveAttributeAsync("data-state", "done");
             await ScreenshotAsync(page, "3-delayed");

@@ -253,7 +253,7 @@
     const badge = badgeFor(status);
     let message = status.message || "";
     if (badge === "delayed" && holdingStage(status)) {
-      message += ` (waiting for: ${stageLabel(holdingStage(status).name)})`;
+      message += ` Waiting for: ${stageLabel(holdingStage(status).name)}.`;
     }
 
     setBadge(badge, message);
