@@ -105,8 +105,9 @@
     try {
       const response = await fetch("/health/ready", { headers: { Accept: "application/json" } });
       const type = response.headers.get("Content-Type") || "";
-      if (!type.includes("json")) {
-        throw new Error("not JSON");
+      // Ready (200) or not ready (503) with a JSON report; anything else (404 here) means the server has no such report.
+      if (![200, 503].includes(response.status) || !type.includes("json")) {
+        throw new Error("no readiness report");
       }
 
       const body = await response.json();
