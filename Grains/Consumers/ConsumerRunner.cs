@@ -36,6 +36,7 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
     private IDisposable? _observation;
     private IDisposable? _lagTracking;
     private IDisposable? _breakerTracking;
+    private IDisposable? _bulkheadTracking;
     private int _inFlight;
 
     public ConsumerRunner(string name, ConsumerOptions options, IResourceConsumer consumer, ConsumerServices services)
@@ -64,6 +65,9 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
         _observation = _services.Streams.ObserveCommitted(ResourceKey.StreamNamespacePrefix, OnCommitted);
         _lagTracking = SettlementInstruments.TrackConsumer(Name, Lag);
         _breakerTracking = ResilienceInstruments.TrackBreaker(Name, () => Breaker);
+
+        // The workers are the consumer's bulkhead: at most Concurrency resources at once, the rest wait in the queue.
+        _bulkheadTracking = ResilienceInstruments.TrackBulkhead(Name, () => (Volatile.Read(ref _inFlight), Math.Max(1, Options.Concurrency), _ready.Reader.Count));
         for (var i = 0; i < Math.Max(1, Options.Concurrency); i++)
         {
             _loops.Add(Task.Run(() => WorkAsync(_stopping.Token)));
@@ -136,6 +140,7 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
         _observation?.Dispose();
         _lagTracking?.Dispose();
         _breakerTracking?.Dispose();
+        _bulkheadTracking?.Dispose();
         await _stopping.CancelAsync();
         Interlocked.Exchange(ref _paused, null)?.TrySetResult();
         try

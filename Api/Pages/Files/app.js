@@ -28,6 +28,7 @@
     change: null,        // { key, status, badge }
     refreshTimer: null,
     badgeHistory: [],    // every badge shown, in order (read by the browser tests)
+    failedResumes: 0,    // live connections refused in a row
   };
   window.oc = {
     page,
@@ -442,7 +443,10 @@
     const source = new EventSource(`${resourcePath()}/events${query}`);
     page.source = source;
     setConnection(lastEventId === null ? "Connecting…" : `Reconnecting from version ${lastEventId}…`);
-    source.onopen = () => setConnection("Live");
+    source.onopen = () => {
+      page.failedResumes = 0;
+      setConnection("Live");
+    };
     source.onerror = () => {
       if (page.source !== source) {
         return;
@@ -450,8 +454,20 @@
 
       // CONNECTING: the browser reconnects by itself and sends Last-Event-ID. CLOSED: it gave up; resume ourselves.
       if (source.readyState === EventSource.CLOSED) {
+        // Refused twice in a row (e.g. 410: the resume point is older than the log keeps): start again from a fresh read.
+        page.failedResumes = (page.failedResumes ?? 0) + 1;
+        const fresh = page.failedResumes > 2;
         setConnection("Connection lost; trying again…");
-        window.setTimeout(() => { if (page.source === source) connect(page.lastEventId); }, 2000);
+        window.setTimeout(async () => {
+          if (page.source !== source) return;
+          if (fresh) {
+            page.failedResumes = 0;
+            await loadResource();
+            connect(null);
+          } else {
+            connect(page.lastEventId);
+          }
+        }, 2000);
       } else {
         setConnection("Connection lost; reconnecting…");
       }
