@@ -6,9 +6,12 @@ using OrleansConsistency.Api.Correlation;
 using OrleansConsistency.Api.Events;
 using OrleansConsistency.Api.Intents;
 using OrleansConsistency.Api.OpenApi;
+using OrleansConsistency.Api.Operations;
+using OrleansConsistency.Api.Pages;
 using OrleansConsistency.Api.Problems;
 using OrleansConsistency.Api.Resources;
 using OrleansConsistency.Api.Serialization;
+using OrleansConsistency.Api.Telemetry;
 using OrleansConsistency.Silo.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -38,7 +41,14 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
 builder.Services.AddOpenApi(ApiOpenApi.Configure);
 builder.Services.AddHealthChecks();
 
+// Metrics for /metrics and /ops are aggregated in-process; OTLP export starts only when OTEL_EXPORTER_OTLP_* is set.
+builder.Services.AddSingleton<MetricsCollector>();
+builder.Services.AddOpenTelemetryExport(builder.Configuration);
+
 var app = builder.Build();
+
+// Created now, not at the first scrape, so that /metrics counts from start-up.
+app.Services.GetRequiredService<MetricsCollector>();
 
 // First, so that every answer, even a 500 from the exception handler below, carries the correlation id.
 app.UseMiddleware<CorrelationIdMiddleware>();
@@ -55,6 +65,8 @@ app.MapResourcesApi();
 app.MapResourceEventsApi();
 app.MapConsumersApi();
 app.MapConflictsApi();
+app.MapOperationsApi();
+app.MapPages();
 
 await app.RunAsync().ConfigureAwait(false);
 

@@ -9,7 +9,7 @@ internal static class CorrelationId
     public const string HeaderName = "X-Correlation-Id";
 
     /// <summary>The <see cref="Runtime.RequestContext"/> key, so that grains (and their events) see the same id.</summary>
-    public const string RequestContextKey = "correlation-id";
+    public const string RequestContextKey = Runtime.Telemetry.RuntimeTelemetry.CorrelationIdContextKey;
 
     private static readonly object ItemKey = new();
 

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using OrleansConsistency.Runtime;
+using OrleansConsistency.Runtime.Telemetry;
 
 namespace OrleansConsistency.Api.Correlation;
 
@@ -29,6 +31,9 @@ internal sealed class CorrelationIdMiddleware(RequestDelegate next, ILogger<Corr
             (context, id));
 
         RequestContext.Set(CorrelationId.RequestContextKey, id);
+
+        // The request's span (ASP.NET Core's) carries the id, like every grain, commit and consumer span after it.
+        Activity.Current?.SetTag(RuntimeTelemetry.CorrelationIdTag, id);
         try
         {
             using (logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = id }))

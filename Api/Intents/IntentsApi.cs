@@ -45,7 +45,8 @@ internal static class IntentsApi
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .AddOpenApiOperationTransformer(ApiOpenApi.DescribeSubmitIntentAsync);
+            .AddOpenApiOperationTransformer(ApiOpenApi.DescribeSubmitIntentAsync)
+            .AddEndpointFilter<Telemetry.IntentTelemetryFilter>();
 
         // Catch-all, so that a key with an escaped "/" (%2F) still reaches this endpoint whichever server decoded the path.
         api.MapGet("/{**key}", GetIntentStatusAsync)

@@ -23,6 +23,10 @@ namespace OrleansConsistency.Grains.Interfaces.Resources;
 /// <param name="Stamp">Schema 2: the write's timestamp, which last-writer-wins compares (equals <paramref name="Clock"/> unless the intent was stale).</param>
 /// <param name="Effect">Schema 2: what was actually applied, when it differs from the operation and payload asked for
 /// (a conflict dropped fields, or a resolution chose); replaying the events applies this.</param>
+/// <param name="TraceParent">
+/// The W3C <c>traceparent</c> of the span that applied it, so that every consumer's span joins the intent's trace;
+/// null when nobody was tracing.
+/// </param>
 public sealed record TransitionEvent(
     int SchemaVersion,
     string ResourceType,
@@ -38,7 +42,8 @@ public sealed record TransitionEvent(
     Conflicts.ConflictReport? Conflict = null,
     Conflicts.HlcTimestamp? Clock = null,
     Conflicts.HlcTimestamp? Stamp = null,
-    EffectiveChange? Effect = null)
+    EffectiveChange? Effect = null,
+    string? TraceParent = null)
 {
     /// <summary>The current schema version: 2 added conflict, clock, stamp and effect.</summary>
     public const int CurrentSchemaVersion = 2;

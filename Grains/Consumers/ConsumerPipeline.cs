@@ -70,4 +70,14 @@ internal static class ConsumerPipeline
         HttpRequestException => "it could not be reached",
         _ => exception.Message,
     };
+
+    /// <summary>A short, bounded code for the error, fit for a metric tag (the words of <see cref="Describe"/> are not).</summary>
+    public static string ReasonCode(Exception exception) => exception switch
+    {
+        BrokenCircuitException => "breaker-open",
+        TimeoutRejectedException => "timeout",
+        HttpRequestException { StatusCode: { } status } => $"http-{(int)status}",
+        HttpRequestException => "unreachable",
+        _ => "error",
+    };
 }

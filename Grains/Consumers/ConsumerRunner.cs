@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Grains.Serialization;
+using OrleansConsistency.Grains.Telemetry;
 using OrleansConsistency.Runtime;
 using OrleansConsistency.Runtime.Storage;
 using OrleansConsistency.Runtime.Streams;
@@ -32,6 +34,9 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
     private readonly ILogger _logger;
     private TaskCompletionSource? _paused;
     private IDisposable? _observation;
+    private IDisposable? _lagTracking;
+    private IDisposable? _breakerTracking;
+    private IDisposable? _bulkheadTracking;
     private int _inFlight;
 
     public ConsumerRunner(string name, ConsumerOptions options, IResourceConsumer consumer, ConsumerServices services)
@@ -58,6 +63,11 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
     public void Start()
     {
         _observation = _services.Streams.ObserveCommitted(ResourceKey.StreamNamespacePrefix, OnCommitted);
+        _lagTracking = SettlementInstruments.TrackConsumer(Name, Lag);
+        _breakerTracking = ResilienceInstruments.TrackBreaker(Name, () => Breaker);
+
+        // The workers are the consumer's bulkhead: at most Concurrency resources at once, the rest wait in the queue.
+        _bulkheadTracking = ResilienceInstruments.TrackBulkhead(Name, () => (Volatile.Read(ref _inFlight), Math.Max(1, Options.Concurrency), _ready.Reader.Count));
         for (var i = 0; i < Math.Max(1, Options.Concurrency); i++)
         {
             _loops.Add(Task.Run(() => WorkAsync(_stopping.Token)));
@@ -103,9 +113,34 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
         return succeeded;
     }
 
+    /// <summary>Versions committed but not handled yet, over every resource, and how long the oldest has waited.</summary>
+    public (long Versions, double Seconds) Lag()
+    {
+        var now = _services.TimeProvider.GetUtcNow();
+        long versions = 0;
+        var oldest = now;
+        foreach (var lane in _lanes.Values)
+        {
+            var behind = lane.KnownHead - Math.Max(0, lane.Checkpoint);
+            if (behind > 0)
+            {
+                versions += behind;
+                if (lane.PendingSince is { } since && since < oldest)
+                {
+                    oldest = since;
+                }
+            }
+        }
+
+        return (versions, versions == 0 ? 0 : (now - oldest).TotalSeconds);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _observation?.Dispose();
+        _lagTracking?.Dispose();
+        _breakerTracking?.Dispose();
+        _bulkheadTracking?.Dispose();
         await _stopping.CancelAsync();
         Interlocked.Exchange(ref _paused, null)?.TrySetResult();
         try
@@ -229,9 +264,12 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
             await _services.Failures.RecordFailureAsync(new ConsumerFailure(Name, lane.Resource.GrainKey, record.Version, reason, attempts.Count, now), stopping);
             await Grain(lane.Resource).ReportTrouble(new ConsumerTrouble(Name, record.Version, attempts.Count, reason, null, GaveUp: true));
             LogGaveUp(_logger, failure, Name, lane.Resource.GrainKey, record.Version, attempts.Count);
+            ResilienceInstruments.GaveUp.Add(1, new KeyValuePair<string, object?>("dependency", Name));
+            FailureLog.Record(new RecentFailure(now, $"consumer:{Name}", lane.Resource.GrainKey, "gave-up", $"Gave up on version {record.Version} after {attempts.Count} attempts: {reason}"));
         }
 
         lane.Checkpoint = await _services.Checkpoints.SetAsync(Name, lane.Resource.GrainKey, record.Version, stopping);
+        lane.Handled(now);
         if (failure is null)
         {
             await Grain(lane.Resource).Acknowledge(new ConsumerAcknowledgement(Name, record.Version, attempts.Count, now));
@@ -251,6 +289,13 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
             return new PoisonEventException($"The event cannot be read ({ex.Message}).", ex);
         }
 
+        // The event carries the span that applied it, so this delivery joins the intent's trace (also after a restart).
+        ActivityContext.TryParse(transition.TraceParent, null, isRemote: true, out var applied);
+        using var span = GrainsTelemetry.Source.StartActivity($"consume {Name}", ActivityKind.Consumer, applied);
+        span?.SetTag("oc.consumer", Name);
+        span?.SetTag("oc.resource", resource.GrainKey);
+        span?.SetTag("oc.version", record.Version);
+        span?.SetTag(Runtime.Telemetry.RuntimeTelemetry.CorrelationIdTag, transition.CorrelationId);
         var context = ResilienceContextPool.Shared.Get(stopping);
         context.Properties.Set(ConsumerPipeline.Attempts, attempts);
         try
@@ -264,6 +309,7 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
                 },
                 context,
                 (Attempts: attempts, Resource: resource, Transition: transition));
+            span?.SetTag("oc.attempts", attempts.Count);
             return null;
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -274,6 +320,8 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
+            span?.SetTag("oc.attempts", attempts.Count);
+            span?.SetStatus(ActivityStatusCode.Error, ConsumerPipeline.Describe(ex));
             return ex;
         }
         finally
@@ -286,7 +334,14 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
     {
         try
         {
-            var next = _services.TimeProvider.GetUtcNow() + delay;
+            var now = _services.TimeProvider.GetUtcNow();
+            var next = now + delay;
+            var reason = ConsumerPipeline.Describe(exception);
+            ResilienceInstruments.Retries.Add(
+                1,
+                new KeyValuePair<string, object?>("dependency", Name),
+                new KeyValuePair<string, object?>("reason", ConsumerPipeline.ReasonCode(exception)));
+            FailureLog.Record(new RecentFailure(now, $"consumer:{Name}", attempts.Resource.GrainKey, "retry", $"Attempt {attempts.Count} on version {attempts.Version} failed: {reason}"));
             await Grain(attempts.Resource).ReportTrouble(new ConsumerTrouble(Name, attempts.Version, attempts.Count, ConsumerPipeline.Describe(exception), next, GaveUp: false));
         }
 #pragma warning disable CA1031 // A status hint must never stop the retry itself.
@@ -311,6 +366,7 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
                     {
                         var lane = Lane(ResourceKey.ParseGrainKey(behind.ResourceId));
                         lane.RaiseHead(behind.Version);
+                        lane.MarkPending(_services.TimeProvider.GetUtcNow());
                         Schedule(lane);
                     }
                 }

@@ -18,6 +18,7 @@ internal sealed class ResourceLane(ResourceKey resource)
     private readonly SortedDictionary<long, EventRecord> _buffered = [];
     private long _knownHead;
     private int _scheduled;
+    private long _pendingSinceTicks;
 
     public ResourceKey Resource => resource;
 
@@ -41,6 +42,28 @@ internal sealed class ResourceLane(ResourceKey resource)
         }
 
         RaiseHead(committed.Version);
+        MarkPending(committed.CreatedAt);
+    }
+
+    /// <summary>Since when the oldest version not yet handled has waited (for the lag metric); null when caught up.</summary>
+    public DateTimeOffset? PendingSince =>
+        Interlocked.Read(ref _pendingSinceTicks) is var ticks and not 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    /// <summary>Notes that work waits since <paramref name="at"/>, unless older work already waits.</summary>
+    public void MarkPending(DateTimeOffset at) => Interlocked.CompareExchange(ref _pendingSinceTicks, at.UtcTicks, 0);
+
+    /// <summary>After a version was handled: the next one waits since it was committed (when known), or nothing waits.</summary>
+    public void Handled(DateTimeOffset now)
+    {
+        if (KnownHead <= Checkpoint)
+        {
+            Interlocked.Exchange(ref _pendingSinceTicks, 0);
+        }
+        else
+        {
+            var next = _buffered.TryGetValue(Checkpoint + 1, out var record) ? record.CreatedAt : now;
+            Interlocked.Exchange(ref _pendingSinceTicks, next.UtcTicks);
+        }
     }
 
     public void RaiseHead(long version)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
@@ -10,6 +11,7 @@ using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Grains.Serialization;
 using OrleansConsistency.Grains.Settlement;
+using OrleansConsistency.Grains.Telemetry;
 using OrleansConsistency.Runtime;
 using OrleansConsistency.Runtime.Storage;
 
@@ -41,6 +43,7 @@ public sealed class ResourceGrain(
     private ResourceState _committed = new();
     private ResourceKey _resource;
     private SettlementTracker _settlement = new([]);
+    private SettleClock _settleClock = new(string.Empty);
 
     private ResourceTypeOptions TypeOptions => options.Value.For(_resource.Type);
 
@@ -48,6 +51,7 @@ public sealed class ResourceGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _resource = ResourceKey.ParseGrainKey(GetPrimaryKeyString());
+        _settleClock = new SettleClock(_resource.Type);
         _committed = state.State;
         var lanes = TypeOptions.RequiredConsumers.Select(name => new ConsumerLane(name, consumers.Value.For(name).DisplayNameFor(name))).ToList();
         if (lanes.Count > 0)
@@ -181,6 +185,8 @@ public sealed class ResourceGrain(
             settlementFeed.Publish(new SettlementNotice(_resource.Type, _resource.Id, SettledVersion, _committed.Version, now));
         }
 
+        _settleClock.SettledUpTo(SettledVersion, now);
+
         _settlement.Signal();
     }
 
@@ -193,6 +199,11 @@ public sealed class ResourceGrain(
             {
                 var settledBefore = SettledVersion;
                 await CommitAsync(outcome, next, transition);
+                if (outcome.Version is { } applied)
+                {
+                    _settleClock.Applied(applied, outcome.DecidedAt);
+                }
+
                 AnnounceSettlement(settledBefore);
                 _recent.Add(outcome, receivedAt + options.Value.IntentRetention);
                 return new IntentResult(StatusOf(outcome, TimeProvider.GetUtcNow()), Replayed: false);
@@ -333,7 +344,8 @@ public sealed class ResourceGrain(
             report,
             clock,
             stamp,
-            effect);
+            effect,
+            Activity.Current is { IdFormat: ActivityIdFormat.W3C } span ? span.Id : null);
 
     private static JsonElement? Element(JsonObject? node) => node is null ? null : JsonSerializer.SerializeToElement(node, GrainsJsonContext.Default.JsonObject);
 
@@ -369,6 +381,11 @@ public sealed class ResourceGrain(
             ? []
             : [new EventRecord(_resource.StreamNamespace, _resource.Id, transition.Version, transition.Type, transition.IntentKey, transition.CorrelationId, JsonSerializer.Serialize(transition, GrainsJsonContext.Default.TransitionEvent), transition.OccurredAt)];
 
+        using var span = GrainsTelemetry.Source.StartActivity("commit");
+        span?.SetTag("oc.resource", _resource.GrainKey);
+        span?.SetTag("oc.version", next.Version);
+        span?.SetTag("oc.intent_key", intentRecord?.IdempotencyKey ?? transition?.IntentKey);
+        span?.SetTag(Runtime.Telemetry.RuntimeTelemetry.CorrelationIdTag, transition?.CorrelationId ?? RequestContext.Get(Runtime.Telemetry.RuntimeTelemetry.CorrelationIdContextKey));
         state.State = next;
         await state.WriteStateAsync(new CommitRecords(intentRecord is null ? [] : [intentRecord], events), next.Version);
         _committed = next;

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Reflection;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using OrleansConsistency.Runtime.Calls;
 using OrleansConsistency.Runtime.Hosting;
+using OrleansConsistency.Runtime.Telemetry;
 
 namespace OrleansConsistency.Runtime.Activation;
 
@@ -162,6 +164,7 @@ internal sealed partial class ActivationData
             _grain = grain;
             State = ActivationState.Valid;
             LogActivated(_runtime.Logger, GrainId);
+            RuntimeTelemetry.Activations.Add(1, new KeyValuePair<string, object?>("grain_type", GrainId.Type));
             return true;
         }
 #pragma warning disable CA1031 // The failure is handed to every waiting caller, not swallowed.
@@ -221,6 +224,7 @@ internal sealed partial class ActivationData
     {
         // Runs inside this async method so that the context set here flows into the grain's code and is undone on return.
         RequestContext.Restore((call.Context ?? RequestContextData.Empty) with { Deadline = call.Deadline });
+        using var span = StartSpan(call);
         var arguments = call.Arguments;
         CancellationTokenSource? deadlineSource = null;
         if (call.Method.CancellationTokenIndex >= 0)
@@ -241,6 +245,23 @@ internal sealed partial class ActivationData
         {
             deadlineSource?.Dispose();
         }
+    }
+
+    /// <summary>The call's span, a child of the caller's; null when nobody listens (then tracing costs nothing).</summary>
+    private Activity? StartSpan(GrainCall call)
+    {
+        var span = RuntimeTelemetry.Source.StartActivity($"grain {call.Method.Name}", ActivityKind.Internal, call.Caller);
+        if (span is not null)
+        {
+            span.SetTag("oc.grain.id", GrainId.ToString());
+            span.SetTag("oc.grain.method", call.Method.Name);
+            if (RequestContext.Get(RuntimeTelemetry.CorrelationIdContextKey) is { } correlationId)
+            {
+                span.SetTag(RuntimeTelemetry.CorrelationIdTag, correlationId);
+            }
+        }
+
+        return span;
     }
 
     private void TrackInterleaved(Task running)
@@ -273,6 +294,7 @@ internal sealed partial class ActivationData
         _catalog.Remove(this);
         State = ActivationState.Invalid;
         LogDeactivated(_runtime.Logger, GrainId, reason.Code);
+        RuntimeTelemetry.Deactivations.Add(1, new KeyValuePair<string, object?>("grain_type", GrainId.Type));
 
         // Calls that were queued behind the deactivation go, in their order, to the next activation before any
         // caller that found the mailbox closed retries, so arrival order is kept.

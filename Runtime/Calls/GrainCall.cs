@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace OrleansConsistency.Runtime.Calls;
 
 /// <summary>One call on its way to an activation's mailbox: target, method, arguments, deadline and the caller's context.</summary>
@@ -5,8 +7,9 @@ internal sealed class GrainCall
 {
     private readonly TaskCompletionSource<object?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public GrainCall(GrainId target, GrainMethod method, object?[] arguments, DateTimeOffset deadline, RequestContextData? context)
+    public GrainCall(GrainId target, GrainMethod method, object?[] arguments, DateTimeOffset deadline, RequestContextData? context, ActivityContext caller = default)
     {
+        Caller = caller;
         Target = target;
         Method = method;
         Arguments = arguments;
@@ -23,6 +26,9 @@ internal sealed class GrainCall
     public DateTimeOffset Deadline { get; }
 
     public RequestContextData? Context { get; }
+
+    /// <summary>The caller's span, so that the grain's span joins the caller's trace although the mailbox does not flow the execution context.</summary>
+    public ActivityContext Caller { get; }
 
     public Task<object?> Completion => _completion.Task;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Reflection;
 
 namespace OrleansConsistency.Runtime.Calls;
@@ -35,7 +36,7 @@ internal class GrainReference : DispatchProxy
             deadline = inherited;
         }
 
-        var call = new GrainCall(GrainId, method, args ?? [], deadline, context);
+        var call = new GrainCall(GrainId, method, args ?? [], deadline, context, Activity.Current?.Context ?? default);
         return method.ToCallerResult(_dispatcher!.InvokeAsync(call));
     }
 

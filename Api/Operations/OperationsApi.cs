@@ -1,0 +1,172 @@
+using System.Text.Json;
+using OrleansConsistency.Api.Telemetry;
+using OrleansConsistency.Grains.Interfaces.Consumers;
+using OrleansConsistency.Grains.Telemetry;
+
+namespace OrleansConsistency.Api.Operations;
+
+/// <summary>
+/// What operators read: <c>GET /metrics</c> (Prometheus text), <c>GET /ops/summary</c> (the operator page's data)
+/// and, only when <c>Ops:FaultInjection</c> is true, switches that pause and resume consumers.
+/// </summary>
+internal static class OperationsApi
+{
+    /// <summary>The configuration flag that turns the fault-injection switches on (off by default).</summary>
+    public const string FaultInjectionSetting = "Ops:FaultInjection";
+
+    /// <summary>The window the summary's percentiles cover.</summary>
+    public static readonly TimeSpan PercentileWindow = TimeSpan.FromSeconds(60);
+
+    public static IEndpointRouteBuilder MapOperationsApi(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGet("/metrics", (MetricsCollector metrics) =>
+                Results.Text(PrometheusText.Write(metrics.Collect()), PrometheusText.ContentType))
+            .WithTags("Operations")
+            .WithSummary("Metrics in the Prometheus text format")
+            .Produces(StatusCodes.Status200OK, contentType: "text/plain");
+
+        app.MapGet("/ops/summary", Summary)
+            .WithTags("Operations")
+            .WithSummary("The operator page's data: totals, settle percentiles, consumers, breakers, recent failures")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json");
+
+        var faults = app.MapGroup("/ops/faults/consumers/{name}").WithTags("Operations");
+        faults.MapPost("/pause", (string name, HttpContext context, IConsumerControl consumers, IConfiguration configuration) =>
+            Switch(context, configuration, consumers, name, pause: true));
+        faults.MapPost("/resume", (string name, HttpContext context, IConsumerControl consumers, IConfiguration configuration) =>
+            Switch(context, configuration, consumers, name, pause: false));
+        return app;
+    }
+
+    public static bool FaultInjectionEnabled(IConfiguration configuration) => configuration.GetValue<bool>(FaultInjectionSetting);
+
+    private static IResult Switch(HttpContext context, IConfiguration configuration, IConsumerControl consumers, string name, bool pause)
+    {
+        if (!FaultInjectionEnabled(configuration))
+        {
+            return Problems.ApiProblems.Create(context, Problems.ProblemTypes.NotFound, $"Fault injection is off; set {FaultInjectionSetting}=true to use it.");
+        }
+
+        try
+        {
+            if (pause)
+            {
+                consumers.PauseConsumer(name);
+            }
+            else
+            {
+                consumers.ResumeConsumer(name);
+            }
+        }
+        catch (KeyNotFoundException)
+        {
+            return Problems.ApiProblems.Create(context, Problems.ProblemTypes.ConsumerNotFound, $"No consumer named '{name}' runs here.", [new("consumer", name)]);
+        }
+
+        return Results.NoContent();
+    }
+
+    private static async Task Summary(HttpContext context, MetricsCollector metrics, IConsumerControl consumers, IConfiguration configuration, TimeProvider time)
+    {
+        var collected = metrics.Collect();
+        var lag = Gauges(collected, "oc.consumer.lag.versions", "consumer");
+        var lagSeconds = Gauges(collected, "oc.consumer.lag.seconds", "consumer");
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        await using var json = new Utf8JsonWriter(context.Response.Body);
+        json.WriteStartObject();
+        json.WriteString("at", time.GetUtcNow());
+        json.WriteStartObject("totals");
+        json.WriteNumber("accepted", MetricsCollector.Total(collected, "oc.intents.accepted"));
+        json.WriteNumber("refused", MetricsCollector.Total(collected, "oc.intents.refused"));
+        json.WriteNumber("settled", MetricsCollector.Total(collected, "oc.intents.settled"));
+        json.WriteNumber("replays", MetricsCollector.Total(collected, "oc.intents.replays"));
+        json.WriteNumber("retries", MetricsCollector.Total(collected, "oc.dependency.retries"));
+        json.WriteNumber("conflicts", MetricsCollector.Total(collected, "oc.conflicts"));
+        json.WriteEndObject();
+        WriteLatency(json, "settle", metrics.RecentQuantiles("oc.intents.settle.duration", PercentileWindow, 0.5, 0.99));
+        WriteLatency(json, "accept", metrics.RecentQuantiles("oc.intents.accept.duration", PercentileWindow, 0.5, 0.99));
+        json.WriteNumber("windowSeconds", PercentileWindow.TotalSeconds);
+
+        json.WriteStartArray("consumers");
+        foreach (var consumer in consumers.Describe())
+        {
+            json.WriteStartObject();
+            json.WriteString("name", consumer.Name);
+            json.WriteBoolean("paused", consumer.Paused);
+            json.WriteString("breaker", consumer.Breaker);
+            json.WriteNumber("inFlight", consumer.InFlight);
+            json.WriteNumber("backlog", consumer.Backlog);
+            json.WriteNumber("lagVersions", lag.GetValueOrDefault(consumer.Name));
+            json.WriteNumber("lagSeconds", Math.Round(lagSeconds.GetValueOrDefault(consumer.Name), 3));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+
+        json.WriteStartArray("breakers");
+        foreach (var (dependency, state) in ResilienceInstruments.ReadBreakers().OrderBy(b => b.Dependency, StringComparer.Ordinal))
+        {
+            json.WriteStartObject();
+            json.WriteString("dependency", dependency);
+            json.WriteString("state", state);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+
+        json.WriteStartArray("bulkheads");
+        foreach (var (dependency, slots) in ResilienceInstruments.ReadBulkheads().OrderBy(b => b.Dependency, StringComparer.Ordinal))
+        {
+            json.WriteStartObject();
+            json.WriteString("dependency", dependency);
+            json.WriteNumber("inUse", slots.InUse);
+            json.WriteNumber("capacity", slots.Capacity);
+            json.WriteNumber("queued", slots.Queued);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+
+        json.WriteStartArray("failures");
+        foreach (var failure in FailureLog.Read(25))
+        {
+            json.WriteStartObject();
+            json.WriteString("at", failure.At);
+            json.WriteString("source", failure.Source);
+            json.WriteString("resource", failure.Resource);
+            json.WriteString("code", failure.Code);
+            json.WriteString("reason", failure.Reason);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteBoolean("faultInjection", FaultInjectionEnabled(configuration));
+        json.WriteEndObject();
+    }
+
+    private static void WriteLatency(Utf8JsonWriter json, string name, (int Count, double[] Quantiles) recent)
+    {
+        json.WriteStartObject(name);
+        json.WriteNumber("count", recent.Count);
+        if (recent.Count > 0)
+        {
+            json.WriteNumber("p50", Math.Round(recent.Quantiles[0], 6));
+            json.WriteNumber("p99", Math.Round(recent.Quantiles[1], 6));
+        }
+        else
+        {
+            json.WriteNull("p50");
+            json.WriteNull("p99");
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static Dictionary<string, double> Gauges(IReadOnlyList<MetricInstrument> collected, string name, string tag) =>
+        collected.Where(i => i.Name == name)
+            .SelectMany(i => i.Series)
+            .GroupBy(s => s.Tags.FirstOrDefault(t => t.Key == tag).Value ?? string.Empty, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Max(s => s.Read().Value), StringComparer.Ordinal);
+}

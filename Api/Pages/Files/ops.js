@@ -1,0 +1,149 @@
+// The operator page: polls /ops/summary (rates are computed here from the totals' deltas) and /health/ready.
+"use strict";
+
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const POLL_MS = 2000;
+  let previous = null;
+  let lastBreakers = "";
+
+  function cell(text, className) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    if (className) td.className = className;
+    return td;
+  }
+
+  function row(...cells) {
+    const tr = document.createElement("tr");
+    tr.append(...cells);
+    return tr;
+  }
+
+  function seconds(value) {
+    if (value === null || value === undefined) return "–";
+    return value < 1 ? `${Math.round(value * 1000)} ms` : `${value.toFixed(2)} s`;
+  }
+
+  function rate(now, before, field) {
+    if (!before) return "–";
+    const elapsed = (Date.parse(now.at) - Date.parse(before.at)) / 1000;
+    return elapsed > 0 ? ((now.totals[field] - before.totals[field]) / elapsed).toFixed(1) : "–";
+  }
+
+  async function fault(name, action) {
+    await fetch(`/ops/faults/consumers/${encodeURIComponent(name)}/${action}`, { method: "POST" });
+    $("announcer").textContent = `${name} ${action === "pause" ? "paused" : "resumed"}.`;
+    poll();
+  }
+
+  function render(summary) {
+    $("accepted-rate").textContent = rate(summary, previous, "accepted");
+    $("settled-rate").textContent = rate(summary, previous, "settled");
+    $("refused-rate").textContent = rate(summary, previous, "refused");
+    $("settle-p50").textContent = seconds(summary.settle.p50);
+    $("settle-p99").textContent = seconds(summary.settle.p99);
+    $("accept-p99").textContent = seconds(summary.accept.p99);
+    $("settle-count").textContent = String(summary.settle.count);
+    $("window").textContent = String(summary.windowSeconds);
+    const t = summary.totals;
+    $("totals").textContent = `${t.accepted} accepted, ${t.refused} refused, ${t.settled} settled, ${t.replays} replays, ${t.retries} retries, ${t.conflicts} conflicts`;
+    $("switch-head").hidden = !summary.faultInjection;
+
+    $("consumers").replaceChildren(...summary.consumers.map((c) => {
+      const cells = [
+        cell(c.name),
+        cell(c.paused ? "paused" : "running", c.paused ? "state-open" : "state-closed"),
+        cell(c.breaker, `state-${c.breaker}`),
+        cell(String(c.lagVersions)),
+        cell(c.lagSeconds.toFixed(1)),
+        cell(String(c.inFlight)),
+      ];
+      if (summary.faultInjection) {
+        const td = document.createElement("td");
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "secondary";
+        button.textContent = c.paused ? `Resume ${c.name}` : `Pause ${c.name}`;
+        button.addEventListener("click", () => fault(c.name, c.paused ? "resume" : "pause"));
+        td.append(button);
+        cells.push(td);
+      }
+
+      return row(...cells);
+    }));
+
+    const bulkheads = new Map(summary.bulkheads.map((b) => [b.dependency, b]));
+    const names = [...new Set([...summary.breakers.map((b) => b.dependency), ...bulkheads.keys()])];
+    $("dependencies").replaceChildren(...names.map((name) => {
+      const breaker = summary.breakers.find((b) => b.dependency === name);
+      const bulkhead = bulkheads.get(name);
+      return row(
+        cell(name),
+        cell(breaker ? breaker.state : "–", breaker ? `state-${breaker.state}` : ""),
+        cell(bulkhead ? `${bulkhead.inUse} of ${bulkhead.capacity} in use, ${bulkhead.queued} queued` : "–"));
+    }));
+    const open = summary.breakers.filter((b) => b.state !== "closed").map((b) => b.dependency).join(", ");
+    if (open !== lastBreakers) {
+      $("announcer").textContent = open ? `Breaker not closed: ${open}` : "All breakers closed.";
+      lastBreakers = open;
+    }
+
+    $("failures").replaceChildren(...summary.failures.map((f) => row(
+      cell(new Date(f.at).toLocaleTimeString()),
+      cell(f.source),
+      cell(f.resource ?? ""),
+      cell(f.code),
+      cell(f.reason))));
+    $("updated").textContent = `Last update ${new Date(summary.at).toLocaleTimeString()}.`;
+    previous = summary;
+  }
+
+  // /health/ready (when the server has it) describes every dependency; shown as it comes, or "not available".
+  async function readiness() {
+    const target = $("readiness");
+    try {
+      const response = await fetch("/health/ready", { headers: { Accept: "application/json" } });
+      const type = response.headers.get("Content-Type") || "";
+      // Ready (200) or not ready (503) with a JSON report; anything else (404 here) means the server has no such report.
+      if (![200, 503].includes(response.status) || !type.includes("json")) {
+        throw new Error("no readiness report");
+      }
+
+      const body = await response.json();
+      const entries = body.entries ?? body.dependencies ?? body.checks ?? {};
+      const list = Array.isArray(entries) ? entries : Object.entries(entries).map(([name, value]) => ({ name, ...value }));
+      const table = document.createElement("table");
+      const caption = document.createElement("caption");
+      caption.textContent = `Readiness: ${body.status ?? (response.ok ? "ready" : "not ready")}`;
+      table.append(caption);
+      for (const entry of list) {
+        const details = { ...(entry.data ?? entry) };
+        delete details.name;
+        delete details.status;
+        table.append(row(cell(entry.name ?? entry.dependency ?? "?"), cell(String(entry.status ?? entry.state ?? "")), cell(JSON.stringify(details))));
+      }
+
+      target.replaceChildren(table);
+    } catch {
+      const p = document.createElement("p");
+      p.className = "meta";
+      p.textContent = "Readiness (/health/ready): not available on this server.";
+      target.replaceChildren(p);
+    }
+  }
+
+  async function poll() {
+    try {
+      const response = await fetch("/ops/summary", { headers: { Accept: "application/json" } });
+      render(await response.json());
+    } catch {
+      $("updated").textContent = "Cannot reach the server; retrying.";
+    }
+  }
+
+  poll();
+  readiness();
+  window.setInterval(poll, POLL_MS);
+  window.setInterval(readiness, POLL_MS * 2.5);
+})();

@@ -1,0 +1,27 @@
+using System.Diagnostics.Metrics;
+using OrleansConsistency.Grains.Telemetry;
+using OrleansConsistency.Runtime.Telemetry;
+
+namespace OrleansConsistency.Api.Telemetry;
+
+/// <summary>
+/// The API layer's <see cref="Meter"/>, named <see cref="Name"/>, and the list of every source and meter the product
+/// has. Request spans are ASP.NET Core's own (<see cref="AspNetCoreSource"/>); the correlation id is tagged on them.
+/// </summary>
+internal static class ApiTelemetry
+{
+    /// <summary>The API meter's name.</summary>
+    public const string Name = "OrleansConsistency.Api";
+
+    /// <summary>ASP.NET Core's activity source: one span per HTTP request.</summary>
+    public const string AspNetCoreSource = "Microsoft.AspNetCore";
+
+    /// <summary>The API's instruments.</summary>
+    public static readonly Meter Meter = new(Name);
+
+    /// <summary>Every meter of the product, one per layer.</summary>
+    public static readonly IReadOnlyList<string> MeterNames = [Name, GrainsTelemetry.Name, RuntimeTelemetry.Name];
+
+    /// <summary>Every activity source a trace of an intent is made of.</summary>
+    public static readonly IReadOnlyList<string> SourceNames = [AspNetCoreSource, GrainsTelemetry.Name, RuntimeTelemetry.Name];
+}

@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace OrleansConsistency.Runtime.Telemetry;
+
+/// <summary>
+/// The runtime layer's <see cref="Meter"/> and <see cref="ActivitySource"/>, both named <see cref="Name"/>: grain
+/// calls (one span per call, parented by the caller's span, which travels with the call) and activations.
+/// </summary>
+public static class RuntimeTelemetry
+{
+    /// <summary>The meter's and the activity source's name.</summary>
+    public const string Name = "OrleansConsistency.Runtime";
+
+    /// <summary>The tag every span and log of one request carries: the <c>X-Correlation-Id</c>.</summary>
+    public const string CorrelationIdTag = "oc.correlation_id";
+
+    /// <summary>The <see cref="RequestContext"/> key the API puts the correlation id under.</summary>
+    public const string CorrelationIdContextKey = "correlation-id";
+
+    /// <summary>Spans of grain calls.</summary>
+    public static readonly ActivitySource Source = new(Name);
+
+    /// <summary>The runtime's instruments.</summary>
+    public static readonly Meter Meter = new(Name);
+
+    /// <summary>Activations created, per grain type.</summary>
+    public static readonly Counter<long> Activations = Meter.CreateCounter<long>(
+        "oc.runtime.activations", "{activation}", "Grain activations created, per grain type.");
+
+    /// <summary>Activations removed, per grain type.</summary>
+    public static readonly Counter<long> Deactivations = Meter.CreateCounter<long>(
+        "oc.runtime.deactivations", "{activation}", "Grain activations deactivated, per grain type.");
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace OrleansConsistency.Api.Tests.Telemetry;
+
+/// <summary>
+/// <c>GET /metrics</c> over HTTP under a small load: each counter moves by exactly what was done (a resource type of
+/// its own keeps other tests' traffic out of the numbers), and the text is valid Prometheus exposition.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed partial class MetricsEndpointTests(ApiFactory factory)
+{
+    private const int Applied = 5;
+
+    [Fact]
+    public async Task Metrics_CountAcceptedRefusedReplayedAndSettledIntents_PerType()
+    {
+        using var client = factory.CreateClient();
+        var type = "metrics" + ApiClient.NewId()[..8];
+        var id = ApiClient.NewId();
+
+        var firstKey = ApiClient.NewId();
+        for (var i = 0; i < Applied; i++)
+        {
+            using var request = ApiClient.Intent(type, id, i == 0 ? firstKey : ApiClient.NewId(), "{\"op\":\"increment\",\"payload\":{\"n\":1}}")
+                .WithHeader("Prefer", "wait=10");
+            using var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        using (var replay = await client.PostIntentAsync(type, id, firstKey, "{\"op\":\"increment\",\"payload\":{\"n\":1}}"))
+        {
+            Assert.True(ApiClient.IsReplay(replay));
+        }
+
+        using (var refused = await client.PostIntentAsync(type, id, ApiClient.NewId(), "{\"op\":\"increment\",\"payload\":{\"n\":\"x\"}}"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        using var metrics = await client.GetAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        Assert.Equal("text/plain", metrics.Content.Headers.ContentType?.MediaType);
+        var text = await metrics.Content.ReadAsStringAsync();
+        var samples = Parse(text);
+
+        var ofType = $"type=\"{type}\"";
+        Assert.Equal(Applied + 1, Value(samples, "oc_intents_accepted_total", ofType));
+        Assert.Equal(1, Value(samples, "oc_intents_replays_total", ofType));
+        Assert.Equal(1, Value(samples, "oc_intents_refused_total", ofType, "reason=\"invalid-intent\""));
+        Assert.Equal(Applied, Value(samples, "oc_intents_settled_total", ofType));
+        Assert.Equal(Applied, Value(samples, "oc_intents_settle_duration_seconds_count", ofType));
+        Assert.Equal(Applied, Value(samples, "oc_intents_settle_duration_seconds_bucket", ofType, "le=\"+Inf\""));
+        Assert.Equal(Applied + 2, Value(samples, "oc_intents_accept_duration_seconds_count", ofType, "outcome=\"accepted\"") + Value(samples, "oc_intents_accept_duration_seconds_count", ofType, "outcome=\"refused\""));
+        Assert.True(Value(samples, "oc_intents_settle_duration_seconds_sum", ofType) > 0);
+        Assert.True(Value(samples, "oc_runtime_activations_total", "grain_type=\"resource\"") >= 1);
+
+        // The consumer's lag and breaker are gauges read at the scrape: caught up and closed after the waits above.
+        Assert.Contains(samples, s => s.Name == "oc_consumer_lag_versions" && s.Labels.Contains("consumer=\"read-model\"", StringComparison.Ordinal));
+        Assert.Contains(samples, s => s.Name == "oc_consumer_lag_seconds" && s.Labels.Contains("consumer=\"read-model\"", StringComparison.Ordinal));
+        Assert.Contains(samples, s => s.Name == "oc_dependency_breaker_state" && s.Labels.Contains("dependency=\"read-model\"", StringComparison.Ordinal));
+
+        // Every sample belongs to a declared family, and histogram buckets are cumulative.
+        var declared = TypeLine().Matches(text).Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.Ordinal);
+        Assert.All(samples, s => Assert.Contains(Family(s.Name), declared));
+        var buckets = samples.Where(s => s.Name == "oc_intents_settle_duration_seconds_bucket" && s.Labels.Contains(ofType, StringComparison.Ordinal)).Select(s => s.Value).ToList();
+        Assert.Equal(buckets.Order(), buckets);
+    }
+
+    [Fact]
+    public async Task OpsSummary_ShowsTotalsConsumersAndRecentFailures()
+    {
+        using var client = factory.CreateClient();
+        var type = "opssummary" + ApiClient.NewId()[..8];
+        using (var refused = await client.PostIntentAsync(type, ApiClient.NewId(), ApiClient.NewId(), "{\"op\":\"increment\",\"payload\":{\"n\":\"x\"}}"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        using var response = await client.GetAsync(new Uri("/ops/summary", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var summary = await ApiClient.ReadJsonAsync(response);
+        var root = summary.RootElement;
+        Assert.True(root.GetProperty("totals").GetProperty("refused").GetDouble() >= 1);
+        Assert.Contains(root.GetProperty("consumers").EnumerateArray(), c => c.GetProperty("name").GetString() == "read-model");
+        Assert.Contains(root.GetProperty("failures").EnumerateArray(), f => f.GetProperty("resource").GetString()!.StartsWith(type + "/", StringComparison.Ordinal)
+            && f.GetProperty("code").GetString() == "invalid-intent");
+        Assert.False(root.GetProperty("faultInjection").GetBoolean());
+
+        // The switches are off unless configured.
+        using var pause = await client.PostAsync(new Uri("/ops/faults/consumers/read-model/pause", UriKind.Relative), null);
+        await ApiClient.AssertProblemAsync(pause, HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
+    public async Task Pages_AreServed_AsHtmlWithTheirScripts()
+    {
+        using var client = factory.CreateClient();
+        foreach (var (path, type) in new[] { ("/", "text/html"), ("/ops", "text/html"), ("/ui/app.js", "text/javascript"), ("/ui/ops.js", "text/javascript"), ("/ui/site.css", "text/css") })
+        {
+            using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(type, response.Content.Headers.ContentType?.MediaType);
+        }
+
+        using var missing = await client.GetAsync(new Uri("/ui/nothing.js", UriKind.Relative));
+        await ApiClient.AssertProblemAsync(missing, HttpStatusCode.NotFound, "not-found");
+    }
+
+    private static readonly string[] HistogramSuffixes = ["_bucket", "_sum", "_count"];
+
+    private static string Family(string sample) =>
+        HistogramSuffixes.FirstOrDefault(s => sample.EndsWith(s, StringComparison.Ordinal)) is { } suffix && !sample.EndsWith("_total", StringComparison.Ordinal)
+            ? sample[..^suffix.Length]
+            : sample;
+
+    private static double Value(List<(string Name, string Labels, double Value)> samples, string name, params string[] labels) =>
+        samples.Where(s => s.Name == name && labels.All(l => s.Labels.Contains(l, StringComparison.Ordinal))).Sum(s => s.Value);
+
+    private static List<(string Name, string Labels, double Value)> Parse(string text)
+    {
+        var samples = new List<(string, string, double)>();
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            var match = SampleLine().Match(line);
+            Assert.True(match.Success, $"not a Prometheus sample line: {line}");
+            var value = match.Groups["value"].Value;
+            samples.Add((match.Groups["name"].Value, match.Groups["labels"].Value, value == "+Inf" ? double.PositiveInfinity : double.Parse(value, CultureInfo.InvariantCulture)));
+        }
+
+        return samples;
+    }
+
+    [GeneratedRegex("^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?<labels>([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\",?)*)\\})? (?<value>[^ ]+)$")]
+    private static partial Regex SampleLine();
+
+    [GeneratedRegex("^# TYPE (?<name>[a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram)$", RegexOptions.Multiline)]
+    private static partial Regex TypeLine();
+}

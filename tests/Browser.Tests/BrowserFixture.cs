@@ -1,0 +1,78 @@
+using Microsoft.Playwright;
+
+namespace OrleansConsistency.Browser.Tests;
+
+/// <summary>
+/// One API server and one headless Chromium for the browser tests. The browser is Debian's <c>chromium</c>
+/// (<c>OC_CHROMIUM</c> overrides the path): Playwright's own browser download does not work here, so it is launched
+/// by path.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string DefaultChromium = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+
+    public BrowserApi Api { get; } = new();
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>Where screenshots go: <c>OC_BROWSER_ARTIFACTS</c>, else tests/Browser.Tests/artifacts in the repository.</summary>
+    public static string ArtifactsDirectory
+    {
+        get
+        {
+            var configured = Environment.GetEnvironmentVariable("OC_BROWSER_ARTIFACTS");
+            if (!string.IsNullOrEmpty(configured))
+            {
+                return configured;
+            }
+
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "OrleansConsistency.sln")))
+            {
+                directory = directory.Parent;
+            }
+
+            return directory is null
+                ? Path.Combine(AppContext.BaseDirectory, "artifacts")
+                : Path.Combine(directory.FullName, "tests", "Browser.Tests", "artifacts");
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        Http = new HttpClient { BaseAddress = Api.Address, Timeout = TimeSpan.FromSeconds(30) };
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("OC_CHROMIUM") ?? DefaultChromium,
+            Headless = true,
+            Timeout = 60_000,
+
+            // CI runs as root, where Chromium's sandbox cannot start.
+            Args = ["--no-sandbox", "--disable-dev-shm-usage"],
+        });
+        Directory.CreateDirectory(ArtifactsDirectory);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        Http?.Dispose();
+        await Api.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}

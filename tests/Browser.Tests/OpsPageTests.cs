@@ -1,0 +1,71 @@
+using System.Text;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace OrleansConsistency.Browser.Tests;
+
+/// <summary>The operator page at <c>/ops</c>: the flow of intents, consumers with their lag and breaker, failures, and the fault switches (enabled in this fixture's configuration).</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class OpsPageTests(BrowserFixture fixture)
+{
+    private const float Wait = 30_000;
+
+    [Fact]
+    public async Task OpsPage_ShowsFlowConsumersFailures_AndItsSwitchPausesAConsumer()
+    {
+        // Some traffic to show: changes that settle and one refused.
+        var id = Guid.NewGuid().ToString("N")[..12];
+        for (var i = 0; i < 3; i++)
+        {
+            await PostAsync(id, "{\"op\":\"increment\",\"payload\":{\"n\":1}}");
+        }
+
+        await PostAsync(id, "{\"op\":\"increment\",\"payload\":{\"n\":\"many\"}}");
+
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            BaseURL = fixture.Api.Address.ToString(),
+            Locale = "en-GB",
+            TimezoneId = "UTC",
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(Wait);
+        await page.GotoAsync("/ops");
+
+        var readModel = page.Locator("#consumers tr", new() { HasText = "read-model" });
+        await Expect(readModel).ToContainTextAsync("running", new() { Timeout = Wait });
+        await Expect(readModel).ToContainTextAsync("closed");
+        await Expect(page.Locator("#settle-p50")).Not.ToHaveTextAsync("–", new() { Timeout = Wait });
+        await Expect(page.Locator("#failures")).ToContainTextAsync("invalid-intent", new() { Timeout = Wait });
+        await Expect(page.Locator("#readiness")).ToContainTextAsync("not available", new() { Timeout = Wait });
+        await Expect(page.Locator("#accepted-rate")).Not.ToHaveTextAsync("–", new() { Timeout = Wait });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "9-ops.png"), FullPage = true });
+
+        // The switch is a real button: reached and pressed from the keyboard.
+        var pause = page.GetByRole(AriaRole.Button, new() { Name = "Pause read-model" });
+        await pause.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        try
+        {
+            await Expect(readModel).ToContainTextAsync("paused", new() { Timeout = Wait });
+        }
+        finally
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Resume read-model" }).ClickAsync();
+        }
+
+        await Expect(readModel).ToContainTextAsync("running", new() { Timeout = Wait });
+    }
+
+    private async Task PostAsync(string id, string json)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/resources/opsdemo/{id}/intents")
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        request.Headers.Add("Prefer", "wait=10");
+        using var response = await fixture.Http.SendAsync(request);
+    }
+}
