@@ -520,7 +520,7 @@ public sealed class ResourceGrain(
                 }
 
                 var transition = JsonSerializer.Deserialize(record.Payload, GrainsJsonContext.Default.TransitionEvent)!;
-                var (next, mismatch) = ResourceLedger.Apply(replayed, transition, Limits);
+                var (next, mismatch) = ResourceLedger.Apply(replayed, transition, Limits, verify: true);
                 if (mismatch is not null)
                 {
                     differences.Add(mismatch);
