@@ -24,7 +24,7 @@ internal static class ServiceProblems
         DeadlineExceededException { Started: false } => Unavailable(
             context,
             ProblemTypes.DeadlineExceeded,
-            $"The request's deadline ({DeadlineText(context)}) ran out before the change was started (it waited behind earlier changes to this resource). Nothing was changed, and it will not be applied later. Send it again, with more time or later; the same Idempotency-Key is fine.",
+            $"The request's deadline ({DeadlineText(context)}) ran out before the change was started (the resource was busy with earlier changes, or still loading). Nothing was changed, and it will not be applied later. Send it again, with more time or later; the same Idempotency-Key is fine.",
             idempotencyKey,
             extraExtensions: [new("started", false)]),
         TimeoutException or CommitOutcomeUnknownException => Unavailable(
