@@ -24,6 +24,9 @@ internal static class IntentsApi
 
     public const string ReplayedHeader = "Idempotent-Replayed";
 
+    /// <summary>The most a request whose change ran out of time spends past its deadline to learn the change's status.</summary>
+    private static readonly TimeSpan StatusQueryGrace = TimeSpan.FromMilliseconds(250);
+
     public static RouteGroupBuilder MapIntentsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/resources/{type}/{id}/intents").WithTags("Intents").AddEndpointFilter<RequestDeadlineFilter>();
@@ -223,8 +226,22 @@ internal static class IntentsApi
         IntentStatus? status = null;
         try
         {
-            // An interleaving call: it answers while the change is still being saved.
-            status = await grain.GetIntentStatus(idempotencyKey).ConfigureAwait(false);
+            // An interleaving call: it answers while the change is still being saved. The request's own time is spent,
+            // so the query gets a short grace of its own (outside the request's deadline, which can only shorten):
+            // on a loaded silo that is the difference between telling the status and "outcome unknown".
+            Task<IntentStatus?> query;
+            using (ExecutionContext.SuppressFlow())
+            {
+                query = Task.Run(async () =>
+                {
+                    using (RequestContext.WithTimeout(StatusQueryGrace))
+                    {
+                        return await grain.GetIntentStatus(idempotencyKey).ConfigureAwait(false);
+                    }
+                });
+            }
+
+            status = await query.ConfigureAwait(false);
         }
         catch (Exception failure) when (failure is TimeoutException or StorageUnavailableException or GrainOverloadedException)
         {

@@ -7,7 +7,12 @@ namespace OrleansConsistency.Api.Tests;
 /// <summary>An API whose requests get no time at all by default, so every grain call misses its deadline before it starts.</summary>
 public sealed class NoTimeApiFactory : ApiFactory
 {
-    protected override void Configure(IWebHostBuilder builder) => builder.UseSetting("Api:GrainCallTimeout", "00:00:00");
+    protected override void Configure(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Api:GrainCallTimeout", "00:00:00");
+        builder.UseSetting("Api:RequestTimeouts:SubmitIntent", "00:00:00");
+        builder.UseSetting("Api:RequestTimeouts:GetResource", "00:00:00");
+    }
 }
 
 public sealed class OutcomeUnknownTests(NoTimeApiFactory factory) : IClassFixture<NoTimeApiFactory>

@@ -63,23 +63,15 @@ internal static class Burst
     }
 }
 
-public sealed class GrainLoadSheddingApiTests(SmallMailboxApiFactory factory) : IClassFixture<SmallMailboxApiFactory>, IDisposable
+public sealed class GrainLoadSheddingApiTests(SmallMailboxApiFactory factory) : PartialFailureTestBase<SmallMailboxApiFactory>(factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
-    public void Dispose()
-    {
-        factory.Faults.Reset();
-        _client.Dispose();
-    }
-
     [Fact]
     public async Task BurstOnOneResource_Answers429WithRetryAfter_AndEveryAcceptedChangeSettles()
     {
         var id = NewId();
-        await _client.ApplyAsync("carts", id, """{"op":"set","payload":{"n":0}}""");
+        await Client.ApplyAsync("carts", id, """{"op":"set","payload":{"n":0}}""");
 
-        var (accepted, refused) = await Burst.SendAsync(_client, 8, _ => id, TimeSpan.FromMilliseconds(300), factory);
+        var (accepted, refused) = await Burst.SendAsync(Client, 8, _ => id, TimeSpan.FromMilliseconds(300), Factory);
 
         Assert.NotEmpty(refused);
         foreach (var response in refused)
@@ -92,33 +84,25 @@ public sealed class GrainLoadSheddingApiTests(SmallMailboxApiFactory factory) : 
             }
         }
 
-        await Burst.AssertAllSettleAsync(_client, accepted);
+        await Burst.AssertAllSettleAsync(Client, accepted);
 
         // Refused changes left no trace: one version, intent and event per accepted change (plus the first set).
-        Assert.Equal(1 + accepted.Count, await _client.GetVersionAsync("carts", id));
-        Assert.Equal((1L + accepted.Count, 1L + accepted.Count), await factory.CountStoredAsync("carts", id));
-        using var read = await _client.GetAsync(new Uri($"/v1/resources/carts/{id}", UriKind.Relative));
+        Assert.Equal(1 + accepted.Count, await Client.GetVersionAsync("carts", id));
+        Assert.Equal((1L + accepted.Count, 1L + accepted.Count), await Factory.CountStoredAsync("carts", id));
+        using var read = await Client.GetAsync(new Uri($"/v1/resources/carts/{id}", UriKind.Relative));
         using var body = await ReadJsonAsync(read);
         Assert.Equal(accepted.Count, body.RootElement.GetProperty("document").GetProperty("n").GetInt32());
     }
 }
 
-public sealed class GlobalLoadSheddingApiTests(TwoAtATimeApiFactory factory) : IClassFixture<TwoAtATimeApiFactory>, IDisposable
+public sealed class GlobalLoadSheddingApiTests(TwoAtATimeApiFactory factory) : PartialFailureTestBase<TwoAtATimeApiFactory>(factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
-    public void Dispose()
-    {
-        factory.Faults.Reset();
-        _client.Dispose();
-    }
-
     [Fact]
     public async Task BurstPastTheConcurrencyLimit_Answers503OverloadedWithRetryAfter_AndEveryAcceptedChangeSettles()
     {
         var ids = Enumerable.Range(0, 10).Select(_ => NewId()).ToList();
 
-        var (accepted, refused) = await Burst.SendAsync(_client, ids.Count, i => ids[i], TimeSpan.FromMilliseconds(300), factory);
+        var (accepted, refused) = await Burst.SendAsync(Client, ids.Count, i => ids[i], TimeSpan.FromMilliseconds(300), Factory);
 
         Assert.NotEmpty(refused);
         Assert.NotEmpty(accepted);
@@ -131,12 +115,12 @@ public sealed class GlobalLoadSheddingApiTests(TwoAtATimeApiFactory factory) : I
             }
         }
 
-        await Burst.AssertAllSettleAsync(_client, accepted);
+        await Burst.AssertAllSettleAsync(Client, accepted);
 
         // Exactly the accepted changes were stored; the shed ones changed nothing.
         foreach (var id in ids)
         {
-            var stored = await factory.CountStoredAsync("carts", id);
+            var stored = await Factory.CountStoredAsync("carts", id);
             var expected = accepted.Any(a => a.Id == id) ? 1L : 0L;
             Assert.Equal((expected, expected), stored);
         }
@@ -147,13 +131,13 @@ public sealed class GlobalLoadSheddingApiTests(TwoAtATimeApiFactory factory) : I
     {
         // Two open streams would take both slots if they were counted.
         var id = NewId();
-        using var first = await _client.GetAsync(new Uri($"/v1/resources/carts/{id}/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
-        using var second = await _client.GetAsync(new Uri($"/v1/resources/carts/{id}/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+        using var first = await Client.GetAsync(new Uri($"/v1/resources/carts/{id}/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+        using var second = await Client.GetAsync(new Uri($"/v1/resources/carts/{id}/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
 
-        using var live = await _client.GetAsync(new Uri("/health/live", UriKind.Relative));
-        using var change = await _client.PostIntentAsync("carts", id, NewId(), """{"op":"set","payload":{}}""");
+        using var live = await Client.GetAsync(new Uri("/health/live", UriKind.Relative));
+        using var change = await Client.PostIntentAsync("carts", id, NewId(), """{"op":"set","payload":{}}""");
 
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, change.StatusCode);

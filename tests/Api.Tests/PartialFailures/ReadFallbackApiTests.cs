@@ -19,16 +19,8 @@ public sealed class CollectableApiFactory : PartialFailureApiFactory
 }
 
 /// <summary>Reads that cannot reach the resource in time answer from the read model, saying they are stale and how old.</summary>
-public sealed class ReadFallbackApiTests(CollectableApiFactory factory) : IClassFixture<CollectableApiFactory>, IDisposable
+public sealed class ReadFallbackApiTests(CollectableApiFactory factory) : PartialFailureTestBase<CollectableApiFactory>(factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
-    public void Dispose()
-    {
-        factory.Faults.Reset();
-        _client.Dispose();
-    }
-
     [Theory]
     [InlineData("strong")]
     [InlineData("eventual")]
@@ -37,10 +29,10 @@ public sealed class ReadFallbackApiTests(CollectableApiFactory factory) : IClass
         var id = NewId();
         await SettleAsync(id, """{"op":"set","payload":{"colour":"blue"}}""");
         await DeactivateAllAsync();
-        factory.Faults.ReadLatency = TimeSpan.FromSeconds(2);
+        Factory.Faults.ReadLatency = TimeSpan.FromSeconds(2);
 
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/resources/carts/{id}?consistency={consistency}").WithHeader("Request-Timeout", "400");
-        using var response = await _client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = await ReadJsonAsync(response);
@@ -62,10 +54,10 @@ public sealed class ReadFallbackApiTests(CollectableApiFactory factory) : IClass
     {
         var id = NewId();
         await DeactivateAllAsync();
-        factory.Faults.ReadLatency = TimeSpan.FromSeconds(2);
+        Factory.Faults.ReadLatency = TimeSpan.FromSeconds(2);
 
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/resources/carts/{id}").WithHeader("Request-Timeout", "300");
-        using var response = await _client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
 
         await AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, "timeout");
         Assert.NotNull(response.Headers.RetryAfter);
@@ -77,7 +69,7 @@ public sealed class ReadFallbackApiTests(CollectableApiFactory factory) : IClass
         var id = NewId();
         await SettleAsync(id, """{"op":"set","payload":{"a":1}}""");
 
-        using var response = await _client.GetAsync(new Uri($"/v1/resources/carts/{id}", UriKind.Relative));
+        using var response = await Client.GetAsync(new Uri($"/v1/resources/carts/{id}", UriKind.Relative));
 
         using var body = await ReadJsonAsync(response);
         Assert.Equal("grain", body.RootElement.GetProperty("source").GetString());
@@ -86,7 +78,7 @@ public sealed class ReadFallbackApiTests(CollectableApiFactory factory) : IClass
 
     private async Task SettleAsync(string id, string json)
     {
-        using var response = await _client.SendAsync(Intent("carts", id, NewId(), json).WithHeader("Prefer", "wait=10"));
+        using var response = await Client.SendAsync(Intent("carts", id, NewId(), json).WithHeader("Prefer", "wait=10"));
         using var status = await ReadJsonAsync(response);
         Assert.Equal("settled", status.RootElement.GetProperty("state").GetString());
     }
@@ -95,9 +87,9 @@ public sealed class ReadFallbackApiTests(CollectableApiFactory factory) : IClass
     private async Task DeactivateAllAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (factory.Silo.ActivationCount > 0)
+        while (Factory.Silo.ActivationCount > 0)
         {
-            factory.Silo.CollectIdleActivations();
+            Factory.Silo.CollectIdleActivations();
             await Task.Delay(10, timeout.Token);
         }
     }

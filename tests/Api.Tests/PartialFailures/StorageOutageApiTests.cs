@@ -15,34 +15,26 @@ public sealed class StorageBreakerApiFactory : PartialFailureApiFactory
 }
 
 /// <summary>The database unreachable: changes are refused at once with 503 and Retry-After, never accepted without durability.</summary>
-public sealed class StorageOutageApiTests(StorageBreakerApiFactory factory) : IClassFixture<StorageBreakerApiFactory>, IDisposable
+public sealed class StorageOutageApiTests(StorageBreakerApiFactory factory) : PartialFailureTestBase<StorageBreakerApiFactory>(factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
-    public void Dispose()
-    {
-        factory.Faults.Reset();
-        _client.Dispose();
-    }
-
     [Fact]
     public async Task DatabaseDown_ChangesAre503WithRetryAfter_ThenRefusedWithoutTrying_AndNothingChanges_UntilItIsBack()
     {
         var id = NewId();
-        await _client.ApplyAsync("carts", id, """{"op":"set","payload":{"n":1}}""");
-        factory.Faults.FailNextWrites(1000);
+        await Client.ApplyAsync("carts", id, """{"op":"set","payload":{"n":1}}""");
+        Factory.Faults.FailNextWrites(1000);
 
         // The first failures find the database down and open the breaker.
         for (var i = 0; i < 2; i++)
         {
-            using var failed = await _client.PostIntentAsync("carts", id, NewId(), """{"op":"increment","payload":{"n":1}}""");
+            using var failed = await Client.PostIntentAsync("carts", id, NewId(), """{"op":"increment","payload":{"n":1}}""");
             await AssertProblemAsync(failed, HttpStatusCode.ServiceUnavailable, "storage-unavailable");
             Assert.NotNull(failed.Headers.RetryAfter);
         }
 
-        Assert.False(factory.StorageHealth.IsAvailable);
+        Assert.False(Factory.StorageHealth.IsAvailable);
         var key = NewId();
-        using (var refused = await _client.PostIntentAsync("carts", id, key, """{"op":"increment","payload":{"n":1}}"""))
+        using (var refused = await Client.PostIntentAsync("carts", id, key, """{"op":"increment","payload":{"n":1}}"""))
         {
             var problem = await AssertProblemAsync(refused, HttpStatusCode.ServiceUnavailable, "storage-unavailable");
             Assert.Equal(key, problem.GetProperty("idempotencyKey").GetString());
@@ -50,31 +42,31 @@ public sealed class StorageOutageApiTests(StorageBreakerApiFactory factory) : IC
         }
 
         // Refused without trying: the write path was not reached (no injected failure was used up), and nothing was stored.
-        Assert.Equal(998, factory.Faults.PendingWriteFailures);
-        Assert.Equal((1, 1), await factory.CountStoredAsync("carts", id));
-        using (var unknown = await _client.GetAsync(new Uri($"{IntentsPath("carts", id)}/{key}", UriKind.Relative)))
+        Assert.Equal(998, Factory.Faults.PendingWriteFailures);
+        Assert.Equal((1, 1), await Factory.CountStoredAsync("carts", id));
+        using (var unknown = await Client.GetAsync(new Uri($"{IntentsPath("carts", id)}/{key}", UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         }
 
         // The resource is still readable from memory meanwhile.
-        Assert.Equal(1, await _client.GetVersionAsync("carts", id));
+        Assert.Equal(1, await Client.GetVersionAsync("carts", id));
 
         // Back: once the breaker lets a probe through, the same change (same key) is applied, once.
-        factory.Faults.Reset();
+        Factory.Faults.Reset();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         HttpStatusCode status;
         do
         {
             await Task.Delay(100, timeout.Token);
-            using var retry = await _client.PostIntentAsync("carts", id, key, """{"op":"increment","payload":{"n":1}}""");
+            using var retry = await Client.PostIntentAsync("carts", id, key, """{"op":"increment","payload":{"n":1}}""");
             status = retry.StatusCode;
         }
         while (status == HttpStatusCode.ServiceUnavailable);
 
         Assert.Equal(HttpStatusCode.Accepted, status);
-        Assert.True(factory.StorageHealth.IsAvailable);
-        Assert.Equal(2, await _client.GetVersionAsync("carts", id));
-        Assert.Equal((2, 2), await factory.CountStoredAsync("carts", id));
+        Assert.True(Factory.StorageHealth.IsAvailable);
+        Assert.Equal(2, await Client.GetVersionAsync("carts", id));
+        Assert.Equal((2, 2), await Factory.CountStoredAsync("carts", id));
     }
 }
