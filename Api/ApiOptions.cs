@@ -1,3 +1,5 @@
+using OrleansConsistency.Api.LoadShedding;
+
 namespace OrleansConsistency.Api;
 
 /// <summary>The HTTP API's settings, bound from the configuration section <c>Api</c>.</summary>
@@ -17,6 +19,29 @@ internal sealed class ApiOptions
     /// that cannot answer in time does not hold the HTTP request open for the silo's longer default.
     /// </summary>
     public TimeSpan GrainCallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Default request deadlines by endpoint name (<c>SubmitIntent</c>, <c>GetIntentStatus</c>, <c>GetResource</c>,
+    /// <c>ListResources</c>), used when a request sends no <c>Request-Timeout</c> header; an
+    /// endpoint not listed gets <see cref="GrainCallTimeout"/>.
+    /// </summary>
+    public IDictionary<string, TimeSpan> RequestTimeouts { get; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The longest deadline a <c>Request-Timeout</c> header may ask for (default 60 s); longer ones are capped, so a
+    /// client cannot make the server hold work for it indefinitely.
+    /// </summary>
+    public TimeSpan MaxRequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The part of a request's time kept back from its grain call to compose the answer (default 50 ms, at most a
+    /// quarter of the request's time): what lets a request whose grain call ran out of time still answer within its
+    /// deadline, with the intent's status or a fallback read.
+    /// </summary>
+    public TimeSpan DeadlineReserve { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The global concurrency limit: past it requests are shed with 503 and <c>Retry-After</c>.</summary>
+    public LoadSheddingOptions LoadShedding { get; set; } = new();
 
     /// <summary>The <c>Retry-After</c> (seconds) sent with 503 answers: long enough for a storage hiccup to pass.</summary>
     public int RetryAfterSeconds { get; set; } = 2;

@@ -5,6 +5,7 @@ using OrleansConsistency.Api.Consumers;
 using OrleansConsistency.Api.Correlation;
 using OrleansConsistency.Api.Events;
 using OrleansConsistency.Api.Intents;
+using OrleansConsistency.Api.LoadShedding;
 using OrleansConsistency.Api.OpenApi;
 using OrleansConsistency.Api.Operations;
 using OrleansConsistency.Api.Pages;
@@ -28,6 +29,12 @@ builder.Services.AddOptions<ApiOptions>()
     .Validate(o => o.MaxPreferWait >= TimeSpan.FromSeconds(1), "Api:MaxPreferWait must be at least one second.")
     .Validate(o => o.EventsHeartbeat > TimeSpan.Zero, "Api:EventsHeartbeat must be positive.")
     .Validate(o => o.EventsBufferSize > 0, "Api:EventsBufferSize must be positive.")
+    .Validate(o => o.MaxRequestTimeout >= TimeSpan.FromMilliseconds(1), "Api:MaxRequestTimeout must be at least 1 ms.")
+    .Validate(o => o.RequestTimeouts.Values.All(t => t >= TimeSpan.Zero), "Api:RequestTimeouts must not be negative.")
+    .Validate(o => o.DeadlineReserve >= TimeSpan.Zero, "Api:DeadlineReserve must not be negative.")
+    .Validate(o => o.LoadShedding.MaxConcurrentRequests > 0, "Api:LoadShedding:MaxConcurrentRequests must be positive.")
+    .Validate(o => o.LoadShedding.QueueLimit >= 0, "Api:LoadShedding:QueueLimit must not be negative.")
+    .Validate(o => o.LoadShedding.RetryAfterSeconds > 0, "Api:LoadShedding:RetryAfterSeconds must be positive.")
     .ValidateOnStart();
 
 builder.Services.ConfigureHttpJsonOptions(options =>
@@ -40,6 +47,7 @@ builder.Services.ConfigureHttpJsonOptions(options =>
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ApiProblems.Customize);
 builder.Services.AddOpenApi(ApiOpenApi.Configure);
 builder.Services.AddHealthChecks();
+builder.Services.AddLoadShedding();
 
 // Metrics for /metrics and /ops are aggregated in-process; OTLP export starts only when OTEL_EXPORTER_OTLP_* is set.
 builder.Services.AddSingleton<MetricsCollector>();
@@ -55,10 +63,13 @@ app.UseMiddleware<CorrelationIdMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 
+// After the exception handler and correlation ids, so a shed request still gets a well-formed problem.
+app.UseRateLimiter();
+
 app.MapOpenApi();
 
 // Liveness only: no dependency is checked, so a storage outage never gets a healthy process restarted.
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
 
 app.MapIntentsApi();
 app.MapResourcesApi();

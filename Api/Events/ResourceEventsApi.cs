@@ -30,7 +30,8 @@ internal static class ResourceEventsApi
 
     public static RouteGroupBuilder MapResourceEventsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/resources").WithTags("Events");
+        // Not counted by the global concurrency limit: a stream holds its request open for as long as the client follows.
+        var api = app.MapGroup("/v1/resources").WithTags("Events").DisableRateLimiting();
 
         api.MapGet("/{type}/{id}/events", GetResourceEventsAsync)
             .WithName("GetResourceEvents")

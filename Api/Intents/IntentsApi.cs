@@ -3,12 +3,14 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using OrleansConsistency.Api.Correlation;
+using OrleansConsistency.Api.Deadlines;
 using OrleansConsistency.Api.OpenApi;
 using OrleansConsistency.Api.Problems;
 using OrleansConsistency.Api.Resources;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Runtime;
+using OrleansConsistency.Runtime.Storage;
 
 namespace OrleansConsistency.Api.Intents;
 
@@ -25,9 +27,12 @@ internal static class IntentsApi
     /// <summary>The version the person was looking at, as a header (the body's basedOnVersion wins nothing: both must agree).</summary>
     public const string BasedOnVersionHeader = "X-Based-On-Version";
 
+    /// <summary>The most a request whose change ran out of time spends past its deadline to learn the change's status.</summary>
+    private static readonly TimeSpan StatusQueryGrace = TimeSpan.FromMilliseconds(250);
+
     public static RouteGroupBuilder MapIntentsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/resources/{type}/{id}/intents").WithTags("Intents");
+        var api = app.MapGroup("/v1/resources/{type}/{id}/intents").WithTags("Intents").AddEndpointFilter<RequestDeadlineFilter>();
 
         api.MapPost("/", SubmitIntentAsync)
             .WithName("SubmitIntent")
@@ -44,7 +49,9 @@ internal static class IntentsApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
             .AddOpenApiOperationTransformer(ApiOpenApi.DescribeSubmitIntentAsync)
             .AddEndpointFilter<Telemetry.IntentTelemetryFilter>();
 
@@ -71,6 +78,7 @@ internal static class IntentsApi
         [FromHeader(Name = BasedOnVersionHeader)] string? basedOnHeader,
         HttpContext context,
         IGrainFactory grains,
+        StorageHealth storage,
         TimeProvider time,
         IOptions<ApiOptions> options)
     {
@@ -141,18 +149,32 @@ internal static class IntentsApi
             return ApiProblems.Create(context, ProblemTypes.InvalidIntent, payloadProblem);
         }
 
+        // The database is known to be down: refuse at once rather than queue a change that cannot be made durable.
+        if (storage.RetryAfter is { } storageBackIn)
+        {
+            return ServiceProblems.StorageDown(context, storageBackIn, idempotencyKey);
+        }
+
         var correlationId = CorrelationId.Get(context);
         var intent = new Intent(idempotencyKey, operation, request.Payload, request.ExpectedVersion ?? ifMatchVersion, correlationId, basedOnVersion, request.IssuedAt ?? time.GetUtcNow());
         var grain = grains.GetGrain<IResourceGrain>(resource.GrainKey);
+        var deadline = RequestDeadline.Of(context)!;
 
         IntentResult result;
         try
         {
-            using (RequestContext.WithTimeout(options.Value.GrainCallTimeout))
+            // The grain gets the request's time less a reserve, so that a change that runs out of time can still be
+            // answered with its status before the request's own deadline.
+            using (RequestContext.WithDeadline(deadline.ForGrainCall(options.Value)))
             {
                 RequestContext.Set(CorrelationId.RequestContextKey, correlationId);
                 result = await grain.Submit(intent).ConfigureAwait(false);
             }
+        }
+        catch (DeadlineExceededException exception) when (exception.Started)
+        {
+            // The change is being applied: its status, not an error, is the answer.
+            return await AnswerStartedAsync(context, resource, grain, idempotencyKey, exception, time).ConfigureAwait(false);
         }
         catch (IdempotencyKeyMisuseException)
         {
@@ -174,7 +196,10 @@ internal static class IntentsApi
         var status = result.Status;
         if (status.Rejection is null && status.State != IntentState.Conflict && PreferWait.Parse(context.Request.Headers[PreferWait.PreferHeader], options.Value.MaxPreferWait) is { } wait)
         {
+            // The wait ends in time to answer within the request's deadline: then the answer is the status so far (202).
             var remaining = TimeSpan.FromSeconds(wait) - time.GetElapsedTime(started);
+            var beforeDeadline = deadline.ForGrainCall(options.Value) - time.GetUtcNow();
+            remaining = beforeDeadline < remaining ? beforeDeadline : remaining;
             if (!IsFinal(status) && remaining > TimeSpan.Zero)
             {
                 status = await WaitAsync(grain, status, remaining, options.Value) ?? status;
@@ -200,10 +225,66 @@ internal static class IntentsApi
                 return await grain.WaitForIntentStatus(status.IdempotencyKey, wait).ConfigureAwait(false);
             }
         }
-        catch (Exception exception) when (exception is TimeoutException or Runtime.Storage.StorageUnavailableException)
+        catch (Exception exception) when (exception is TimeoutException or StorageUnavailableException)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The answer to a change whose deadline ran out while the grain was applying it: its status now (pending while it
+    /// is being saved, in progress once saved), 202 with Location and Retry-After. Only when even the status cannot be
+    /// had is the outcome unknown.
+    /// </summary>
+    private static async Task<Results<Ok<IntentStatus>, Accepted<IntentStatus>, ProblemHttpResult>> AnswerStartedAsync(
+        HttpContext context,
+        ResourceKey resource,
+        IResourceGrain grain,
+        string idempotencyKey,
+        DeadlineExceededException exception,
+        TimeProvider time)
+    {
+        IntentStatus? status = null;
+        try
+        {
+            // An interleaving call: it answers while the change is still being saved. The request's own time is spent,
+            // so the query gets a short grace of its own (outside the request's deadline, which can only shorten):
+            // on a loaded silo that is the difference between telling the status and "outcome unknown".
+            Task<IntentStatus?> query;
+            using (ExecutionContext.SuppressFlow())
+            {
+                query = Task.Run(async () =>
+                {
+                    using (RequestContext.WithTimeout(StatusQueryGrace))
+                    {
+                        return await grain.GetIntentStatus(idempotencyKey).ConfigureAwait(false);
+                    }
+                });
+            }
+
+            status = await query.ConfigureAwait(false);
+        }
+        catch (Exception failure) when (failure is TimeoutException or StorageUnavailableException or GrainOverloadedException)
+        {
+            // Falls through to outcome-unknown below.
+        }
+
+        if (status is null)
+        {
+            return ServiceProblems.ForChange(context, new TimeoutException(exception.Message), idempotencyKey)!;
+        }
+
+        var location = IntentLocation.For(resource, idempotencyKey);
+        var headers = context.Response.Headers;
+        headers.Location = location;
+        headers.RetryAfter = PreferWait.RetryAfter(status.ExpectedSettleBy, time.GetUtcNow());
+        if (status.Version is { } version)
+        {
+            headers.ETag = ETags.For(version);
+            headers[PreferWait.ConsistencyTokenHeader] = version.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return IsFinal(status) ? TypedResults.Ok(status) : TypedResults.Accepted(location, status);
     }
 
     /// <summary>Settled and failed do not change by waiting longer (a retry by an operator starts a new wait), so both end it.</summary>
@@ -323,14 +404,20 @@ internal static class IntentsApi
 
         var wait = PreferWait.Parse(context.Request.Headers[PreferWait.PreferHeader], options.Value.MaxPreferWait);
         var grain = grains.GetGrain<IResourceGrain>(resource.GrainKey);
+        var deadline = RequestDeadline.Of(context)!;
         IntentStatus? status;
         try
         {
             // A read has no applied change to protect, so unlike a submission a failed wait is reported like any failed read.
-            using (RequestContext.WithTimeout(options.Value.GrainCallTimeout + TimeSpan.FromSeconds(wait ?? 0)))
+            // The wait ends early enough to answer within the request's deadline.
+            var grainDeadline = deadline.ForGrainCall(options.Value);
+            using (RequestContext.WithDeadline(grainDeadline))
             {
-                status = wait is { } seconds
-                    ? await grain.WaitForIntentStatus(idempotencyKey, TimeSpan.FromSeconds(seconds)).ConfigureAwait(false)
+                var maxWait = wait is { } seconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero;
+                var beforeDeadline = grainDeadline - time.GetUtcNow() - options.Value.DeadlineReserve;
+                maxWait = beforeDeadline < maxWait ? beforeDeadline : maxWait;
+                status = wait is not null && maxWait > TimeSpan.Zero
+                    ? await grain.WaitForIntentStatus(idempotencyKey, maxWait).ConfigureAwait(false)
                     : await grain.GetIntentStatus(idempotencyKey).ConfigureAwait(false);
             }
         }

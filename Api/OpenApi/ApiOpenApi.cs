@@ -54,6 +54,7 @@ internal static class ApiOpenApi
         Describe(operation, "If-Match", "The expected version as an ETag, e.g. \"3\"; the same as expectedVersion in the body.", required: false);
         Describe(operation, IntentsApi.BasedOnVersionHeader, "The version the person was looking at, e.g. 3; the same as basedOnVersion in the body. Drives the resource type's conflict policy; never a precondition.", required: false);
         DescribePreferWait(operation);
+        DescribeRequestTimeout(operation);
         foreach (var (status, response) in Responses(operation))
         {
             switch (status)
@@ -68,7 +69,7 @@ internal static class ApiOpenApi
                     AddHeader(response, "Location", "The intent's status: the refusal is recorded and replays.");
                     AddHeader(response, IntentsApi.ReplayedHeader, "true when this is the recorded answer to an earlier request with the same key.");
                     break;
-                case "503":
+                case "429" or "503" or "504":
                     AddHeader(response, "Retry-After", "Seconds to wait before retrying with the same Idempotency-Key.");
                     break;
                 default:
@@ -81,8 +82,19 @@ internal static class ApiOpenApi
     {
         ArgumentNullException.ThrowIfNull(operation);
         DescribePreferWait(operation);
+        DescribeRequestTimeout(operation);
         return Task.CompletedTask;
     }
+
+    /// <summary>The <c>Request-Timeout</c> contract, the same on every endpoint that has a deadline.</summary>
+    private static void DescribeRequestTimeout(OpenApiOperation operation) =>
+        Describe(
+            operation,
+            Deadlines.RequestDeadline.Header,
+            "The request's deadline in milliseconds (a whole number, 1 or more; capped at Api:MaxRequestTimeout, 60 s by default). "
+            + "Every grain and dependency call made for the request gets only the time left; work whose deadline passed is not started. "
+            + "Without it, the endpoint's default (Api:RequestTimeouts, else Api:GrainCallTimeout, 10 s) plus any Prefer: wait.",
+            required: false);
 
     /// <summary>The <c>Prefer: wait</c> contract, the same on submitting and on asking about an intent.</summary>
     private static void DescribePreferWait(OpenApiOperation operation)
@@ -107,12 +119,13 @@ internal static class ApiOpenApi
         ArgumentNullException.ThrowIfNull(operation);
         Describe(operation, "If-None-Match", "An ETag from an earlier answer; 304 when the resource is still at that version.", required: false);
         Describe(operation, PreferWait.ConsistencyTokenHeader, "With consistency=read-your-writes and no minVersion: the version a change answered with.", required: false);
+        DescribeRequestTimeout(operation);
         foreach (var (status, response) in Responses(operation))
         {
             if (status is "200" or "304")
             {
                 AddHeader(response, "ETag", "The version shown, in quotes.");
-                AddHeader(response, "Age", "For answers from the read model: seconds the version shown has been out of date (0 when current).");
+                AddHeader(response, "Age", "For answers from the read model: seconds the version shown has been out of date (0 when current); for a stale fallback (stale in the body), seconds since the version shown was applied.");
             }
         }
 

@@ -51,6 +51,18 @@ internal static class ProblemTypes
     /// <summary>A read that did not finish in time. Unlike <see cref="OutcomeUnknown"/> nothing could have changed.</summary>
     public static readonly ProblemType Timeout = new("timeout", "The request did not finish in time", Status503ServiceUnavailable);
 
+    /// <summary>The request's deadline ran out before its work was started: nothing was changed, and nothing will be.</summary>
+    public static readonly ProblemType DeadlineExceeded = new("deadline-exceeded", "The request's deadline ran out before its work was started", Status504GatewayTimeout);
+
+    /// <summary>The Request-Timeout header is not a whole number of milliseconds.</summary>
+    public static readonly ProblemType InvalidRequestTimeout = new("invalid-request-timeout", "The Request-Timeout header is not valid", Status400BadRequest);
+
+    /// <summary>The resource has too many changes waiting (its grain's mailbox is full): this one was not queued.</summary>
+    public static readonly ProblemType ResourceBusy = new("resource-busy", "The resource has too many changes waiting", Status429TooManyRequests);
+
+    /// <summary>The API is serving as many requests as it may at once: this one was shed, not queued.</summary>
+    public static readonly ProblemType Overloaded = new("overloaded", "The service is serving as many requests as it can", Status503ServiceUnavailable);
+
     /// <summary>A read's query (consistency, minVersion, paging, resume point) is not valid.</summary>
     public static readonly ProblemType InvalidRead = new("invalid-read", "The read request is not valid", Status400BadRequest);
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using OrleansConsistency.Runtime;
 using OrleansConsistency.Runtime.Storage;
 
 namespace OrleansConsistency.Api.Problems;
@@ -14,11 +15,18 @@ internal static class ServiceProblems
     /// <summary>Maps a failed change (an intent submission); null when the exception is not about availability.</summary>
     public static ProblemHttpResult? ForChange(HttpContext context, Exception exception, string idempotencyKey) => exception switch
     {
-        StorageUnavailableException => Unavailable(
+        StorageUnavailableException unavailable => StorageDown(context, unavailable.RetryAfter, idempotencyKey),
+        GrainOverloadedException => Unavailable(
             context,
-            ProblemTypes.StorageUnavailable,
-            "We could not reach storage, so nothing was changed. Try again shortly with the same Idempotency-Key.",
+            ProblemTypes.ResourceBusy,
+            "This resource has too many changes waiting to be applied, so this one was not queued: nothing was changed. Try again after Retry-After with the same Idempotency-Key.",
             idempotencyKey),
+        DeadlineExceededException { Started: false } => Unavailable(
+            context,
+            ProblemTypes.DeadlineExceeded,
+            $"The request's deadline ({DeadlineText(context)}) ran out before the change was started (the resource was busy with earlier changes, or still loading). Nothing was changed, and it will not be applied later. Send it again, with more time or later; the same Idempotency-Key is fine.",
+            idempotencyKey,
+            extraExtensions: [new("started", false)]),
         TimeoutException or CommitOutcomeUnknownException => Unavailable(
             context,
             ProblemTypes.OutcomeUnknown,
@@ -30,6 +38,11 @@ internal static class ServiceProblems
     /// <summary>Maps a failed read; null when the exception is not about availability.</summary>
     public static ProblemHttpResult? ForRead(HttpContext context, Exception exception) => exception switch
     {
+        GrainOverloadedException => Unavailable(
+            context,
+            ProblemTypes.ResourceBusy,
+            "This resource is too busy to answer now, and no earlier copy of it could be shown. Try again after Retry-After.",
+            idempotencyKey: null),
         StorageUnavailableException => Unavailable(
             context,
             ProblemTypes.StorageUnavailable,
@@ -43,14 +56,39 @@ internal static class ServiceProblems
         _ => null,
     };
 
-    private static ProblemHttpResult Unavailable(HttpContext context, ProblemType problemType, string detail, string? idempotencyKey)
+    /// <summary>
+    /// The answer to a change while the database is unreachable: 503 at once, with the breaker's own
+    /// <c>Retry-After</c> when it refused the write without trying. Never accepted without durability.
+    /// </summary>
+    public static ProblemHttpResult StorageDown(HttpContext context, TimeSpan? retryAfter, string idempotencyKey) => Unavailable(
+        context,
+        ProblemTypes.StorageUnavailable,
+        "We could not reach storage, so nothing was changed. Try again after Retry-After with the same Idempotency-Key.",
+        idempotencyKey,
+        retryAfter);
+
+    private static string DeadlineText(HttpContext context) =>
+        Deadlines.RequestDeadline.Of(context) is { } deadline
+            ? deadline.FromHeader ? $"{Deadlines.RequestDeadline.Header}: {deadline.BudgetMilliseconds} ms" : $"the default of {deadline.BudgetMilliseconds} ms"
+            : "its time";
+
+    private static ProblemHttpResult Unavailable(
+        HttpContext context,
+        ProblemType problemType,
+        string detail,
+        string? idempotencyKey,
+        TimeSpan? retryAfter = null,
+        KeyValuePair<string, object?>[]? extraExtensions = null)
     {
         var options = context.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value;
-        context.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return ApiProblems.Create(
-            context,
-            problemType,
-            detail,
-            idempotencyKey is null ? null : [new("idempotencyKey", idempotencyKey)]);
+        var seconds = retryAfter is { } after ? (int)Math.Clamp(Math.Ceiling(after.TotalSeconds), 1, 3600) : options.RetryAfterSeconds;
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var extensions = new List<KeyValuePair<string, object?>>(extraExtensions ?? []);
+        if (idempotencyKey is not null)
+        {
+            extensions.Add(new("idempotencyKey", idempotencyKey));
+        }
+
+        return ApiProblems.Create(context, problemType, detail, extensions);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using OrleansConsistency.Api.Deadlines;
 using OrleansConsistency.Api.Intents;
 using OrleansConsistency.Api.OpenApi;
 using OrleansConsistency.Api.Problems;
@@ -26,7 +27,7 @@ internal static class ResourcesApi
 
     public static RouteGroupBuilder MapResourcesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/resources").WithTags("Resources");
+        var api = app.MapGroup("/v1/resources").WithTags("Resources").AddEndpointFilter<RequestDeadlineFilter>();
 
         api.MapGet("/{type}/{id}", GetResourceAsync)
             .WithName("GetResource")
@@ -40,6 +41,7 @@ internal static class ResourcesApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .AddOpenApiOperationTransformer(ApiOpenApi.DescribeGetResourceAsync);
 
@@ -99,9 +101,11 @@ internal static class ResourcesApi
 
         var grain = grains.GetGrain<IResourceGrain>(resource.GrainKey);
         var cancellationToken = context.RequestAborted;
+        Exception failure;
         try
         {
-            using (RequestContext.WithTimeout(options.Value.GrainCallTimeout))
+            // The grain gets the request's time less a reserve, kept to answer from the read model if it cannot.
+            using (RequestContext.WithDeadline(RequestDeadline.Of(context)!.ForGrainCall(options.Value)))
             {
                 if (level == ReadConsistencies.Strong)
                 {
@@ -123,10 +127,62 @@ internal static class ResourcesApi
                 return await ReadYourWritesAsync(context, resource, grain, readModel, least!.Value, ifNoneMatch, time, options.Value).ConfigureAwait(false);
             }
         }
-        catch (Exception exception) when (ServiceProblems.ForRead(context, exception) is { } unavailable)
+        catch (Exception exception) when (CannotReachGrain(exception))
         {
-            return unavailable;
+            failure = exception;
         }
+
+        // Read-your-writes promises a version the read model's copy may not have, so it never falls back.
+        if (level != ReadConsistencies.ReadYourWrites
+            && await StaleFallbackAsync(context, resource, readModel, level, failure, ifNoneMatch, time).ConfigureAwait(false) is { } stale)
+        {
+            return stale;
+        }
+
+        return ServiceProblems.ForRead(context, failure)!;
+    }
+
+    /// <summary>The resource itself did not answer in time, is overloaded, or could not be loaded: the read model may still.</summary>
+    private static bool CannotReachGrain(Exception exception) =>
+        exception is TimeoutException or GrainOverloadedException or Runtime.Storage.StorageUnavailableException;
+
+    /// <summary>
+    /// The last projected copy of the resource, marked stale with why and how old it is; null when the read model has
+    /// none either (or cannot be read), and the read answers with the original problem.
+    /// </summary>
+    private static async Task<Results<Ok<ResourceResponse>, StatusCodeHttpResult, ProblemHttpResult>?> StaleFallbackAsync(
+        HttpContext context,
+        ResourceKey resource,
+        IResourceReadModel readModel,
+        string level,
+        Exception exception,
+        string? ifNoneMatch,
+        TimeProvider time)
+    {
+        ReadModelEntry? entry;
+        try
+        {
+            entry = await readModel.GetAsync(resource, context.RequestAborted).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A failed fallback answers with the original problem, which is the one that matters.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
+
+        if (entry is null)
+        {
+            return null;
+        }
+
+        var reason = exception switch
+        {
+            GrainOverloadedException => "the resource is too busy to answer now",
+            Runtime.Storage.StorageUnavailableException => "the resource could not be loaded from storage",
+            _ => "the resource did not answer in time",
+        };
+        return Answer(context, resource, ResourceResponse.FromStaleCopy(entry, level, reason, time.GetUtcNow()), ifNoneMatch);
     }
 
     /// <summary>
@@ -183,6 +239,11 @@ internal static class ResourcesApi
         if (response.Lag is { } lag)
         {
             context.Response.Headers.Age = ((long)lag.Seconds).ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (response.Stale is { } stale)
+        {
+            context.Response.Headers.Age = ((long)stale.AgeSeconds).ToString(CultureInfo.InvariantCulture);
         }
 
         if (!response.Exists)

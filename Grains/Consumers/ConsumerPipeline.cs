@@ -42,7 +42,14 @@ internal static class ConsumerPipeline
             OnHalfOpened = _ => { onBreakerChanged("half-open"); return ValueTask.CompletedTask; },
             OnClosed = _ => { onBreakerChanged("closed"); return ValueTask.CompletedTask; },
         });
-        builder.AddTimeout(options.AttemptTimeout);
+        builder.AddTimeout(new TimeoutStrategyOptions
+        {
+            // An attempt made inside a call chain with a deadline gets only the time left (at least 1 ms, since Polly
+            // reads zero as "no timeout"); outside one, the configured attempt timeout.
+            TimeoutGenerator = _ => ValueTask.FromResult(TimeSpan.FromTicks(Math.Max(
+                TimeSpan.TicksPerMillisecond,
+                Runtime.RequestContext.Bound(options.AttemptTimeout, timeProvider).Ticks))),
+        });
         return builder.Build();
     }
 

@@ -23,6 +23,7 @@ internal sealed partial class ActivationData
     private readonly Catalog _catalog;
     private int _started;
     private int _pending;
+    private int _waiting;
     private long _lastActiveTimestamp;
     private Grain? _grain;
     private int _state;
@@ -54,25 +55,37 @@ internal sealed partial class ActivationData
 
     public TimeSpan IdleFor => _runtime.TimeProvider.GetElapsedTime(Volatile.Read(ref _lastActiveTimestamp));
 
-    /// <summary>Queues a call; false when the mailbox is closed because the activation is going away.</summary>
-    public bool TryEnqueue(GrainCall call)
+    /// <summary>
+    /// Queues a call. Closed when the mailbox is closed because the activation is going away; Full when
+    /// <paramref name="maxWaiting"/> calls already wait (the call is not queued: unbounded queues only make every
+    /// caller wait longer and end in timeouts).
+    /// </summary>
+    public MailboxDelivery TryEnqueue(GrainCall call, int? maxWaiting)
     {
         Interlocked.Increment(ref _pending);
         if (call.Method.AlwaysInterleave && State == ActivationState.Valid)
         {
             // Interleaving calls skip the queue but still run on the activation's scheduler: one thread at a time.
             _ = Task.Factory.StartNew(() => TrackInterleaved(RunCallAsync(call)), CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler);
-            return true;
+            return MailboxDelivery.Queued;
+        }
+
+        if (Interlocked.Increment(ref _waiting) > maxWaiting)
+        {
+            Interlocked.Decrement(ref _waiting);
+            Interlocked.Decrement(ref _pending);
+            return MailboxDelivery.Full;
         }
 
         if (!_mailbox.Writer.TryWrite(call))
         {
+            Interlocked.Decrement(ref _waiting);
             Interlocked.Decrement(ref _pending);
-            return false;
+            return MailboxDelivery.Closed;
         }
 
         EnsureStarted();
-        return true;
+        return MailboxDelivery.Queued;
     }
 
     public void RequestDeactivation(DeactivationReason reason, bool onlyIfIdle)
@@ -135,6 +148,7 @@ internal sealed partial class ActivationData
                 }
 
                 var call = (GrainCall)item;
+                Interlocked.Decrement(ref _waiting);
                 if (GrainType.IsReentrant || call.Method.AlwaysInterleave)
                 {
                     TrackInterleaved(RunCallAsync(call));
@@ -187,6 +201,7 @@ internal sealed partial class ActivationData
         {
             if (item is GrainCall call)
             {
+                Interlocked.Decrement(ref _waiting);
                 Interlocked.Decrement(ref _pending);
                 call.SetException(failure);
             }
@@ -199,9 +214,19 @@ internal sealed partial class ActivationData
     {
         try
         {
+            // Work whose deadline passed is not started; nor is a call its caller already gave up on.
             if (_runtime.TimeProvider.GetUtcNow() >= call.Deadline)
             {
-                call.SetException(call.DeadlinePassedBeforeStart());
+                if (call.TryAbandon())
+                {
+                    call.SetException(call.DeadlinePassedBeforeStart());
+                }
+
+                return;
+            }
+
+            if (!call.TryStart())
+            {
                 return;
             }
 
@@ -302,6 +327,7 @@ internal sealed partial class ActivationData
         {
             if (item is GrainCall call)
             {
+                Interlocked.Decrement(ref _waiting);
                 Interlocked.Decrement(ref _pending);
                 _catalog.Redispatch(call);
             }

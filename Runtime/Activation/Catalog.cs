@@ -21,9 +21,20 @@ internal sealed class Catalog(SiloRuntime runtime) : IGrainCallDispatcher
 
     public async Task<object?> InvokeAsync(GrainCall call)
     {
-        while (!TryDeliver(call, out var closing))
+        while (true)
         {
-            await closing.Deactivated.ConfigureAwait(false);
+            var delivery = TryDeliver(call, bounded: true, out var activation);
+            if (delivery == MailboxDelivery.Queued)
+            {
+                break;
+            }
+
+            if (delivery == MailboxDelivery.Full)
+            {
+                throw new GrainOverloadedException(call.Target, runtime.Options.MaxMailboxLength ?? 0);
+            }
+
+            await activation.Deactivated.ConfigureAwait(false);
         }
 
         var remaining = call.Deadline - runtime.TimeProvider.GetUtcNow();
@@ -38,14 +49,16 @@ internal sealed class Catalog(SiloRuntime runtime) : IGrainCallDispatcher
         }
         catch (TimeoutException) when (!call.IsCompleted)
         {
-            throw call.DeadlinePassedWhileRunning();
+            // Decided once, against the activation's own claim: a call abandoned here never starts later.
+            throw call.TryAbandon() ? call.DeadlinePassedBeforeStart() : call.DeadlinePassedWhileRunning();
         }
     }
 
     /// <summary>Delivers a call that was queued behind a deactivation; the old activation is already out of the directory.</summary>
     public void Redispatch(GrainCall call)
     {
-        if (!TryDeliver(call, out var closing))
+        // Already accepted once, so it is not refused for a full mailbox now.
+        if (TryDeliver(call, bounded: false, out var closing) != MailboxDelivery.Queued)
         {
             _ = closing.Deactivated.ContinueWith(_ => Redispatch(call), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         }
@@ -65,10 +78,10 @@ internal sealed class Catalog(SiloRuntime runtime) : IGrainCallDispatcher
         await Task.WhenAll(all.Select(a => a.Deactivated)).ConfigureAwait(false);
     }
 
-    private bool TryDeliver(GrainCall call, out ActivationData activation)
+    private MailboxDelivery TryDeliver(GrainCall call, bool bounded, out ActivationData activation)
     {
         activation = _activations.GetOrAdd(call.Target, CreateActivation);
-        return activation.TryEnqueue(call);
+        return activation.TryEnqueue(call, bounded ? runtime.Options.MaxMailboxLength : null);
     }
 
     private ActivationData CreateActivation(GrainId grainId)

@@ -5,7 +5,12 @@ namespace OrleansConsistency.Runtime.Calls;
 /// <summary>One call on its way to an activation's mailbox: target, method, arguments, deadline and the caller's context.</summary>
 internal sealed class GrainCall
 {
+    private const int Queued = 0;
+    private const int Running = 1;
+    private const int Abandoned = 2;
+
     private readonly TaskCompletionSource<object?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _phase;
 
     public GrainCall(GrainId target, GrainMethod method, object?[] arguments, DateTimeOffset deadline, RequestContextData? context, ActivityContext caller = default)
     {
@@ -34,13 +39,22 @@ internal sealed class GrainCall
 
     public bool IsCompleted => _completion.Task.IsCompleted;
 
+    /// <summary>
+    /// Claims the call for running; false when its caller already gave up on it, so it must not run. Together with
+    /// <see cref="TryAbandon"/> this decides exactly once whether a call that missed its deadline ran.
+    /// </summary>
+    public bool TryStart() => Interlocked.CompareExchange(ref _phase, Running, Queued) == Queued;
+
+    /// <summary>Gives up on a call that has not started: true guarantees it never runs; false means it already started.</summary>
+    public bool TryAbandon() => Interlocked.CompareExchange(ref _phase, Abandoned, Queued) != Running;
+
     public void SetResult(object? result) => _completion.TrySetResult(result);
 
     public void SetException(Exception exception) => _completion.TrySetException(exception);
 
-    public TimeoutException DeadlinePassedBeforeStart() =>
-        new($"Call {Method.Name} to {Target} was not started: its deadline ({Deadline:O}) passed while it waited.");
+    public DeadlineExceededException DeadlinePassedBeforeStart() =>
+        new($"Call {Method.Name} to {Target} was not started: its deadline ({Deadline:O}) passed while it waited.", Deadline, started: false);
 
-    public TimeoutException DeadlinePassedWhileRunning() =>
-        new($"Call {Method.Name} to {Target} did not complete before its deadline ({Deadline:O}).");
+    public DeadlineExceededException DeadlinePassedWhileRunning() =>
+        new($"Call {Method.Name} to {Target} did not complete before its deadline ({Deadline:O}).", Deadline, started: true);
 }

@@ -13,6 +13,28 @@ public static class RequestContext
     /// <summary>The deadline of the current call chain, if any.</summary>
     public static DateTimeOffset? Deadline => Current.Value?.Deadline;
 
+    /// <summary>
+    /// The time left before the current call chain's deadline (never negative); null when the chain has none. Give a
+    /// dependency call (HTTP, a database) at most this, so that it never runs on after its caller stopped waiting.
+    /// </summary>
+    public static TimeSpan? TimeLeft(TimeProvider? timeProvider = null)
+    {
+        if (Deadline is not { } deadline)
+        {
+            return null;
+        }
+
+        var left = deadline - (timeProvider ?? TimeProvider.System).GetUtcNow();
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
+    /// <summary>
+    /// <paramref name="timeout"/>, shortened to the time left before the call chain's deadline: the timeout to give one
+    /// attempt of a dependency call made for this chain.
+    /// </summary>
+    public static TimeSpan Bound(TimeSpan timeout, TimeProvider? timeProvider = null) =>
+        TimeLeft(timeProvider) is { } left && left < timeout ? left : timeout;
+
     /// <summary>Sets a value that flows to the grains called from here.</summary>
     public static void Set(string key, string value)
     {

@@ -23,6 +23,13 @@ public sealed class SiloOptions
     /// <summary>An optional cap on live activations: past it the least recently used idle ones are deactivated.</summary>
     public int? MaxActivations { get; set; }
 
+    /// <summary>
+    /// The most calls that may wait in one activation's mailbox (default 1,000; null for no limit). A call past it is
+    /// refused at once with <see cref="GrainOverloadedException"/> and never runs: a hot grain sheds load instead of
+    /// queueing without bound until every caller times out. Interleaving calls on a running activation do not queue.
+    /// </summary>
+    public int? MaxMailboxLength { get; set; } = 1000;
+
     /// <summary>The deadline of a grain call when the caller sets none. Default 30 seconds.</summary>
     public TimeSpan DefaultCallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -57,6 +64,11 @@ public sealed class SiloOptions
         if (MaxActivations is < 1)
         {
             throw new ArgumentException($"Silo:MaxActivations must be at least 1 when set; it is {MaxActivations}.");
+        }
+
+        if (MaxMailboxLength is < 1)
+        {
+            throw new ArgumentException($"Silo:MaxMailboxLength must be at least 1 when set; it is {MaxMailboxLength}.");
         }
 
         if (DefaultCallTimeout <= TimeSpan.Zero)

@@ -30,6 +30,7 @@ public static class SiloServiceCollectionExtensions
             sp.GetRequiredService<StorageFaultInjector>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton(sp => sp.GetRequiredService<StorageProvider>().Health);
         services.TryAddSingleton<StreamHub>();
         services.TryAddSingleton<IGrainStorage>(sp => new StreamPublishingGrainStorage(sp.GetRequiredService<StorageProvider>(), sp.GetRequiredService<StreamHub>()));
         services.TryAddSingleton<IStreamProvider>(sp => new EventLogStreamProvider(

@@ -4,4 +4,6 @@ namespace OrleansConsistency.Runtime.Storage;
 internal interface IStorageBackend : IGrainStorage, IIntentStore, IEventLog, IConsumerCheckpointStore, IConsumerFailureStore, IProjectionStore, IAsyncDisposable
 {
     GroupCommitStatistics Statistics { get; }
+
+    StorageHealth Health { get; }
 }

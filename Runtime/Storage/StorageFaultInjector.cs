@@ -10,6 +10,7 @@ public sealed class StorageFaultInjector
     private int _writeFailures;
     private int _commitFailures;
     private long _writeLatencyTicks;
+    private long _readLatencyTicks;
 
     /// <summary>
     /// Delay added before each storage transaction (and so to every write in it), as a slow database would.
@@ -22,6 +23,20 @@ public sealed class StorageFaultInjector
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
             Interlocked.Exchange(ref _writeLatencyTicks, value.Ticks);
+        }
+    }
+
+    /// <summary>
+    /// Delay added before each read of a grain's state (so to every activation), as a slow database would.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public TimeSpan ReadLatency
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _readLatencyTicks));
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            Interlocked.Exchange(ref _readLatencyTicks, value.Ticks);
         }
     }
 
@@ -52,12 +67,13 @@ public sealed class StorageFaultInjector
         Interlocked.Exchange(ref _commitFailures, count);
     }
 
-    /// <summary>Removes every pending fault and the latency.</summary>
+    /// <summary>Removes every pending fault and both latencies.</summary>
     public void Reset()
     {
         Interlocked.Exchange(ref _writeFailures, 0);
         Interlocked.Exchange(ref _commitFailures, 0);
         Interlocked.Exchange(ref _writeLatencyTicks, 0);
+        Interlocked.Exchange(ref _readLatencyTicks, 0);
     }
 
     internal bool TryTakeWriteFailure() => TryTakeOne(ref _writeFailures);

@@ -49,6 +49,18 @@ public sealed class StorageOptions
     /// </summary>
     public string SqliteSynchronous { get; set; } = "FULL";
 
+    /// <summary>
+    /// How many storage transactions in a row must fail for want of the database (connection refused, dropped,
+    /// timed out) before writes are refused at once instead of being tried (default 3; 0 turns the breaker off).
+    /// </summary>
+    public int BreakerFailureThreshold { get; set; } = 3;
+
+    /// <summary>
+    /// How long writes are refused once the breaker opened (default 5 s); after it, the next write is let through as a
+    /// probe: its success closes the breaker, its failure opens it again. Also the <c>Retry-After</c> callers are given.
+    /// </summary>
+    public TimeSpan BreakerDuration { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>True when <see cref="Provider"/> names PostgreSQL.</summary>
     internal bool IsPostgres => string.Equals(Provider, PostgresProvider, StringComparison.OrdinalIgnoreCase);
 

@@ -46,6 +46,16 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             errors.Add($"SqliteSynchronous '{options.SqliteSynchronous}' is not allowed; use 'FULL' or 'NORMAL'.");
         }
 
+        if (options.BreakerFailureThreshold < 0)
+        {
+            errors.Add($"BreakerFailureThreshold must not be negative (was {options.BreakerFailureThreshold}).");
+        }
+
+        if (options.BreakerDuration <= TimeSpan.Zero)
+        {
+            errors.Add($"BreakerDuration must be positive (was {options.BreakerDuration}).");
+        }
+
         return errors;
     }
 }

@@ -14,12 +14,14 @@ public sealed class StorageProvider
 {
     private readonly IStorageBackend _backend;
     private readonly StorageMigrator _migrator;
+    private readonly TimeProvider _timeProvider;
 
     internal StorageProvider(IStorageBackend backend, StorageOptions options, StorageFaultInjector faultInjector, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         _backend = backend;
         Options = options;
         FaultInjector = faultInjector;
+        _timeProvider = timeProvider;
         _migrator = new StorageMigrator(options, loggerFactory, timeProvider);
     }
 
@@ -32,6 +34,9 @@ public sealed class StorageProvider
     /// <summary>Counters of committed transactions and writes.</summary>
     public GroupCommitStatistics Statistics => _backend.Statistics;
 
+    /// <summary>The breaker on the database that the write path feeds and consults: writes are refused at once while it is open.</summary>
+    public StorageHealth Health => _backend.Health;
+
     /// <summary>The fault injector the write path consults.</summary>
     public StorageFaultInjector FaultInjector { get; }
 
@@ -43,8 +48,16 @@ public sealed class StorageProvider
     public Task<int> MigrateAsync(CancellationToken cancellationToken = default) => _migrator.MigrateAsync(cancellationToken);
 
     /// <inheritdoc />
-    public Task<StoredGrainState?> ReadAsync(string grainType, string grainId, CancellationToken cancellationToken = default) =>
-        _backend.ReadAsync(grainType, grainId, cancellationToken);
+    public async Task<StoredGrainState?> ReadAsync(string grainType, string grainId, CancellationToken cancellationToken = default)
+    {
+        var latency = FaultInjector.ReadLatency;
+        if (latency > TimeSpan.Zero)
+        {
+            await Task.Delay(latency, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await _backend.ReadAsync(grainType, grainId, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
     public Task<string> WriteAsync(GrainStateWrite write, CancellationToken cancellationToken = default) =>

@@ -20,4 +20,10 @@ public sealed class StorageUnavailableException : Exception
     public StorageUnavailableException(string message, Exception innerException) : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// Set when the write was refused without trying because <see cref="StorageHealth"/> found the database down:
+    /// how long until it is tried again. Callers pass it on (HTTP <c>Retry-After</c>).
+    /// </summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

@@ -30,6 +30,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
         _logger = logger;
         _maxBatchSize = options.MaxBatchSize;
         _maxBatchDelay = options.MaxBatchDelay;
+        Health = new StorageHealth(options, time);
         if (options.GroupCommit)
         {
             _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
@@ -38,6 +39,9 @@ internal sealed class GroupCommitter : IAsyncDisposable
     }
 
     public GroupCommitStatistics Statistics { get; } = new();
+
+    /// <summary>The breaker fed by this write path; writes it refuses fail at once and are never tried.</summary>
+    public StorageHealth Health { get; }
 
     public Task<string> WriteAsync(GrainStateWrite write, CancellationToken cancellationToken)
     {
@@ -155,6 +159,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
     private async Task ExecuteBatchAsync(List<PendingWrite> batch)
     {
         var live = new List<PendingWrite>(batch.Count);
+        StorageUnavailableException? injected = null;
         foreach (var write in batch)
         {
             if (!write.TryStart())
@@ -162,14 +167,27 @@ internal sealed class GroupCommitter : IAsyncDisposable
                 continue;
             }
 
+            if (Health.TryEnter() is { } refused)
+            {
+                write.Fail(refused);
+                continue;
+            }
+
             // Injected faults count grain writes only, so that a test's "fail the next N writes" means its own writes.
             if (write.Progress is null && _faults.TryTakeWriteFailure())
             {
-                write.Fail(new StorageUnavailableException("Injected storage fault: the write failed before reaching the database; nothing was written."));
+                // An injected fault stands for an unreachable database, so it counts against the breaker like one.
+                injected = new StorageUnavailableException("Injected storage fault: the write failed before reaching the database; nothing was written.");
+                write.Fail(injected);
                 continue;
             }
 
             live.Add(write);
+        }
+
+        if (injected is not null && live.Count == 0)
+        {
+            Health.RecordFailure(injected);
         }
 
         if (live.Count > 0)
@@ -250,6 +268,9 @@ internal sealed class GroupCommitter : IAsyncDisposable
                 return;
             }
         }
+
+        // Every write was refused by the database for what it wrote: the database answered.
+        Health.RecordSuccess();
     }
 
     private async Task CommitAppliedAsync(IWriteTransaction transaction, List<PendingWrite> writes)
@@ -266,6 +287,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
 #pragma warning restore CA1031
             {
                 var failure = _executor.MapCommitFailure(exception);
+                Health.RecordFailure(failure);
                 StorageLog.CommitFailed(_logger, succeeded, failure.GetType().Name, exception);
                 foreach (var write in writes.Where(write => write.Failure is null))
                 {
@@ -277,6 +299,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
             }
 
             Statistics.RecordCommit(writes.Count(write => write.Failure is null && write.Progress is null));
+            Health.RecordSuccess();
             foreach (var write in writes)
             {
                 if (write.Failure is null && write.Progress is null && _faults.TryTakeCommitFailure())
@@ -285,6 +308,11 @@ internal sealed class GroupCommitter : IAsyncDisposable
                         "Injected storage fault: the commit's answer was lost (the write is in fact durable); reload the state before writing again.");
                 }
             }
+        }
+
+        else
+        {
+            Health.RecordSuccess();
         }
 
         // Refused writes are answered only now, after the transaction's outcome is known, because their refusal may
@@ -297,6 +325,15 @@ internal sealed class GroupCommitter : IAsyncDisposable
         StorageLog.WritesFailed(_logger, writes.Count, exception);
         var failure = exception as StorageUnavailableException
             ?? new StorageUnavailableException($"Storage failed before the commit; nothing was written. {exception.Message}", exception);
+        if (_executor.IsWriteSpecific(exception))
+        {
+            Health.RecordSuccess();
+        }
+        else
+        {
+            Health.RecordFailure(failure);
+        }
+
         foreach (var write in writes)
         {
             write.Fail(failure);

@@ -32,6 +32,8 @@ internal sealed class PostgresGrainStorage : IStorageBackend
 
     public GroupCommitStatistics Statistics => _committer.Statistics;
 
+    public StorageHealth Health => _committer.Health;
+
     public Task<string> WriteAsync(GrainStateWrite write, CancellationToken cancellationToken = default) =>
         _committer.WriteAsync(write, cancellationToken);
 

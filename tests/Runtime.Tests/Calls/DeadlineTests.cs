@@ -7,7 +7,7 @@ namespace OrleansConsistency.Runtime.Tests.Calls;
 public sealed class DeadlineTests(ClusterFixture fixture)
 {
     [Fact]
-    public async Task CallWhoseDeadlinePassedInTheQueue_IsNotStarted_AndFailsWithTimeout()
+    public async Task CallWhoseDeadlinePassedInTheQueue_IsNotStarted_AndSaysSo()
     {
         var grain = fixture.GrainFactory.GetGrain<ISlowGrain>(Guid.NewGuid().ToString());
         var holder = grain.Delay(TimeSpan.FromMilliseconds(600));
@@ -18,7 +18,8 @@ public sealed class DeadlineTests(ClusterFixture fixture)
             late = grain.Delay(TimeSpan.FromMilliseconds(1));
         }
 
-        await Assert.ThrowsAsync<TimeoutException>(() => late);
+        var exception = await Assert.ThrowsAsync<DeadlineExceededException>(() => late);
+        Assert.False(exception.Started);
         await holder;
         Assert.Equal(1, await grain.CountStartedCalls());
     }
@@ -32,8 +33,9 @@ public sealed class DeadlineTests(ClusterFixture fixture)
 
         using (RequestContext.WithTimeout(TimeSpan.FromMilliseconds(200)))
         {
-            var exception = await Assert.ThrowsAsync<TimeoutException>(() => grain.Delay(TimeSpan.FromSeconds(5)));
+            var exception = await Assert.ThrowsAsync<DeadlineExceededException>(() => grain.Delay(TimeSpan.FromSeconds(5)));
             Assert.Contains("deadline", exception.Message, StringComparison.Ordinal);
+            Assert.True(exception.Started);
         }
 
         // The caller is answered at its deadline, not when the grain finishes 5 s later.

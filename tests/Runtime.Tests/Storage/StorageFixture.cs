@@ -91,6 +91,8 @@ public static class StorageFixture
             MaxBatchSize = options.MaxBatchSize,
             MaxBatchDelay = options.MaxBatchDelay,
             SqliteSynchronous = options.SqliteSynchronous,
+            BreakerFailureThreshold = options.BreakerFailureThreshold,
+            BreakerDuration = options.BreakerDuration,
         };
         change(copy);
         return copy;
