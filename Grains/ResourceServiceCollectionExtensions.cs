@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using OrleansConsistency.Grains.Consumers;
 using OrleansConsistency.Grains.Consumers.ReadModel;
 using OrleansConsistency.Grains.Consumers.Webhooks;
+using OrleansConsistency.Grains.Dependencies;
 using OrleansConsistency.Grains.Interfaces.ReadModel;
 using OrleansConsistency.Grains.Intents;
 using OrleansConsistency.Grains.Interfaces.Consumers;
@@ -30,6 +31,8 @@ public static class ResourceServiceCollectionExtensions
                 consumers.SweepInterval = sweep;
             }
         });
+        services.AddOptions<DependenciesOptions>().Configure(dependencies => configuration.GetSection(DependenciesOptions.SectionName).Bind(dependencies.Dependencies));
+        services.AddSingleton<DependencyRegistry>();
         services.AddSingleton<SettlementFeed>();
         services.AddSingleton<ISettlementFeed>(sp => sp.GetRequiredService<SettlementFeed>());
         services.Configure<SiloOptions>(silo => silo.JsonSerializerOptions.TypeInfoResolverChain.Insert(0, GrainsJsonContext.Default));
