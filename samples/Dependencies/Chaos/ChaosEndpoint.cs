@@ -6,7 +6,7 @@ namespace OrleansConsistency.Dependencies.Chaos;
 public static class ChaosEndpoint
 {
     /// <summary>Runs <paramref name="work"/> under the current chaos settings.</summary>
-    public static async Task<IResult> RunAsync(Chaos chaos, HttpContext context, Func<IResult> work)
+    public static async Task<IResult> RunAsync(ChaosControl chaos, HttpContext context, Func<IResult> work)
     {
         ArgumentNullException.ThrowIfNull(chaos);
         ArgumentNullException.ThrowIfNull(context);

@@ -25,7 +25,7 @@ public static class DependencyServiceHost
             throw new ArgumentException($"Say which service to run: --service {string.Join(" or --service ", Services)}.", nameof(args));
         }
 
-        builder.Services.AddSingleton<Chaos.Chaos>();
+        builder.Services.AddSingleton<ChaosControl>();
         builder.Services.AddSingleton<PaymentLedger>();
         builder.Services.AddSingleton<Outbox>();
         builder.Services.AddProblemDetails();
@@ -40,8 +40,8 @@ public static class DependencyServiceHost
             app.MapMessagingApi();
         }
 
-        app.MapGet("/control", (Chaos.Chaos chaos) => Results.Ok(chaos.Settings));
-        app.MapPut("/control", (ChaosSettings settings, Chaos.Chaos chaos) =>
+        app.MapGet("/control", (ChaosControl chaos) => Results.Ok(chaos.Settings));
+        app.MapPut("/control", (ChaosSettings settings, ChaosControl chaos) =>
         {
             if (settings.Problem() is { } problem)
             {

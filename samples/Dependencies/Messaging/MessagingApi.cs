@@ -9,7 +9,7 @@ public static class MessagingApi
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapMessagingApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/messages", (MessageRequest request, [FromHeader(Name = "Idempotency-Key")] string? key, Outbox outbox, Chaos.Chaos chaos, HttpContext context) =>
+        app.MapPost("/messages", (MessageRequest request, [FromHeader(Name = "Idempotency-Key")] string? key, Outbox outbox, ChaosControl chaos, HttpContext context) =>
             string.IsNullOrEmpty(key) ? Task.FromResult(Results.Problem("The Idempotency-Key header is required.", statusCode: StatusCodes.Status400BadRequest))
             : string.IsNullOrEmpty(request.To) || !request.To.Contains('@', StringComparison.Ordinal)
                 ? Task.FromResult(Results.Problem($"'{request.To}' is not an address messages can be sent to.", statusCode: StatusCodes.Status422UnprocessableEntity))

@@ -12,7 +12,7 @@ public static class PaymentsApi
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/charges", (ChargeRequest request, [FromHeader(Name = "Idempotency-Key")] string? key, PaymentLedger ledger, Chaos.Chaos chaos, HttpContext context) =>
+        app.MapPost("/charges", (ChargeRequest request, [FromHeader(Name = "Idempotency-Key")] string? key, PaymentLedger ledger, ChaosControl chaos, HttpContext context) =>
             string.IsNullOrEmpty(key) ? Task.FromResult(MissingKey())
             : request.AmountCents <= 0 || string.IsNullOrEmpty(request.OrderId) || string.IsNullOrEmpty(request.Card)
                 ? Task.FromResult(Results.Problem("orderId, card and a positive amountCents are required.", statusCode: StatusCodes.Status400BadRequest))
@@ -29,7 +29,7 @@ public static class PaymentsApi
                     };
                 }));
 
-        app.MapPost("/refunds", (RefundRequest request, [FromHeader(Name = "Idempotency-Key")] string? key, PaymentLedger ledger, Chaos.Chaos chaos, HttpContext context) =>
+        app.MapPost("/refunds", (RefundRequest request, [FromHeader(Name = "Idempotency-Key")] string? key, PaymentLedger ledger, ChaosControl chaos, HttpContext context) =>
             string.IsNullOrEmpty(key) ? Task.FromResult(MissingKey())
             : string.IsNullOrEmpty(request.ChargeKey) ? Task.FromResult(Results.Problem("chargeKey is required.", statusCode: StatusCodes.Status400BadRequest))
             : ChaosEndpoint.RunAsync(chaos, context, () => Results.Ok(ledger.Refund(request.ChargeKey))));

@@ -1,7 +1,7 @@
 namespace OrleansConsistency.Dependencies.Chaos;
 
 /// <summary>The service's current <see cref="ChaosSettings"/> and the dice it rolls per request.</summary>
-public sealed class Chaos
+public sealed class ChaosControl
 {
     private ChaosSettings _settings = new();
 
