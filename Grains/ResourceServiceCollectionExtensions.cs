@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OrleansConsistency.Grains.Checkout;
 using OrleansConsistency.Grains.Consumers;
 using OrleansConsistency.Grains.Consumers.ReadModel;
 using OrleansConsistency.Grains.Consumers.Webhooks;
@@ -33,6 +34,9 @@ public static class ResourceServiceCollectionExtensions
         });
         services.AddOptions<DependenciesOptions>().Configure(dependencies => configuration.GetSection(DependenciesOptions.SectionName).Bind(dependencies.Dependencies));
         services.AddSingleton<DependencyRegistry>();
+        services.AddOptions<CheckoutOptions>().Bind(configuration.GetSection(CheckoutOptions.SectionName));
+        // Each attempt is bounded by the dependency's AttemptTimeout; a client-wide limit would only cut it short.
+        services.AddHttpClient(DependencyHttp.HttpClientName).ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<SettlementFeed>();
         services.AddSingleton<ISettlementFeed>(sp => sp.GetRequiredService<SettlementFeed>());
         services.Configure<SiloOptions>(silo => silo.JsonSerializerOptions.TypeInfoResolverChain.Insert(0, GrainsJsonContext.Default));
