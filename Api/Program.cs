@@ -1,8 +1,9 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OrleansConsistency.Api;
+using OrleansConsistency.Api.Admin;
 using OrleansConsistency.Api.Consumers;
 using OrleansConsistency.Api.Correlation;
 using OrleansConsistency.Api.Events;
+using OrleansConsistency.Api.Health;
 using OrleansConsistency.Api.Intents;
 using OrleansConsistency.Api.OpenApi;
 using OrleansConsistency.Api.Problems;
@@ -46,8 +47,11 @@ app.UseStatusCodePages();
 
 app.MapOpenApi();
 
-// Liveness only: no dependency is checked, so a storage outage never gets a healthy process restarted.
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthApi();
+if (app.Configuration.GetValue<bool>("Api:FaultInjection"))
+{
+    app.MapFaultInjectionApi();
+}
 
 app.MapIntentsApi();
 app.MapResourcesApi();

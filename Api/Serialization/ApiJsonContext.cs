@@ -1,7 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OrleansConsistency.Api.Admin;
 using OrleansConsistency.Api.Consumers;
 using OrleansConsistency.Api.Events;
+using OrleansConsistency.Api.Health;
+using OrleansConsistency.Grains.Dependencies;
 using OrleansConsistency.Api.Intents;
 using OrleansConsistency.Api.Resources;
 using OrleansConsistency.Grains.Interfaces.Intents;
@@ -23,6 +26,11 @@ namespace OrleansConsistency.Api.Serialization;
 [JsonSerializable(typeof(ConsumerRetryResponse))]
 [JsonSerializable(typeof(SettledEventData))]
 [JsonSerializable(typeof(TransitionEvent))]
+[JsonSerializable(typeof(ReadinessResponse))]
+[JsonSerializable(typeof(FaultsResponse))]
+[JsonSerializable(typeof(DependencyFaults))]
+[JsonSerializable(typeof(StorageFaultsRequest))]
+[JsonSerializable(typeof(StorageFaultsResponse))]
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(bool))]
 [JsonSerializable(typeof(string))]

@@ -126,7 +126,7 @@ internal static class IntentStatusBuilder
     }
 
     private static string DelayedMessage(ConsumerLane? holding) =>
-        holding is { IsProcessManager: true, Trouble: { } waiting }
+        holding is { IsProcessManager: true, Trouble: { } waiting } && waiting.LastError.StartsWith("waiting ", StringComparison.Ordinal)
             ? $"Saved; {holding.DisplayName} is {waiting.LastError}{NextTry(waiting.NextAttemptAt)}"
             : holding is null
             ? "Saved, but updating everywhere is taking longer than usual."
