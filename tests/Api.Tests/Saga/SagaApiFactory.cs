@@ -11,6 +11,7 @@ internal sealed class SagaApiFactory(Uri payment, Uri messaging) : ApiFactory
     public static IReadOnlyDictionary<string, string> Settings(Uri payment, Uri messaging) => new Dictionary<string, string>
     {
         ["Api:FaultInjection"] = "true",
+        ["Logging:LogLevel:Default"] = "Warning",
         ["Dependencies:payment:BaseUrl"] = payment.ToString(),
         ["Dependencies:payment:AttemptTimeout"] = "00:00:01",
         ["Dependencies:payment:RetryDelay"] = "00:00:00.050",
