@@ -97,11 +97,16 @@ internal sealed class CheckoutSaga
     private async Task CompensateAsync(string failedStep, string reason, JsonObject? saga, CancellationToken cancellationToken)
     {
         var undone = new List<string>();
-        var paymentMayHaveHappened = failedStep is "charge" or "confirm";
-        if (paymentMayHaveHappened)
+        var paymentTaken = false;
+        if (failedStep is "charge" or "confirm")
         {
+            // Also when the charge's answer never came: the refund cancels a charge still on its way.
             var (status, amount) = await RefundAsync(cancellationToken);
-            undone.Add(status == "refunded" ? $"the payment of {Money(amount)} was refunded" : "no payment was taken (the charge was cancelled)");
+            paymentTaken = status == "refunded";
+            if (paymentTaken)
+            {
+                undone.Add($"the payment of {Money(amount)} was refunded");
+            }
         }
 
         if (failedStep != "cart")
@@ -125,7 +130,7 @@ internal sealed class CheckoutSaga
 
         var message = $"Checkout failed: {reason}. "
             + (undone.Count == 0 ? "Nothing had been done yet, so nothing needed undoing." : $"Undone: {string.Join("; ", undone)}.")
-            + (paymentMayHaveHappened ? string.Empty : " No payment was taken.");
+            + (paymentTaken ? string.Empty : " No payment was taken.");
         message = await RecordAsync("failed", new JsonObject { ["stage"] = "failed", ["message"] = message }) ?? message;
         throw new PoisonEventException(message);
     }
