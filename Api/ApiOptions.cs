@@ -70,4 +70,10 @@ internal sealed class ApiOptions
     /// resumes with Last-Event-ID, rather than the server growing memory without bound or dropping events.
     /// </summary>
     public int EventsBufferSize { get; set; } = 1024;
+
+    /// <summary>
+    /// True maps <c>/admin/faults</c>, which injects latency, errors and outages into dependencies and storage (tests
+    /// and demos). Off by default: nobody should be able to break a production system over HTTP.
+    /// </summary>
+    public bool FaultInjection { get; set; }
 }

@@ -1,9 +1,10 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OrleansConsistency.Api;
 using OrleansConsistency.Api.Conflicts;
+using OrleansConsistency.Api.Admin;
 using OrleansConsistency.Api.Consumers;
 using OrleansConsistency.Api.Correlation;
 using OrleansConsistency.Api.Events;
+using OrleansConsistency.Api.Health;
 using OrleansConsistency.Api.Intents;
 using OrleansConsistency.Api.LoadShedding;
 using OrleansConsistency.Api.OpenApi;
@@ -68,8 +69,11 @@ app.UseRateLimiter();
 
 app.MapOpenApi();
 
-// Liveness only: no dependency is checked, so a storage outage never gets a healthy process restarted.
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
+app.MapHealthApi();
+if (app.Configuration.GetValue<bool>("Api:FaultInjection"))
+{
+    app.MapFaultInjectionApi();
+}
 
 app.MapIntentsApi();
 app.MapResourcesApi();

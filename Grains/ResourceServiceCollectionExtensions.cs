@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OrleansConsistency.Grains.Checkout;
 using OrleansConsistency.Grains.Consumers;
 using OrleansConsistency.Grains.Consumers.ReadModel;
 using OrleansConsistency.Grains.Consumers.Webhooks;
+using OrleansConsistency.Grains.Dependencies;
 using OrleansConsistency.Grains.Interfaces.ReadModel;
 using OrleansConsistency.Grains.Intents;
 using OrleansConsistency.Grains.Interfaces.Conflicts;
@@ -36,6 +38,11 @@ public static class ResourceServiceCollectionExtensions
                 consumers.SweepInterval = sweep;
             }
         });
+        services.AddOptions<DependenciesOptions>().Configure(dependencies => configuration.GetSection(DependenciesOptions.SectionName).Bind(dependencies.Dependencies));
+        services.AddSingleton<DependencyRegistry>();
+        services.AddOptions<CheckoutOptions>().Bind(configuration.GetSection(CheckoutOptions.SectionName));
+        // Each attempt is bounded by the dependency's AttemptTimeout; a client-wide limit would only cut it short.
+        services.AddHttpClient(DependencyHttp.HttpClientName).ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<SettlementFeed>();
         services.AddSingleton<ISettlementFeed>(sp => sp.GetRequiredService<SettlementFeed>());
         services.Configure<SiloOptions>(silo => silo.JsonSerializerOptions.TypeInfoResolverChain.Insert(0, GrainsJsonContext.Default));

@@ -74,6 +74,12 @@ internal static class ProblemTypes
 
     public static readonly ProblemType ConsumerNotFound = new("consumer-not-found", "No consumer with this name runs here", Status404NotFound);
 
+    /// <summary>Fault injection named a dependency that is not configured.</summary>
+    public static readonly ProblemType DependencyNotFound = new("dependency-not-found", "No dependency with this name is configured", Status404NotFound);
+
+    /// <summary>Fault injection settings out of range (a negative latency, an error rate above 1).</summary>
+    public static readonly ProblemType InvalidFaults = new("invalid-faults", "The fault settings are not valid", Status400BadRequest);
+
     /// <summary>Routing found no endpoint for the path.</summary>
     public static readonly ProblemType NotFound = new("not-found", "There is nothing at this address", Status404NotFound);
 

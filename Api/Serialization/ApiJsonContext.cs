@@ -1,9 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using OrleansConsistency.Api.Conflicts;
+using OrleansConsistency.Api.Admin;
 using OrleansConsistency.Api.Consumers;
 using OrleansConsistency.Grains.Interfaces.Conflicts;
 using OrleansConsistency.Api.Events;
+using OrleansConsistency.Api.Health;
+using OrleansConsistency.Grains.Dependencies;
 using OrleansConsistency.Api.Intents;
 using OrleansConsistency.Api.Resources;
 using OrleansConsistency.Grains.Interfaces.Intents;
@@ -28,6 +31,11 @@ namespace OrleansConsistency.Api.Serialization;
 [JsonSerializable(typeof(ResolutionRequest))]
 [JsonSerializable(typeof(RebuildReport))]
 [JsonSerializable(typeof(ConflictReport))]
+[JsonSerializable(typeof(ReadinessResponse))]
+[JsonSerializable(typeof(FaultsResponse))]
+[JsonSerializable(typeof(DependencyFaults))]
+[JsonSerializable(typeof(StorageFaultsRequest))]
+[JsonSerializable(typeof(StorageFaultsResponse))]
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(bool))]
 [JsonSerializable(typeof(string))]

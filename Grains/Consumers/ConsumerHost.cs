@@ -2,7 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansConsistency.Grains.Checkout;
 using OrleansConsistency.Grains.Consumers.ReadModel;
+using OrleansConsistency.Grains.Dependencies;
 using OrleansConsistency.Grains.Consumers.Webhooks;
 using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Interfaces.Resources;
@@ -86,9 +88,17 @@ public sealed class ConsumerHost(IServiceProvider services, IOptions<ConsumersOp
                 consumerOptions,
                 services.GetRequiredService<IHttpClientFactory>().CreateClient(WebhookConsumer.HttpClientName),
                 services.GetRequiredService<TimeProvider>()),
+            CheckoutProcessManager.Kind => new CheckoutProcessManager(
+                name,
+                services.GetRequiredService<IGrainFactory>(),
+                services.GetRequiredService<IEventLog>(),
+                services.GetRequiredService<DependencyRegistry>(),
+                services.GetRequiredService<IHttpClientFactory>().CreateClient(DependencyHttp.HttpClientName),
+                services.GetRequiredService<IOptions<CheckoutOptions>>().Value,
+                services.GetRequiredService<TimeProvider>()),
             "in-process" => applicationConsumers.TryGetValue(name, out var consumer)
                 ? consumer
                 : throw new InvalidOperationException($"Consumers:{name} is an in-process consumer, but no IResourceConsumer named '{name}' is registered."),
-            _ => throw new InvalidOperationException($"Consumers:{name}:Kind '{consumerOptions.Kind}' is not known; use read-model, webhook or in-process."),
+            _ => throw new InvalidOperationException($"Consumers:{name}:Kind '{consumerOptions.Kind}' is not known; use read-model, webhook, checkout or in-process."),
         };
 }

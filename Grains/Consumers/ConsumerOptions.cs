@@ -3,7 +3,13 @@ namespace OrleansConsistency.Grains.Consumers;
 /// <summary>Settings of one consumer, under <c>Consumers:{name}</c>.</summary>
 public sealed class ConsumerOptions
 {
-    /// <summary>What it is: <c>read-model</c>, <c>webhook</c>, or <c>in-process</c> (an <c>IResourceConsumer</c> registered by the application).</summary>
+    /// <summary>
+    /// True for a process manager (the <c>checkout</c> saga): its work is the intent's outcome, not an update of
+    /// something else, so the message it gives up with is shown as the intent's message, in full.
+    /// </summary>
+    public bool IsProcessManager => Kind == "checkout";
+
+    /// <summary>What it is: <c>read-model</c>, <c>webhook</c>, <c>checkout</c>, or <c>in-process</c> (an <c>IResourceConsumer</c> registered by the application).</summary>
     public string Kind { get; set; } = "in-process";
 
     /// <summary>What people call it in status messages ("Updating the order history…"); no jargon.</summary>
@@ -84,6 +90,7 @@ public sealed class ConsumerOptions
     {
         "read-model" => "search and lists",
         "webhook" => "connected apps",
+        "checkout" => "the checkout",
         _ => name,
     };
 }

@@ -1,4 +1,6 @@
+using OrleansConsistency.Grains.Dependencies;
 using OrleansConsistency.Grains.Interfaces.Consumers;
+using OrleansConsistency.Grains.Resilience;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -27,21 +29,23 @@ internal static class ConsumerPipeline
             Delay = options.RetryDelay,
             MaxDelay = options.MaxRetryDelay,
             ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome.Exception, args.Context, options, timeProvider)),
-            DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
-                args.Outcome.Exception is BrokenCircuitException { RetryAfter: { } breakerOpenFor } ? breakerOpenFor + options.RetryDelay : null),
+            DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(args.Outcome.Exception switch
+            {
+                BrokenCircuitException { RetryAfter: { } breakerOpenFor } => breakerOpenFor + options.RetryDelay,
+                DependencyWaitException { RetryAfter: { } dependencyBack } => dependencyBack + options.RetryDelay,
+                _ => null,
+            }),
             OnRetry = args => onRetry(args.Context.Properties.GetValue(Attempts, null!), args.Outcome.Exception!, args.RetryDelay),
         });
-        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
-        {
-            FailureRatio = options.BreakerFailureRatio,
-            MinimumThroughput = options.BreakerMinimumThroughput,
-            SamplingDuration = options.BreakerSamplingDuration,
-            BreakDuration = options.BreakerDuration,
-            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null and not PoisonEventException && !args.Context.CancellationToken.IsCancellationRequested),
-            OnOpened = _ => { onBreakerChanged("open"); return ValueTask.CompletedTask; },
-            OnHalfOpened = _ => { onBreakerChanged("half-open"); return ValueTask.CompletedTask; },
-            OnClosed = _ => { onBreakerChanged("closed"); return ValueTask.CompletedTask; },
-        });
+        builder.AddCircuitBreaker(CircuitBreakers.Options(
+            options.BreakerFailureRatio,
+            options.BreakerMinimumThroughput,
+            options.BreakerSamplingDuration,
+            options.BreakerDuration,
+            // Waiting for a dependency is not the consumer failing: the dependency's own breaker counts that, so one
+            // dead dependency does not also pause the consumer's work that does not need it.
+            (exception, context) => exception is not null and not PoisonEventException and not DependencyWaitException && !context.CancellationToken.IsCancellationRequested,
+            (state, _) => onBreakerChanged(state)));
         builder.AddTimeout(new TimeoutStrategyOptions
         {
             // An attempt made inside a call chain with a deadline gets only the time left (at least 1 ms, since Polly
@@ -72,6 +76,7 @@ internal static class ConsumerPipeline
     public static string Describe(Exception exception) => exception switch
     {
         BrokenCircuitException => "it is failing repeatedly, so calls to it are paused for a moment",
+        DependencyBulkheadFullException => "it is busy: every slot for calls to it is taken",
         TimeoutRejectedException => "it did not answer in time",
         HttpRequestException { StatusCode: { } status } => $"it answered {(int)status} {status}",
         HttpRequestException => "it could not be reached",

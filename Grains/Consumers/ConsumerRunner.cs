@@ -263,7 +263,16 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
             var reason = ConsumerPipeline.Describe(failure);
             await _services.Failures.RecordFailureAsync(new ConsumerFailure(Name, lane.Resource.GrainKey, record.Version, reason, attempts.Count, now), stopping);
             await Grain(lane.Resource).ReportTrouble(new ConsumerTrouble(Name, record.Version, attempts.Count, reason, null, GaveUp: true));
-            LogGaveUp(_logger, failure, Name, lane.Resource.GrainKey, record.Version, attempts.Count);
+            if (Options.IsProcessManager && failure is PoisonEventException)
+            {
+                // A saga that failed and undid its steps is a business outcome, not a fault: no stack trace.
+                LogProcessEnded(_logger, Name, lane.Resource.GrainKey, record.Version, reason);
+            }
+            else
+            {
+                LogGaveUp(_logger, failure, Name, lane.Resource.GrainKey, record.Version, attempts.Count);
+            }
+
             ResilienceInstruments.GaveUp.Add(1, new KeyValuePair<string, object?>("dependency", Name));
             FailureLog.Record(new RecentFailure(now, $"consumer:{Name}", lane.Resource.GrainKey, "gave-up", $"Gave up on version {record.Version} after {attempts.Count} attempts: {reason}"));
         }
@@ -394,6 +403,9 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Consumer {Consumer} gave up on {Resource} version {Version} after {Attempts} attempts")]
     private static partial void LogGaveUp(ILogger logger, Exception exception, string consumer, string resource, long version, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Process manager {Consumer} ended {Resource} version {Version} as failed: {Reason}")]
+    private static partial void LogProcessEnded(ILogger logger, string consumer, string resource, long version, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Consumer {Consumer} could not report a retry to the resource")]
     private static partial void LogReportFailed(ILogger logger, Exception exception, string consumer);

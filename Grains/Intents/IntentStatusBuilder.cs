@@ -101,6 +101,7 @@ internal static class IntentStatusBuilder
             ({ } gaveUp, _, _) => (IntentState.Failed, "consumer-failed", FailedMessage(gaveUp, version), (DateTimeOffset?)null),
             (_, true, _) => (IntentState.Settled, "settled", "Saved. Everything is up to date.", null),
             _ when now > outcome.DecidedAt + options.StalenessBound => (IntentState.InProgress, "applied-delayed", DelayedMessage(holding), settleBy),
+            _ when holding is { IsProcessManager: true } => (IntentState.InProgress, "applied-settling", $"Saved. Working on {holding.DisplayName}…", settleBy),
             _ => (IntentState.InProgress, "applied-settling", $"Saved. Updating {holding?.DisplayName ?? "everything"}…", settleBy),
         };
 
@@ -161,14 +162,16 @@ internal static class IntentStatusBuilder
     }
 
     private static string DelayedMessage(ConsumerLane? holding) =>
-        holding is null
+        holding is { IsProcessManager: true, Trouble: { } waiting } && waiting.LastError.StartsWith("waiting ", StringComparison.Ordinal)
+            ? $"Saved; {holding.DisplayName} is {waiting.LastError}{NextTry(waiting.NextAttemptAt)}"
+            : holding is null
             ? "Saved, but updating everywhere is taking longer than usual."
             : holding.Trouble is { } trouble
                 ? $"Saved, but updating {holding.DisplayName} is taking longer than usual ({trouble.LastError}){NextTry(trouble.NextAttemptAt)}"
                 : $"Saved, but updating {holding.DisplayName} is taking longer than usual.";
 
     private static string FailedMessage(ConsumerLane lane, long version) =>
-        $"Saved, but {lane.DisplayName} could not be updated ({lane.GaveUp[version].LastError}). Your change is kept and everything else goes on; an operator can retry it.";
+        lane.IsProcessManager ? lane.GaveUp[version].LastError : $"Saved, but {lane.DisplayName} could not be updated ({lane.GaveUp[version].LastError}). Your change is kept and everything else goes on; an operator can retry it.";
 
     private static string NextTry(DateTimeOffset? next) =>
         next is { } at ? $". Next try at {at.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} UTC." : ".";

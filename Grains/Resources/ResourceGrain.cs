@@ -53,7 +53,7 @@ public sealed class ResourceGrain(
         _resource = ResourceKey.ParseGrainKey(GetPrimaryKeyString());
         _settleClock = new SettleClock(_resource.Type);
         _committed = state.State;
-        var lanes = TypeOptions.RequiredConsumers.Select(name => new ConsumerLane(name, consumers.Value.For(name).DisplayNameFor(name))).ToList();
+        var lanes = TypeOptions.RequiredConsumers.Select(name => new ConsumerLane(name, consumers.Value.For(name).DisplayNameFor(name), consumers.Value.For(name).IsProcessManager)).ToList();
         if (lanes.Count > 0)
         {
             // Settlement is derived, not stored: the consumers' checkpoints and dead letters are the truth.

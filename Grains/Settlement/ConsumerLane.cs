@@ -3,7 +3,7 @@ using OrleansConsistency.Grains.Interfaces.Consumers;
 namespace OrleansConsistency.Grains.Settlement;
 
 /// <summary>What a resource grain knows about one required consumer: how far it got, when, and what troubles it.</summary>
-internal sealed class ConsumerLane(string name, string displayName)
+internal sealed class ConsumerLane(string name, string displayName, bool isProcessManager = false)
 {
     /// <summary>How many recent acknowledgement times are kept for timelines; older stages show no time.</summary>
     private const int RecentAcknowledgements = 256;
@@ -13,6 +13,9 @@ internal sealed class ConsumerLane(string name, string displayName)
     public string Name => name;
 
     public string DisplayName => displayName;
+
+    /// <summary>True for a process manager (a saga): what it reports is the intent's own outcome, in its words.</summary>
+    public bool IsProcessManager => isProcessManager;
 
     /// <summary>The highest version handled (the consumer's checkpoint).</summary>
     public long Acknowledged { get; private set; }

@@ -21,7 +21,7 @@ internal sealed partial class ApiProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<ApiProcess> StartAsync(string storageProvider, string connectionString, string workingDirectory, TimeSpan timeout)
+    public static async Task<ApiProcess> StartAsync(string storageProvider, string connectionString, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? settings = null)
     {
         var apiDll = typeof(api::Program).Assembly.Location;
         var start = new ProcessStartInfo("dotnet")
@@ -37,6 +37,10 @@ internal sealed partial class ApiProcess : IAsyncDisposable
         start.Environment["Silo__Storage__ConnectionString"] = connectionString;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,0 +1,4 @@
+namespace OrleansConsistency.Api.Admin;
+
+/// <summary>The storage faults in force.</summary>
+internal sealed record StorageFaultsResponse(TimeSpan WriteLatency, int PendingWriteFailures, int PendingCommitFailures);

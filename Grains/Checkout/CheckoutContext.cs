@@ -1,0 +1,15 @@
+using OrleansConsistency.Grains.Dependencies;
+using OrleansConsistency.Runtime;
+using OrleansConsistency.Runtime.Storage;
+
+namespace OrleansConsistency.Grains.Checkout;
+
+/// <summary>What every run of the checkout saga uses.</summary>
+internal sealed record CheckoutContext(
+    IGrainFactory Grains,
+    IEventLog Log,
+    Dependency Payment,
+    Dependency Messaging,
+    HttpClient Http,
+    CheckoutOptions Options,
+    TimeProvider TimeProvider);
