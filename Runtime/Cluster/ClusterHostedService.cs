@@ -21,6 +21,12 @@ internal sealed class ClusterHostedService(SiloRuntime runtime) : IHostedService
             return;
         }
 
+        if (runtime.IsClusterClient)
+        {
+            await membership.WatchAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         _endpoint = new ClusterEndpoint(runtime.Options.Cluster, dispatcher, membership);
         var address = await _endpoint.StartAsync(cancellationToken).ConfigureAwait(false);
         await membership.JoinAsync(address, cancellationToken).ConfigureAwait(false);

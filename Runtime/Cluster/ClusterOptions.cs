@@ -10,6 +10,12 @@ public sealed class ClusterOptions
     /// <summary>True to join the cluster whose membership table is in the silo's PostgreSQL storage.</summary>
     public bool Enabled { get; set; }
 
+    /// <summary>
+    /// True for a pure cluster client (e.g. the API in front of remote silos): it watches the membership table and
+    /// sends every grain call to its owner, but registers no member, owns no grains and runs no consumers.
+    /// </summary>
+    public bool ClientOnly { get; set; }
+
     /// <summary>How often the silo writes its heartbeat and reads the table again. Default 3 seconds.</summary>
     public TimeSpan HeartbeatPeriod { get; set; } = TimeSpan.FromSeconds(3);
 
@@ -35,6 +41,11 @@ public sealed class ClusterOptions
     {
         if (!Enabled)
         {
+            if (ClientOnly)
+            {
+                throw new ArgumentException("Silo:Cluster:ClientOnly needs Silo:Cluster:Enabled=true: a cluster client needs a cluster.");
+            }
+
             return;
         }
 

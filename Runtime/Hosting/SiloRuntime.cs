@@ -32,7 +32,7 @@ public sealed class SiloRuntime : IAsyncDisposable
             Membership = services.GetRequiredService<ClusterMembership>();
             ClusterDispatcher = new ClusterCallDispatcher(
                 Membership,
-                Catalog,
+                Options.Cluster.ClientOnly ? null : Catalog,
                 new RemoteCallCodec(new GrainMethodDirectory(Registry), Options.JsonSerializerOptions, timeProvider),
                 timeProvider,
                 loggerFactory.CreateLogger("OrleansConsistency.Cluster"));
@@ -52,6 +52,9 @@ public sealed class SiloRuntime : IAsyncDisposable
 
     /// <summary>The silo's clock.</summary>
     public TimeProvider TimeProvider { get; }
+
+    /// <summary>True when this process is a pure cluster client: it hosts no grains and runs no consumers.</summary>
+    public bool IsClusterClient => Options.Cluster is { Enabled: true, ClientOnly: true };
 
     /// <summary>This silo's membership in the cluster; null unless <c>Silo:Cluster:Enabled</c>.</summary>
     public ClusterMembership? Membership { get; }
