@@ -21,7 +21,12 @@ internal sealed partial class ApiProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<ApiProcess> StartAsync(string storageProvider, string connectionString, string workingDirectory, TimeSpan timeout)
+    public static async Task<ApiProcess> StartAsync(
+        string storageProvider,
+        string connectionString,
+        string workingDirectory,
+        TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var apiDll = typeof(api::Program).Assembly.Location;
         var start = new ProcessStartInfo("dotnet")
@@ -37,6 +42,10 @@ internal sealed partial class ApiProcess : IAsyncDisposable
         start.Environment["Silo__Storage__ConnectionString"] = connectionString;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
