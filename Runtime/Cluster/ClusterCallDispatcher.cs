@@ -21,7 +21,7 @@ internal sealed partial class ClusterCallDispatcher : IGrainCallDispatcher, IDis
     public const int MaxHops = 2;
 
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMilliseconds(500);
 
     private readonly ClusterMembership _membership;
     private readonly Catalog? _catalog;

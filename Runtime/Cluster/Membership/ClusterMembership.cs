@@ -11,6 +11,8 @@ namespace OrleansConsistency.Runtime.Cluster.Membership;
 /// </summary>
 public sealed partial class ClusterMembership : IAsyncDisposable
 {
+    private const int JoinAttempts = 10;
+
     private readonly ClusterOptions _options;
     private readonly MembershipTable _table;
     private readonly TimeProvider _timeProvider;
@@ -38,7 +40,7 @@ public sealed partial class ClusterMembership : IAsyncDisposable
         var builder = new NpgsqlConnectionStringBuilder(connectionString)
         {
             MaxPoolSize = 4,
-            Timeout = Math.Max(1, (int)options.HeartbeatPeriod.TotalSeconds),
+            Timeout = Math.Max(2, (int)options.HeartbeatPeriod.TotalSeconds),
             CommandTimeout = Math.Max(2, (int)options.HeartbeatPeriod.TotalSeconds * 2),
             ApplicationName = $"membership:{name}",
         };
@@ -66,7 +68,22 @@ public sealed partial class ClusterMembership : IAsyncDisposable
     {
         _address = address;
         var started = _timeProvider.GetTimestamp();
-        await _table.RegisterAsync(SiloId, _name, address, cancellationToken).ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                started = _timeProvider.GetTimestamp();
+                await _table.RegisterAsync(SiloId, _name, address, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (Exception ex) when (attempt < JoinAttempts && ex is NpgsqlException or TimeoutException)
+            {
+                // A busy or just-started database: try again rather than fail the silo's start.
+                LogTableUnreachable(_logger, ex, SiloId);
+                await Task.Delay(_options.HeartbeatPeriod, _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         Interlocked.Exchange(ref _lastHeartbeatTimestamp, started);
         _registered = true;
         _leaseHeld = true;

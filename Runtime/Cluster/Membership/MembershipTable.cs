@@ -15,6 +15,7 @@ internal sealed class MembershipTable(NpgsqlDataSource dataSource) : IAsyncDispo
     public const string Dead = "dead";
     public const string Left = "left";
 
+    /// <summary>Adds the silo as active; safe to repeat after a lost answer (the id is new per start).</summary>
     public async Task RegisterAsync(string siloId, string name, Uri address, CancellationToken cancellationToken)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -24,7 +25,7 @@ internal sealed class MembershipTable(NpgsqlDataSource dataSource) : IAsyncDispo
             await using (transaction.ConfigureAwait(false))
             {
                 await using (var insert = new NpgsqlCommand(
-                    $"INSERT INTO cluster_members (silo_id, name, address, status, started_at, last_heartbeat) VALUES (@id, @name, @address, '{Active}', {NowMs}, {NowMs})",
+                    $"INSERT INTO cluster_members (silo_id, name, address, status, started_at, last_heartbeat) VALUES (@id, @name, @address, '{Active}', {NowMs}, {NowMs}) ON CONFLICT (silo_id) DO NOTHING",
                     connection,
                     transaction))
                 {

@@ -20,7 +20,7 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
 {
     private const int Clients = 16;
     private const int Resources = 24;
-    private const int AcknowledgedPerPhase = 300;
+    private const int AcknowledgedPerPhase = 200;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
@@ -70,7 +70,9 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
                 }
             })).ToArray();
 
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: cluster and API up");
             await WaitForAsync(() => acknowledged.Count >= AcknowledgedPerPhase, "the first acknowledgements");
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {acknowledged.Count} acknowledged, killing silo-2");
             await silos[1]!.KillAsync();
             var killedAt = clock.ElapsedTicks;
 
@@ -83,15 +85,18 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
                 .Max();
             output.WriteLine($"time until the killed silo's grains were served again: {TimeSpan.FromTicks(recovery * TimeSpan.TicksPerSecond / Stopwatch.Frequency).TotalSeconds:F2} s (death timeout 3 s)");
 
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: recovered, restarting silo-2");
             var beforeRestart = acknowledged.Count;
             silos[1] = await SiloProcess.StartAsync("silo-2", environment, directory, StartTimeout);
             await WaitForAsync(() => acknowledged.Count >= beforeRestart + AcknowledgedPerPhase, "acknowledgements after the restart");
             await stop.CancelAsync();
             await Task.WhenAll(clients);
-            output.WriteLine($"{acknowledged.Count} intents acknowledged");
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: load stopped, {acknowledged.Count} intents acknowledged");
 
             await VerifyStorageAsync(connectionString, acknowledged.Select(a => (a.Resource, a.Key, a.Version)).ToList());
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: storage verified");
             await VerifySettledAsync(http, acknowledged.Select(a => (a.Resource, a.Key)).ToList());
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: all settled");
         }
         finally
         {
@@ -173,7 +178,8 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
     /// <summary>Every resource's document counts each applied intent once, the read model caught up, and every acknowledged intent settled.</summary>
     private static async Task VerifySettledAsync(HttpClient http, List<(string Resource, string Key)> acknowledged)
     {
-        foreach (var resource in acknowledged.Select(a => a.Resource).Distinct())
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Clients };
+        await Parallel.ForEachAsync(acknowledged.Select(a => a.Resource).Distinct(), parallel, async (resource, _) =>
         {
             await WaitForAsync(
                 async () =>
@@ -187,13 +193,13 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
                         && eventual.GetProperty("version").GetInt64() == version;
                 },
                 $"{resource} to be settled and projected");
-        }
+        });
 
-        foreach (var (resource, key) in acknowledged)
+        await Parallel.ForEachAsync(acknowledged, parallel, async (intent, token) =>
         {
-            var status = await http.GetFromJsonAsync<JsonElement>($"/v1/resources/cluster/{resource}/intents/{key}");
+            var status = await http.GetFromJsonAsync<JsonElement>($"/v1/resources/cluster/{intent.Resource}/intents/{intent.Key}", token);
             Assert.Equal("settled", status.GetProperty("state").GetString());
-        }
+        });
     }
 
     private static Task WaitForAsync(Func<bool> condition, string what) => WaitForAsync(() => Task.FromResult(condition()), what);
