@@ -31,6 +31,10 @@ pg_bin() {
   echo "$dir"
 }
 
+psql_bin() {
+  if [ -x "$(pg_bin)/psql" ]; then echo "$(pg_bin)/psql"; else command -v psql; fi
+}
+
 start_postgres() {
   [ -n "${OC_CLUSTER_POSTGRES:-}" ] && return
   local bin; bin="$(pg_bin)"
@@ -45,9 +49,9 @@ start_postgres() {
       -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $PG_DATA" start >/dev/null
     touch "$STATE/postgres.started-here"
   fi
-  "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc \
+  "$(psql_bin)" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc \
     "SELECT 1 FROM pg_database WHERE datname = 'orleansconsistency'" | grep -q 1 \
-    || "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc "CREATE DATABASE orleansconsistency"
+    || "$(psql_bin)" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc "CREATE DATABASE orleansconsistency"
 }
 
 launch() { # name, log, command...
@@ -118,7 +122,7 @@ status() {
     if [ -f "$file" ] && kill -0 "$(cat "$file")" 2>/dev/null; then echo "$name: running (pid $(cat "$file"))"; else echo "$name: stopped"; fi
   done
   if [ -z "${OC_CLUSTER_POSTGRES:-}" ]; then
-    "$(pg_bin)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d orleansconsistency -c \
+    "$(psql_bin)" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d orleansconsistency -c \
       "SELECT silo_id, address, status, to_timestamp(last_heartbeat / 1000.0) AS last_heartbeat FROM cluster_members ORDER BY started_at" 2>/dev/null || true
   fi
 }
