@@ -16,6 +16,7 @@ namespace OrleansConsistency.Api.Tests.Durability;
 /// one silo is killed with SIGKILL mid-run and later started again. Afterwards every acknowledged intent is applied
 /// exactly once, versions are gapless, every consumer caught up and every intent settled.
 /// </summary>
+[Collection(ProcessKillCollection.Name)]
 public sealed class ClusterKillTests(ITestOutputHelper output)
 {
     private const int Clients = 16;
