@@ -23,8 +23,8 @@ public sealed partial class ClusterMembership : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private MembershipView _view = MembershipView.Empty;
     private long _lastHeartbeatTimestamp;
-    private bool _registered;
-    private bool _leaseHeld;
+    private volatile bool _registered;
+    private volatile bool _leaseHeld;
     private Task? _loop;
     private Uri? _address;
 
