@@ -9,6 +9,7 @@ using OrleansConsistency.Grains.Consumers.Webhooks;
 using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Runtime;
+using OrleansConsistency.Runtime.Hosting;
 using OrleansConsistency.Runtime.Storage;
 using OrleansConsistency.Runtime.Streams;
 
@@ -25,6 +26,11 @@ public sealed class ConsumerHost(IServiceProvider services, IOptions<ConsumersOp
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (services.GetService<SiloRuntime>() is { IsClusterClient: true })
+        {
+            return Task.CompletedTask; // A pure cluster client: the silos run the consumers.
+        }
+
         var shared = new ConsumerServices(
             services.GetRequiredService<IGrainFactory>(),
             services.GetRequiredService<IStreamProvider>(),

@@ -16,6 +16,12 @@ internal sealed class Catalog(SiloRuntime runtime) : IGrainCallDispatcher
 
     public IReadOnlyCollection<ActivationData> Activations => [.. _activations.Values];
 
+    /// <summary>
+    /// In a cluster: whether this silo may activate a grain now (it owns it and holds its lease). A refused call
+    /// fails with <see cref="Cluster.Remote.GrainNotOwnedException"/> and is routed again by the cluster dispatcher.
+    /// </summary>
+    public Func<GrainId, bool>? ActivationGuard { get; set; }
+
     /// <summary>Raised when a new activation pushes the count over the configured cap.</summary>
     public event Action? CapExceeded;
 
@@ -57,11 +63,22 @@ internal sealed class Catalog(SiloRuntime runtime) : IGrainCallDispatcher
     /// <summary>Delivers a call that was queued behind a deactivation; the old activation is already out of the directory.</summary>
     public void Redispatch(GrainCall call)
     {
-        // Already accepted once, so it is not refused for a full mailbox now.
-        if (TryDeliver(call, bounded: false, out var closing) != MailboxDelivery.Queued)
+        ActivationData closing;
+        try
         {
-            _ = closing.Deactivated.ContinueWith(_ => Redispatch(call), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            // Already accepted once, so it is not refused for a full mailbox now.
+            if (TryDeliver(call, bounded: false, out closing) == MailboxDelivery.Queued)
+            {
+                return;
+            }
         }
+        catch (Cluster.Remote.GrainNotOwnedException ex)
+        {
+            call.SetException(ex);
+            return;
+        }
+
+        _ = closing.Deactivated.ContinueWith(_ => Redispatch(call), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     public void Remove(ActivationData activation) =>
@@ -86,6 +103,11 @@ internal sealed class Catalog(SiloRuntime runtime) : IGrainCallDispatcher
 
     private ActivationData CreateActivation(GrainId grainId)
     {
+        if (ActivationGuard is { } guard && !guard(grainId))
+        {
+            throw new Cluster.Remote.GrainNotOwnedException(grainId);
+        }
+
         var activation = new ActivationData(grainId, runtime.Registry.GetGrainType(grainId.Type), runtime, this);
         if (runtime.Options.MaxActivations is { } cap && _activations.Count >= cap)
         {

@@ -37,6 +37,8 @@ internal sealed class GrainTypeRegistry
 
     public IEnumerable<GrainTypeInfo> GrainTypes => _byName.Values;
 
+    public IEnumerable<Type> GrainInterfaces => _byInterface.Keys;
+
     public GrainTypeInfo GetGrainType(Type grainInterface)
     {
         if (_byInterface.TryGetValue(grainInterface, out var info))

@@ -52,6 +52,9 @@ internal sealed class GrainCall
 
     public void SetException(Exception exception) => _completion.TrySetException(exception);
 
+    /// <summary>A fresh copy to send again after a failed delivery: a call's completion can be set only once.</summary>
+    public GrainCall Copy() => new(Target, Method, Arguments, Deadline, Context);
+
     public DeadlineExceededException DeadlinePassedBeforeStart() =>
         new($"Call {Method.Name} to {Target} was not started: its deadline ({Deadline:O}) passed while it waited.", Deadline, started: false);
 

@@ -21,6 +21,8 @@ internal sealed class GrainMethod
         Name = $"{method.DeclaringType?.Name}.{method.Name}";
         AlwaysInterleave = method.IsDefined(typeof(AlwaysInterleaveAttribute), inherit: false);
         CancellationTokenIndex = Array.FindIndex(method.GetParameters(), p => p.ParameterType == typeof(CancellationToken));
+        ParameterTypes = [.. method.GetParameters().Select(p => p.ParameterType)];
+        Id = $"{method.DeclaringType?.FullName}::{method.Name}({string.Join(",", ParameterTypes.Select(t => t.FullName))})";
 
         var returnType = method.ReturnType;
         if (returnType == typeof(Task))
@@ -36,12 +38,14 @@ internal sealed class GrainMethod
         else if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(Task<>))
         {
             var resultType = returnType.GetGenericArguments()[0];
+            ResultType = resultType;
             _toCallerResult = CreateAdapter<Func<Task<object?>, object>>(nameof(ToTask), resultType);
             _awaitGrainResult = CreateAdapter<Func<object, Task<object?>>>(nameof(AwaitTask), resultType);
         }
         else if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
         {
             var resultType = returnType.GetGenericArguments()[0];
+            ResultType = resultType;
             _toCallerResult = CreateAdapter<Func<Task<object?>, object>>(nameof(ToValueTask), resultType);
             _awaitGrainResult = CreateAdapter<Func<object, Task<object?>>>(nameof(AwaitValueTask), resultType);
         }
@@ -57,6 +61,15 @@ internal sealed class GrainMethod
     public string Name { get; }
 
     public bool AlwaysInterleave { get; }
+
+    /// <summary>Names the method across processes: interface, name and parameter types.</summary>
+    public string Id { get; }
+
+    /// <summary>The declared parameter types, which arguments are serialized as when a call crosses silos.</summary>
+    public IReadOnlyList<Type> ParameterTypes { get; }
+
+    /// <summary>The T of Task&lt;T&gt; or ValueTask&lt;T&gt;; null for Task and ValueTask.</summary>
+    public Type? ResultType { get; }
 
     /// <summary>Index of a CancellationToken parameter, which the runtime fills with the call's deadline; -1 if none.</summary>
     public int CancellationTokenIndex { get; }

@@ -39,6 +39,9 @@ public sealed class SiloOptions
     /// <summary>How long <c>OnDeactivateAsync</c> may take before the activation goes away regardless.</summary>
     public TimeSpan DeactivationTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Whether and how this silo joins a cluster of silos over PostgreSQL (section <c>Silo:Cluster</c>).</summary>
+    public Cluster.ClusterOptions Cluster { get; set; } = new();
+
     /// <summary>Where grain state, intents and events are stored.</summary>
     public StorageOptions Storage { get; set; } = new();
 
@@ -77,6 +80,7 @@ public sealed class SiloOptions
         }
 
         Storage.Validate();
+        Cluster.Validate(Storage.IsPostgres);
         if (GrainAssemblies.Count == 0)
         {
             throw new ArgumentException("The silo has no grain assemblies: register the assembly holding the grain classes with AddGrains.");

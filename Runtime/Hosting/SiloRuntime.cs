@@ -3,6 +3,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansConsistency.Runtime.Activation;
 using OrleansConsistency.Runtime.Calls;
+using OrleansConsistency.Runtime.Cluster;
+using OrleansConsistency.Runtime.Cluster.Membership;
+using OrleansConsistency.Runtime.Cluster.Remote;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansConsistency.Runtime.Storage;
 
 namespace OrleansConsistency.Runtime.Hosting;
@@ -22,7 +26,20 @@ public sealed class SiloRuntime : IAsyncDisposable
         Logger = loggerFactory.CreateLogger("OrleansConsistency.Runtime");
         Registry = new GrainTypeRegistry(Options.GrainAssemblies);
         Catalog = new Catalog(this);
-        GrainFactory = new GrainFactory(Registry, Catalog, timeProvider, Options.DefaultCallTimeout);
+        IGrainCallDispatcher dispatcher = Catalog;
+        if (Options.Cluster.Enabled)
+        {
+            Membership = services.GetRequiredService<ClusterMembership>();
+            ClusterDispatcher = new ClusterCallDispatcher(
+                Membership,
+                Options.Cluster.ClientOnly ? null : Catalog,
+                new RemoteCallCodec(new GrainMethodDirectory(Registry), Options.JsonSerializerOptions, timeProvider),
+                timeProvider,
+                loggerFactory.CreateLogger("OrleansConsistency.Cluster"));
+            dispatcher = ClusterDispatcher;
+        }
+
+        GrainFactory = new GrainFactory(Registry, dispatcher, timeProvider, Options.DefaultCallTimeout);
         Activator = new GrainActivator(services, new GrainStateBinder(services, Options.JsonSerializerOptions));
         Collector = new ActivationCollector(this, Catalog);
     }
@@ -36,6 +53,12 @@ public sealed class SiloRuntime : IAsyncDisposable
     /// <summary>The silo's clock.</summary>
     public TimeProvider TimeProvider { get; }
 
+    /// <summary>True when this process is a pure cluster client: it hosts no grains and runs no consumers.</summary>
+    public bool IsClusterClient => Options.Cluster is { Enabled: true, ClientOnly: true };
+
+    /// <summary>This silo's membership in the cluster; null unless <c>Silo:Cluster:Enabled</c>.</summary>
+    public ClusterMembership? Membership { get; }
+
     /// <summary>How many activations are live now.</summary>
     public int ActivationCount => Catalog.Count;
 
@@ -44,6 +67,11 @@ public sealed class SiloRuntime : IAsyncDisposable
     internal GrainTypeRegistry Registry { get; }
 
     internal Catalog Catalog { get; }
+
+    internal ClusterCallDispatcher? ClusterDispatcher { get; }
+
+    /// <summary>True when this silo has a live activation of the grain (tests and diagnostics).</summary>
+    public bool HasActivation(GrainId grainId) => Catalog.Activations.Any(a => a.GrainId == grainId);
 
     internal GrainActivator Activator { get; }
 
@@ -70,5 +98,6 @@ public sealed class SiloRuntime : IAsyncDisposable
     {
         await Collector.DisposeAsync().ConfigureAwait(false);
         await Catalog.DeactivateAllAsync(new DeactivationReason(DeactivationReasonCode.ShuttingDown, "The silo is stopping.")).ConfigureAwait(false);
+        ClusterDispatcher?.Dispose();
     }
 }

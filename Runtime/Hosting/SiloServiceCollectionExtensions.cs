@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansConsistency.Runtime.Cluster;
+using OrleansConsistency.Runtime.Cluster.Membership;
 using OrleansConsistency.Runtime.Storage;
 using OrleansConsistency.Runtime.Streams;
 
@@ -43,8 +45,21 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton<IConsumerCheckpointStore>(sp => sp.GetRequiredService<StorageProvider>());
         services.TryAddSingleton<IConsumerFailureStore>(sp => sp.GetRequiredService<StorageProvider>());
         services.TryAddSingleton<IProjectionStore>(sp => sp.GetRequiredService<StorageProvider>());
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SiloOptions>>().Value;
+            return new ClusterMembership(
+                options.Cluster,
+                options.Storage.EffectiveConnectionString,
+                options.Name,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansConsistency.Cluster.Membership"));
+        });
         services.AddSingleton<ISiloStartupTask, StorageMigrationStartupTask>();
         services.AddHostedService<SiloHostedService>();
+
+        // After the runtime's service: it joins once the schema exists, and stops (leaves) before grains are deactivated.
+        services.AddHostedService<ClusterHostedService>();
         return services;
     }
 

@@ -1,3 +1,4 @@
+using OrleansConsistency.Bench.ClusterBenchmarks;
 using OrleansConsistency.Bench.Harness;
 using OrleansConsistency.Bench.HttpBenchmarks;
 using OrleansConsistency.Bench.RuntimeBenchmarks;
@@ -10,6 +11,7 @@ var suites = new Dictionary<string, Func<BenchArguments, TextWriter, Task>>(Stri
     ["runtime"] = RuntimeSuite.RunAsync,
     ["settlement"] = SettlementSuite.RunAsync,
     ["http"] = HttpSuite.RunAsync,
+    ["cluster"] = ClusterSuite.RunAsync,
 };
 
 // The http suite's baseline server, started by the suite as a child process: it prints its address, not a report.

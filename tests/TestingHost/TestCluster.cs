@@ -54,8 +54,9 @@ public sealed class TestCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts one more silo.</summary>
-    public Task<TestSilo> StartAdditionalSiloAsync() => StartSiloAsync($"silo-{Interlocked.Increment(ref _nextSiloNumber)}");
+    /// <summary>Starts one more silo; <paramref name="configure"/> changes only its options (e.g. its own connection string).</summary>
+    public Task<TestSilo> StartAdditionalSiloAsync(Action<SiloOptions>? configure = null) =>
+        StartSiloAsync($"silo-{Interlocked.Increment(ref _nextSiloNumber)}", configure);
 
     /// <summary>Stops a silo gracefully: its grains are deactivated.</summary>
     public async Task StopSiloAsync(TestSilo silo)
@@ -92,7 +93,7 @@ public sealed class TestCluster : IAsyncDisposable
         TryDeleteDataDirectory();
     }
 
-    private async Task<TestSilo> StartSiloAsync(string name)
+    private async Task<TestSilo> StartSiloAsync(string name, Action<SiloOptions>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = Environments.Development });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -100,6 +101,7 @@ public sealed class TestCluster : IAsyncDisposable
         {
             options.Name = name;
             _configureSilo(options);
+            configure?.Invoke(options);
         });
         _configureServices(builder.Services);
         var host = builder.Build();

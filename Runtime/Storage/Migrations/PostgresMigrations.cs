@@ -92,5 +92,34 @@ internal static class PostgresMigrations
             -- key of grain_state is in the database's collation, which may not be that order.
             CREATE INDEX grain_state_type_id_c_idx ON grain_state (grain_type, grain_id COLLATE "C");
             """),
+
+        // Membership in the spirit of Orleans' ADO.NET clustering. Heartbeat times are the database's clock, so silo
+        // clocks never have to agree. Dead and departed rows stay for diagnosis; the version row grows on every
+        // join, death and leave, so equal versions mean equal views.
+        new(3, "cluster membership, consumer leases", """
+            CREATE TABLE cluster_members (
+                silo_id text COLLATE "C" NOT NULL,
+                name text NOT NULL,
+                address text NOT NULL,
+                status text NOT NULL,
+                started_at bigint NOT NULL,
+                last_heartbeat bigint NOT NULL,
+                ended_at bigint NULL,
+                CONSTRAINT cluster_members_pkey PRIMARY KEY (silo_id));
+
+            CREATE TABLE cluster_membership_version (
+                id integer NOT NULL,
+                version bigint NOT NULL,
+                CONSTRAINT cluster_membership_version_pkey PRIMARY KEY (id),
+                CONSTRAINT cluster_membership_version_single CHECK (id = 1));
+            INSERT INTO cluster_membership_version (id, version) VALUES (1, 0);
+
+            CREATE TABLE consumer_leases (
+                consumer text COLLATE "C" NOT NULL,
+                partition integer NOT NULL,
+                owner text NOT NULL,
+                expires_at bigint NOT NULL,
+                CONSTRAINT consumer_leases_pkey PRIMARY KEY (consumer, partition));
+            """),
     ];
 }

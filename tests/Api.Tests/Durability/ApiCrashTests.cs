@@ -15,6 +15,7 @@ namespace OrleansConsistency.Api.Tests.Durability;
 /// The API process is killed with SIGKILL while clients are sending intents. Every intent it had acknowledged must
 /// then have its state and its event, and every resource's versions must be gapless.
 /// </summary>
+[Collection(ProcessKillCollection.Name)]
 public sealed class ApiCrashTests(ITestOutputHelper output)
 {
     private const int Clients = 32;

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# A local cluster on loopback: PostgreSQL (started here unless OC_CLUSTER_POSTGRES names one), 3 silo processes and
+# the API as a pure cluster client (OC_API_MODE=cohosted makes it a 4th silo instead).
+#
+#   scripts/cluster.sh start    # build, start everything, wait until the API answers
+#   scripts/cluster.sh stop     # stop the API, the silos and the PostgreSQL it started
+#   scripts/cluster.sh status   # what runs, and the membership table
+#
+# Ports: PostgreSQL 17000, silo endpoints 17011-17013, API http://127.0.0.1:17080. State and logs: ./data/cluster.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+STATE="$ROOT/data/cluster"
+PG_PORT=17000
+API_PORT=17080
+SILO_PORTS=(17011 17012 17013)
+API_MODE="${OC_API_MODE:-client}"
+PG_DATA="$STATE/postgres"
+CONNECTION="${OC_CLUSTER_POSTGRES:-Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=orleansconsistency}"
+
+as_postgres() {
+  # PostgreSQL refuses to run as root; there it runs as the 'postgres' user.
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_bin() {
+  if command -v pg_ctl >/dev/null 2>&1; then dirname "$(command -v pg_ctl)"; return; fi
+  local dir
+  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+  [ -n "$dir" ] || { echo "PostgreSQL binaries not found: apt-get install -y postgresql, or set OC_CLUSTER_POSTGRES" >&2; exit 1; }
+  echo "$dir"
+}
+
+psql_bin() {
+  if [ -x "$(pg_bin)/psql" ]; then echo "$(pg_bin)/psql"; else command -v psql; fi
+}
+
+start_postgres() {
+  [ -n "${OC_CLUSTER_POSTGRES:-}" ] && return
+  local bin; bin="$(pg_bin)"
+  mkdir -p "$STATE"
+  if [ ! -f "$PG_DATA/PG_VERSION" ]; then
+    mkdir -p "$PG_DATA"
+    [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$STATE"
+    as_postgres "$bin/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 >/dev/null
+  fi
+  if ! as_postgres "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+    as_postgres "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 60 \
+      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $PG_DATA" start >/dev/null
+    touch "$STATE/postgres.started-here"
+  fi
+  "$(psql_bin)" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc \
+    "SELECT 1 FROM pg_database WHERE datname = 'orleansconsistency'" | grep -q 1 \
+    || "$(psql_bin)" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc "CREATE DATABASE orleansconsistency"
+}
+
+launch() { # name, log, command...
+  local name="$1" log="$2"; shift 2
+  nohup "$@" >"$log" 2>&1 &
+  echo $! >"$STATE/$name.pid"
+}
+
+cluster_env() {
+  export DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
+  export Silo__Storage__Provider=postgresql Silo__Storage__ConnectionString="$CONNECTION" Silo__Cluster__Enabled=true
+}
+
+start() {
+  mkdir -p "$STATE"
+  start_postgres
+  dotnet build "$ROOT/Api" -v quiet -nologo >/dev/null
+  cluster_env
+  local i=1
+  for port in "${SILO_PORTS[@]}"; do
+    Silo__Name="silo-$i" Silo__Cluster__EndpointPort="$port" \
+      launch "silo-$i" "$STATE/silo-$i.log" dotnet "$ROOT/Silo/bin/Debug/net10.0/OrleansConsistency.Silo.dll"
+    if [ "$i" = 1 ]; then wait_for_log "$STATE/silo-1.log" "joined the cluster"; fi # the first one migrates the schema
+    i=$((i + 1))
+  done
+  local client=true
+  [ "$API_MODE" = cohosted ] && client=false
+  Silo__Name=api Silo__Cluster__ClientOnly="$client" Silo__Cluster__EndpointPort=17014 \
+    launch api "$STATE/api.log" dotnet "$ROOT/Api/bin/Debug/net10.0/OrleansConsistency.Api.dll" --urls "http://127.0.0.1:$API_PORT"
+  for _ in $(seq 1 120); do
+    if curl -sf "http://127.0.0.1:$API_PORT/health/live" >/dev/null; then
+      echo "cluster up: API http://127.0.0.1:$API_PORT ($API_MODE), silos on ${SILO_PORTS[*]}, logs in $STATE"
+      return
+    fi
+    sleep 0.5
+  done
+  echo "the API did not answer within 60 s; see $STATE/*.log" >&2
+  exit 1
+}
+
+wait_for_log() {
+  for _ in $(seq 1 120); do grep -q "$2" "$1" 2>/dev/null && return; sleep 0.5; done
+  echo "timed out waiting for '$2' in $1" >&2; exit 1
+}
+
+stop() {
+  for name in api silo-3 silo-2 silo-1; do
+    local file="$STATE/$name.pid"
+    [ -f "$file" ] || continue
+    local pid; pid="$(cat "$file")"
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid"
+      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+    fi
+    rm -f "$file"
+  done
+  if [ -f "$STATE/postgres.started-here" ]; then
+    as_postgres "$(pg_bin)/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null || true
+    rm -f "$STATE/postgres.started-here"
+  fi
+  echo "cluster stopped"
+}
+
+status() {
+  for name in silo-1 silo-2 silo-3 api; do
+    local file="$STATE/$name.pid"
+    if [ -f "$file" ] && kill -0 "$(cat "$file")" 2>/dev/null; then echo "$name: running (pid $(cat "$file"))"; else echo "$name: stopped"; fi
+  done
+  if [ -z "${OC_CLUSTER_POSTGRES:-}" ]; then
+    "$(psql_bin)" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d orleansconsistency -c \
+      "SELECT silo_id, address, status, to_timestamp(last_heartbeat / 1000.0) AS last_heartbeat FROM cluster_members ORDER BY started_at" 2>/dev/null || true
+  fi
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac
