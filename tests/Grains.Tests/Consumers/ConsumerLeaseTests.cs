@@ -150,7 +150,7 @@ public sealed class ConsumerLeaseTests(ITestOutputHelper output)
             var grain = silos[i % silos.Count].GrainFactory.GetGrain<IResourceGrain>(id);
             for (var n = 0; n < perResource; n++)
             {
-                var result = await grain.Submit(Intent(IntentOperation.Increment, """{"n":1}"""));
+                var result = await SubmitWithRetriesAsync(grain, Intent(IntentOperation.Increment, """{"n":1}"""));
                 lock (submitted)
                 {
                     submitted.Add((id, result.Status.IdempotencyKey));
@@ -158,6 +158,23 @@ public sealed class ConsumerLeaseTests(ITestOutputHelper output)
             }
         });
         return submitted;
+    }
+
+    /// <summary>Like a client: a call that reached a silo cut off from the database fails, and is sent again with the same key (intents are idempotent).</summary>
+    private static async Task<IntentResult> SubmitWithRetriesAsync(IResourceGrain grain, Intent intent)
+    {
+        using var limit = new CancellationTokenSource(Patience);
+        while (true)
+        {
+            try
+            {
+                return await grain.Submit(intent);
+            }
+            catch (StorageUnavailableException) when (!limit.IsCancellationRequested)
+            {
+                await Task.Delay(100, CancellationToken.None);
+            }
+        }
     }
 
     private static async Task AssertAllSettledAsync(
