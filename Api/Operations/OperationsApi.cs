@@ -7,12 +7,13 @@ namespace OrleansConsistency.Api.Operations;
 
 /// <summary>
 /// What operators read: <c>GET /metrics</c> (Prometheus text), <c>GET /ops/summary</c> (the operator page's data)
-/// and, only when <c>Ops:FaultInjection</c> is true, switches that pause and resume consumers.
+/// and, only when <c>Api:FaultInjection</c> is true (the same switch as <c>/admin/faults</c>), switches that pause and
+/// resume consumers.
 /// </summary>
 internal static class OperationsApi
 {
     /// <summary>The configuration flag that turns the fault-injection switches on (off by default).</summary>
-    public const string FaultInjectionSetting = "Ops:FaultInjection";
+    public const string FaultInjectionSetting = "Api:FaultInjection";
 
     /// <summary>The window the summary's percentiles cover.</summary>
     public static readonly TimeSpan PercentileWindow = TimeSpan.FromSeconds(60);

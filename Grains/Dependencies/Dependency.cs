@@ -2,6 +2,7 @@ using System.Net;
 using System.Threading.RateLimiting;
 using OrleansConsistency.Grains.Consumers;
 using OrleansConsistency.Grains.Resilience;
+using OrleansConsistency.Grains.Telemetry;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -23,6 +24,8 @@ public sealed class Dependency : IDisposable
     private readonly ConcurrencyLimiter _bulkhead;
     private readonly CircuitBreakerStateProvider _breaker = new();
     private readonly TimeProvider _timeProvider;
+    private readonly IDisposable _breakerMetric;
+    private readonly IDisposable _bulkheadMetric;
     private DependencyFaults _faults;
     private DateTimeOffset? _openUntil;
     private long _rejected;
@@ -61,6 +64,14 @@ public sealed class Dependency : IDisposable
                     && args.Outcome.Exception is not BrokenCircuitException
                     && IsTransient(args.Outcome.Exception)
                     && !args.Context.CancellationToken.IsCancellationRequested),
+                OnRetry = args =>
+                {
+                    ResilienceInstruments.Retries.Add(
+                        1,
+                        new KeyValuePair<string, object?>("dependency", name),
+                        new KeyValuePair<string, object?>("reason", RetryReason(args.Outcome.Exception)));
+                    return ValueTask.CompletedTask;
+                },
             });
         }
 
@@ -73,8 +84,21 @@ public sealed class Dependency : IDisposable
             (exception, context) => exception is not DependencyBulkheadFullException && IsTransient(exception) && !context.CancellationToken.IsCancellationRequested,
             (state, openFor) => _openUntil = state == CircuitBreakers.Open && openFor is { } duration ? _timeProvider.GetUtcNow() + duration : null,
             _breaker));
-        builder.AddTimeout(options.AttemptTimeout);
+        builder.AddTimeout(new TimeoutStrategyOptions
+        {
+            // An attempt made for a request (or a call chain) with a deadline gets only the time left (at least 1 ms,
+            // since Polly reads zero as "no timeout"); otherwise the configured attempt timeout.
+            TimeoutGenerator = _ => ValueTask.FromResult(TimeSpan.FromTicks(Math.Max(
+                TimeSpan.TicksPerMillisecond,
+                Runtime.RequestContext.Bound(options.AttemptTimeout, timeProvider).Ticks))),
+        });
         _pipeline = builder.Build();
+        _breakerMetric = ResilienceInstruments.TrackBreaker(name, () => CircuitBreakers.Name(_breaker.CircuitState));
+        _bulkheadMetric = ResilienceInstruments.TrackBulkhead(name, () =>
+        {
+            var state = Describe();
+            return (state.SlotsInUse, state.SlotLimit, state.Queued);
+        });
     }
 
     /// <summary>Its name (<c>Dependencies:{name}</c>).</summary>
@@ -150,7 +174,12 @@ public sealed class Dependency : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _bulkhead.Dispose();
+    public void Dispose()
+    {
+        _breakerMetric.Dispose();
+        _bulkheadMetric.Dispose();
+        _bulkhead.Dispose();
+    }
 
     /// <summary>True for failures that may pass: no answer, a timeout, 5xx, 408, 429, or a full bulkhead.</summary>
     public static bool IsTransient(Exception? exception) => exception switch
@@ -160,6 +189,15 @@ public sealed class Dependency : IDisposable
         HttpRequestException or TimeoutRejectedException or DependencyBulkheadFullException or BrokenCircuitException => true,
         IOException => true,
         _ => false,
+    };
+
+    private static string RetryReason(Exception? exception) => exception switch
+    {
+        HttpRequestException { StatusCode: { } status } => $"http-{(int)status}",
+        TimeoutRejectedException => "timeout",
+        DependencyBulkheadFullException => "bulkhead-full",
+        HttpRequestException or IOException => "unreachable",
+        _ => "other",
     };
 
     /// <summary>The error in words an operator can act on.</summary>

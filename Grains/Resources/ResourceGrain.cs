@@ -204,6 +204,11 @@ public sealed class ResourceGrain(
                     _settleClock.Applied(applied, outcome.DecidedAt);
                 }
 
+                if (outcome.Conflict is { } conflict)
+                {
+                    ConflictInstruments.Record(_resource.Type, conflict.Policy, conflict.Outcome);
+                }
+
                 AnnounceSettlement(settledBefore);
                 _recent.Add(outcome, receivedAt + options.Value.IntentRetention);
                 return new IntentResult(StatusOf(outcome, TimeProvider.GetUtcNow()), Replayed: false);
@@ -483,6 +488,7 @@ public sealed class ResourceGrain(
             {
                 var settledBefore = SettledVersion;
                 await CommitAsync(intentRecord: null, next, transition);
+                ConflictInstruments.Record(_resource.Type, report.Policy, report.Outcome);
                 AnnounceSettlement(settledBefore);
                 var original = await FindOutcomeAsync(idempotencyKey)
                     ?? throw new ConflictResolutionException(ConflictResolutionException.NotFound, $"The intent '{idempotencyKey}' is no longer known.");

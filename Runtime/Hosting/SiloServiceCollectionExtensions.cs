@@ -27,7 +27,7 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SiloRuntime>();
         services.TryAddSingleton<IGrainFactory>(sp => sp.GetRequiredService<SiloRuntime>().GrainFactory);
-        services.TryAddSingleton<StorageFaultInjector>();
+        services.TryAddSingleton(sp => StorageFaultInjector.From(sp.GetRequiredService<IOptions<SiloOptions>>().Value.Storage.Faults));
         services.TryAddSingleton(sp => GrainStorageFactory.Create(
             sp.GetRequiredService<IOptions<SiloOptions>>().Value.Storage,
             sp.GetRequiredService<StorageFaultInjector>(),

@@ -12,6 +12,16 @@ public sealed class StorageFaultInjector
     private long _writeLatencyTicks;
     private long _readLatencyTicks;
 
+    /// <summary>An injector with the configured start-up faults in force.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A latency or count is negative.</exception>
+    public static StorageFaultInjector From(StorageFaultSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var injector = new StorageFaultInjector { WriteLatency = settings.WriteLatency, ReadLatency = settings.ReadLatency };
+        injector.FailNextWrites(settings.FailNextWrites);
+        return injector;
+    }
+
     /// <summary>
     /// Delay added before each storage transaction (and so to every write in it), as a slow database would.
     /// </summary>

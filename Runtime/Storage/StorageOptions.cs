@@ -61,6 +61,9 @@ public sealed class StorageOptions
     /// </summary>
     public TimeSpan BreakerDuration { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Faults injected from start-up (<c>Silo:Storage:Faults</c>); none by default.</summary>
+    public StorageFaultSettings Faults { get; set; } = new();
+
     /// <summary>True when <see cref="Provider"/> names PostgreSQL.</summary>
     internal bool IsPostgres => string.Equals(Provider, PostgresProvider, StringComparison.OrdinalIgnoreCase);
 

@@ -45,7 +45,7 @@ public sealed class BrowserApi : WebApplicationFactory<api::Program>
         builder.UseSetting("Silo:Storage:ConnectionString", $"Data Source={Path.Combine(_directory, "browser.db")}");
         builder.UseSetting("Resources:Defaults:StalenessBound", "00:00:01");
         builder.UseSetting($"Resources:Types:{ManualConflictType}:ConflictPolicy", "manual");
-        builder.UseSetting("Ops:FaultInjection", "true");
+        builder.UseSetting("Api:FaultInjection", "true");
     }
 
     protected override void Dispose(bool disposing)

@@ -38,7 +38,8 @@ public sealed class OpsPageTests(BrowserFixture fixture)
         await Expect(readModel).ToContainTextAsync("closed");
         await Expect(page.Locator("#settle-p50")).Not.ToHaveTextAsync("–", new() { Timeout = Wait });
         await Expect(page.Locator("#failures")).ToContainTextAsync("invalid-intent", new() { Timeout = Wait });
-        await Expect(page.Locator("#readiness")).ToContainTextAsync("not available", new() { Timeout = Wait });
+        await Expect(page.Locator("#readiness")).ToContainTextAsync("database", new() { Timeout = Wait });
+        await Expect(page.Locator("#readiness")).ToContainTextAsync("writes go through");
         await Expect(page.Locator("#accepted-rate")).Not.ToHaveTextAsync("–", new() { Timeout = Wait });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "9-ops.png"), FullPage = true });
 

@@ -216,8 +216,9 @@
     return ["settled", "failed", "rejected"].includes(status.state);
   }
 
+  // Only a parked conflict waits for a person; a merged or resolved one is explained in the message and timeline.
   function badgeFor(status) {
-    if (status.conflict || status.state === "conflict") {
+    if (status.state === "conflict") {
       return "attention";
     }
 
@@ -272,7 +273,7 @@
       }
     }
 
-    if (status.conflict || status.state === "conflict") {
+    if (status.state === "conflict") {
       openConflict(status);
     }
 

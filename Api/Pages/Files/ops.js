@@ -5,6 +5,7 @@
   const $ = (id) => document.getElementById(id);
   const POLL_MS = 2000;
   let previous = null;
+  let outagesLoaded = false;
   let lastBreakers = "";
 
   function cell(text, className) {
@@ -34,6 +35,31 @@
   async function fault(name, action) {
     await fetch(`/ops/faults/consumers/${encodeURIComponent(name)}/${action}`, { method: "POST" });
     $("announcer").textContent = `${name} ${action === "pause" ? "paused" : "resumed"}.`;
+    poll();
+  }
+
+  // Outages injected per dependency, as /admin/faults last reported them.
+  const outages = new Map();
+
+  async function loadOutages() {
+    const response = await fetch("/admin/faults", { headers: { Accept: "application/json" } }).catch(() => null);
+    if (response?.ok) {
+      const body = await response.json();
+      for (const [name, faults] of Object.entries(body.dependencies ?? {})) outages.set(name, Boolean(faults.outage));
+    }
+  }
+
+  async function outage(name, on) {
+    const response = await fetch(`/admin/faults/dependencies/${encodeURIComponent(name)}`, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ outage: on }),
+    }).catch(() => null);
+    if (response?.ok) {
+      outages.set(name, Boolean((await response.json()).outage));
+      $("announcer").textContent = `${name}: outage ${on ? "started" : "ended"}.`;
+    }
+
     poll();
   }
 
@@ -78,11 +104,31 @@
     $("dependencies").replaceChildren(...names.map((name) => {
       const breaker = summary.breakers.find((b) => b.dependency === name);
       const bulkhead = bulkheads.get(name);
-      return row(
+      const cells = [
         cell(name),
         cell(breaker ? breaker.state : "–", breaker ? `state-${breaker.state}` : ""),
-        cell(bulkhead ? `${bulkhead.inUse} of ${bulkhead.capacity} in use, ${bulkhead.queued} queued` : "–"));
+        cell(bulkhead ? `${bulkhead.inUse} of ${bulkhead.capacity} in use, ${bulkhead.queued} queued` : "–"),
+      ];
+      // Consumers report breakers too; only dependencies (known to /admin/faults) get an outage switch.
+      if (summary.faultInjection && outages.has(name)) {
+        const td = document.createElement("td");
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "secondary";
+        const down = outages.get(name);
+        button.textContent = down ? `End outage of ${name}` : `Simulate outage of ${name}`;
+        button.addEventListener("click", () => outage(name, !down));
+        td.append(button);
+        cells.push(td);
+      }
+
+      return row(...cells);
     }));
+    $("dependency-switch-head").hidden = !(summary.faultInjection && outages.size > 0);
+    if (summary.faultInjection && !outagesLoaded) {
+      outagesLoaded = true;
+      loadOutages().then(poll);
+    }
     const open = summary.breakers.filter((b) => b.state !== "closed").map((b) => b.dependency).join(", ");
     if (open !== lastBreakers) {
       $("announcer").textContent = open ? `Breaker not closed: ${open}` : "All breakers closed.";
@@ -111,17 +157,25 @@
       }
 
       const body = await response.json();
-      const entries = body.entries ?? body.dependencies ?? body.checks ?? {};
-      const list = Array.isArray(entries) ? entries : Object.entries(entries).map(([name, value]) => ({ name, ...value }));
       const table = document.createElement("table");
       const caption = document.createElement("caption");
       caption.textContent = `Readiness: ${body.status ?? (response.ok ? "ready" : "not ready")}`;
       table.append(caption);
-      for (const entry of list) {
-        const details = { ...(entry.data ?? entry) };
-        delete details.name;
-        delete details.status;
-        table.append(row(cell(entry.name ?? entry.dependency ?? "?"), cell(String(entry.status ?? entry.state ?? "")), cell(JSON.stringify(details))));
+      if (body.storage) {
+        const storage = body.storage;
+        const detail = storage.breaker === "closed"
+          ? "writes go through"
+          : `writes refused${storage.retryAfterSeconds ? `, next try in ${Math.ceil(storage.retryAfterSeconds)} s` : ""}${storage.lastError ? `: ${storage.lastError}` : ""}`;
+        table.append(row(cell("database"), cell(storage.breaker, `state-${storage.breaker}`), cell(detail)));
+      }
+
+      for (const dependency of body.dependencies ?? []) {
+        const faults = dependency.faults?.any ? " (faults injected)" : "";
+        const until = dependency.breakerOpenUntil ? `, open until ${new Date(dependency.breakerOpenUntil).toLocaleTimeString()}` : "";
+        table.append(row(
+          cell(dependency.name ?? dependency.displayName ?? "?"),
+          cell(dependency.breaker, `state-${dependency.breaker}`),
+          cell(`${dependency.slotsInUse} of ${dependency.slotLimit} slots, ${dependency.queued} queued, ${dependency.rejected} refused${until}${faults}`)));
       }
 
       target.replaceChildren(table);

@@ -83,11 +83,14 @@ public sealed class DeadlineApiTests(PartialFailureApiFactory factory) : Partial
         {
             using var response = await Client.SendAsync(Intent("carts", id, NewId(), """{"op":"set","payload":{"a":1}}""")
                 .WithHeader("Prefer", "wait=20")
-                .WithHeader("Request-Timeout", "300"));
+                .WithHeader("Request-Timeout", "1000"));
 
+            // The read model is paused, so the intent cannot settle: the answer at the deadline is the status so far
+            // (in progress once saved; pending if a busy machine had not even committed it yet).
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             using var status = await ReadJsonAsync(response);
-            Assert.Equal("in-progress", status.RootElement.GetProperty("state").GetString());
+            var state = status.RootElement.GetProperty("state").GetString();
+            Assert.True(state is "in-progress" or "pending", $"state {state}");
             Assert.NotNull(response.Headers.RetryAfter);
         }
         finally
