@@ -9,6 +9,7 @@ using OrleansConsistency.Grains.Consumers.Webhooks;
 using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Runtime;
+using OrleansConsistency.Runtime.Cluster.Leases;
 using OrleansConsistency.Runtime.Hosting;
 using OrleansConsistency.Runtime.Storage;
 using OrleansConsistency.Runtime.Streams;
@@ -39,7 +40,8 @@ public sealed class ConsumerHost(IServiceProvider services, IOptions<ConsumersOp
             services.GetRequiredService<IConsumerFailureStore>(),
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<ILoggerFactory>(),
-            options.Value.SweepInterval);
+            options.Value.SweepInterval,
+            services.GetRequiredService<ConsumerLeases>());
         var applicationConsumers = services.GetServices<IResourceConsumer>().ToDictionary(c => c.Name, StringComparer.Ordinal);
         foreach (var (name, consumerOptions) in options.Value.Consumers.Where(c => c.Value.Enabled))
         {

@@ -18,7 +18,9 @@ namespace OrleansConsistency.Grains.Consumers;
 /// Runs one consumer in this silo. Per resource, events are handled in version order (one worker per resource at a
 /// time), at least once, through the consumer's resilience pipeline; each success moves a durable checkpoint and is
 /// acknowledged to the resource grain. Live events come from the commit path; anything missed (a restart, a full
-/// buffer, a gap) is read from the log, found by comparing checkpoints with the resources' versions.
+/// buffer, a gap) is read from the log, found by comparing checkpoints with the resources' versions. In a cluster
+/// the runner handles only the resources whose partition this silo leases (<see cref="ConsumerLeases"/>): events
+/// committed on other silos come from the lease manager's poller, and a newly leased partition is swept at once.
 /// </summary>
 internal sealed partial class ConsumerRunner : IAsyncDisposable
 {
@@ -28,12 +30,15 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ResourceLane> _lanes = new(StringComparer.Ordinal);
     private readonly Channel<ResourceLane> _ready = Channel.CreateUnbounded<ResourceLane>();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Channel<bool> _sweepRequests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly List<Task> _loops = [];
     private readonly ConsumerServices _services;
     private readonly ResiliencePipeline _pipeline;
     private readonly ILogger _logger;
     private TaskCompletionSource? _paused;
     private IDisposable? _observation;
+    private IDisposable? _clusterObservation;
+    private IDisposable? _acquisitions;
     private IDisposable? _lagTracking;
     private IDisposable? _breakerTracking;
     private IDisposable? _bulkheadTracking;
@@ -63,6 +68,9 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
     public void Start()
     {
         _observation = _services.Streams.ObserveCommitted(ResourceKey.StreamNamespacePrefix, OnCommitted);
+        _clusterObservation = _services.Leases.ObserveClusterCommits(ResourceKey.StreamNamespacePrefix, OnCommittedInCluster);
+        _acquisitions = _services.Leases.OnAcquired(Name, () => _sweepRequests.Writer.TryWrite(true));
+        _services.Leases.Register(Name);
         _lagTracking = SettlementInstruments.TrackConsumer(Name, Lag);
         _breakerTracking = ResilienceInstruments.TrackBreaker(Name, () => Breaker);
 
@@ -138,6 +146,8 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _observation?.Dispose();
+        _clusterObservation?.Dispose();
+        _acquisitions?.Dispose();
         _lagTracking?.Dispose();
         _breakerTracking?.Dispose();
         _bulkheadTracking?.Dispose();
@@ -157,12 +167,29 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
 
     private bool Consumes(string type) => Options.Types.Count == 0 || Options.Types.Contains(type);
 
+    /// <summary>True while this silo handles the resource for this consumer (always, without a cluster).</summary>
+    private bool Holds(ResourceKey resource) => _services.Leases.Holds(Name, resource.GrainKey);
+
     private void OnCommitted(EventRecord committed)
     {
         var type = committed.StreamNamespace[ResourceKey.StreamNamespacePrefix.Length..];
-        if (Consumes(type))
+        var resource = new ResourceKey(type, committed.StreamKey);
+        if (Consumes(type) && Holds(resource))
         {
-            var lane = Lane(new ResourceKey(type, committed.StreamKey));
+            var lane = Lane(resource);
+            lane.Offer(committed);
+            Schedule(lane);
+        }
+    }
+
+    /// <summary>An event read from the events table (committed on any silo); skipped when this silo already knows of the version.</summary>
+    private void OnCommittedInCluster(EventRecord committed)
+    {
+        var type = committed.StreamNamespace[ResourceKey.StreamNamespacePrefix.Length..];
+        var resource = new ResourceKey(type, committed.StreamKey);
+        if (Consumes(type) && Holds(resource) && (!_lanes.TryGetValue(resource.GrainKey, out var known) || known.KnownHead < committed.Version))
+        {
+            var lane = Lane(resource);
             lane.Offer(committed);
             Schedule(lane);
         }
@@ -203,7 +230,7 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
                 lane.UnmarkScheduled();
             }
 
-            if (lane.HasWork && Volatile.Read(ref _paused) is null && !stopping.IsCancellationRequested)
+            if (lane.HasWork && Volatile.Read(ref _paused) is null && !stopping.IsCancellationRequested && Holds(lane.Resource))
             {
                 Schedule(lane);
             }
@@ -222,6 +249,13 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
             if (Volatile.Read(ref _paused) is not null)
             {
                 // Paused: stop here; Resume schedules the lanes that still have work.
+                return;
+            }
+
+            if (!Holds(lane.Resource))
+            {
+                // The lease is gone (expired, or given to a silo that joined): the new holder resumes from the checkpoint.
+                _lanes.TryRemove(new KeyValuePair<string, ResourceLane>(lane.Resource.GrainKey, lane));
                 return;
             }
 
@@ -361,11 +395,16 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
         }
     }
 
-    /// <summary>Finds resources this consumer is behind on (after a restart, or anything live delivery missed) every so often.</summary>
+    /// <summary>
+    /// Finds resources this consumer is behind on (after a restart, or anything live delivery missed) every so often,
+    /// and at once when this silo gained partitions.
+    /// </summary>
     private async Task SweepAsync(CancellationToken stopping)
     {
         using var timer = new PeriodicTimer(_services.SweepInterval, _services.TimeProvider);
-        do
+        Task<bool>? tick = null;
+        Task<bool>? requested = null;
+        while (true)
         {
             try
             {
@@ -373,7 +412,13 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
                 {
                     foreach (var behind in await _services.Checkpoints.ListBehindAsync(Name, ResourceGrainType, prefix, BacklogPageSize, stopping))
                     {
-                        var lane = Lane(ResourceKey.ParseGrainKey(behind.ResourceId));
+                        var resource = ResourceKey.ParseGrainKey(behind.ResourceId);
+                        if (!Holds(resource))
+                        {
+                            continue; // Another silo's partition: it sweeps it.
+                        }
+
+                        var lane = Lane(resource);
                         lane.RaiseHead(behind.Version);
                         lane.MarkPending(_services.TimeProvider.GetUtcNow());
                         Schedule(lane);
@@ -390,8 +435,33 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
             {
                 LogSweepFailed(_logger, ex, Name);
             }
+
+            // The timer's and the channel's waits are kept across rounds: a PeriodicTimer allows one waiter at a time.
+            tick ??= timer.WaitForNextTickAsync(stopping).AsTask();
+            requested ??= _sweepRequests.Reader.WaitToReadAsync(stopping).AsTask();
+            try
+            {
+                var woke = await Task.WhenAny(tick, requested);
+                if (!await woke)
+                {
+                    return;
+                }
+
+                if (woke == tick)
+                {
+                    tick = null;
+                }
+                else
+                {
+                    requested = null;
+                    _sweepRequests.Reader.TryRead(out _);
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
         }
-        while (await timer.WaitForNextTickAsync(stopping));
     }
 
     private IResourceGrain Grain(ResourceKey resource) => _services.GrainFactory.GetGrain<IResourceGrain>(resource.GrainKey);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OrleansConsistency.Runtime;
+using OrleansConsistency.Runtime.Cluster.Leases;
 using OrleansConsistency.Runtime.Storage;
 using OrleansConsistency.Runtime.Streams;
 
@@ -14,4 +15,5 @@ internal sealed record ConsumerServices(
     IConsumerFailureStore Failures,
     TimeProvider TimeProvider,
     ILoggerFactory LoggerFactory,
-    TimeSpan SweepInterval);
+    TimeSpan SweepInterval,
+    ConsumerLeases Leases);

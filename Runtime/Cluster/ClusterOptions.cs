@@ -29,6 +29,18 @@ public sealed class ClusterOptions
     public int EndpointPort { get; set; }
 
     /// <summary>
+    /// How many partitions each consumer's resources are split into (a stable hash of the resource id); each
+    /// partition is leased by one live silo at a time. Default 16.
+    /// </summary>
+    public int ConsumerPartitions { get; set; } = 16;
+
+    /// <summary>
+    /// How often a silo reads the events table for events committed on other silos in partitions it leases, so they
+    /// reach its consumers without waiting for the sweep. Default 200 ms.
+    /// </summary>
+    public TimeSpan ConsumerEventPollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
     /// How long a silo keeps serving its grains after its last successful heartbeat: shorter than
     /// <see cref="DeathTimeout"/> by one heartbeat period, so it stops before any other silo can declare it dead and
     /// take its grains over.
@@ -62,6 +74,16 @@ public sealed class ClusterOptions
         if (DeathTimeout < HeartbeatPeriod * 2)
         {
             throw new ArgumentException($"Silo:Cluster:DeathTimeout must be at least twice Silo:Cluster:HeartbeatPeriod ({HeartbeatPeriod}); it is {DeathTimeout}.");
+        }
+
+        if (ConsumerPartitions is < 1 or > 4096)
+        {
+            throw new ArgumentException($"Silo:Cluster:ConsumerPartitions must be between 1 and 4096; it is {ConsumerPartitions}.");
+        }
+
+        if (ConsumerEventPollInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"Silo:Cluster:ConsumerEventPollInterval must be positive; it is {ConsumerEventPollInterval}.");
         }
 
         if (EndpointPort is < 0 or > 65535)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansConsistency.Runtime.Cluster;
+using OrleansConsistency.Runtime.Cluster.Leases;
 using OrleansConsistency.Runtime.Cluster.Membership;
 using OrleansConsistency.Runtime.Storage;
 using OrleansConsistency.Runtime.Streams;
@@ -60,6 +61,18 @@ public static class SiloServiceCollectionExtensions
 
         // After the runtime's service: it joins once the schema exists, and stops (leaves) before grains are deactivated.
         services.AddHostedService<ClusterHostedService>();
+
+        // After joining (its rounds need the silo id), before the consumers: they stop first, then it releases the leases.
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SiloOptions>>().Value;
+            return new ConsumerLeases(
+                options,
+                options.Cluster.Enabled ? sp.GetRequiredService<ClusterMembership>() : null,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansConsistency.Cluster.ConsumerLeases"));
+        });
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ConsumerLeases>());
         return services;
     }
 

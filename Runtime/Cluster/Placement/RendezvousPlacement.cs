@@ -35,7 +35,7 @@ public static class RendezvousPlacement
     /// <summary>The weight of a silo for a grain: a strong mix of both hashes, stable across processes and versions (string.GetHashCode is not).</summary>
     internal static ulong Weight(ulong grainHash, string siloId) => Mix(grainHash ^ (Fnv1a(siloId, string.Empty) * 0x9E3779B97F4A7C15UL));
 
-    private static ulong Fnv1a(string first, string second)
+    internal static ulong Fnv1a(string first, string second)
     {
         var hash = 14695981039346656037UL;
         hash = Append(hash, first);
@@ -59,7 +59,7 @@ public static class RendezvousPlacement
     }
 
     /// <summary>MurmurHash3's 64-bit finalizer: every input bit affects every output bit.</summary>
-    private static ulong Mix(ulong value)
+    internal static ulong Mix(ulong value)
     {
         value ^= value >> 33;
         value *= 0xFF51AFD7ED558CCDUL;

@@ -14,7 +14,7 @@ namespace OrleansConsistency.Bench.ClusterBenchmarks;
 /// in this one process (the same cores either way, so this shows the cost of membership, placement and forwarding,
 /// not a speed-up). Callers spread over the silos, so with 3 silos about two calls in three are forwarded over
 /// loopback HTTP/2. Options: <c>--clients 16,64</c>, <c>--silos 1,3</c>, <c>--resources 1000</c>, <c>--warmup</c>,
-/// <c>--duration</c> (seconds).
+/// <c>--duration</c> (seconds), <c>--settle-clients 8</c> (the submit→settled table, see <see cref="ConsumerSettleBenchmark"/>).
 /// </summary>
 public static class ClusterSuite
 {
@@ -67,6 +67,16 @@ public static class ClusterSuite
         await output.WriteLineAsync($"### Accepted intents per second, 1 vs 3 silos ({database.Setup})");
         await output.WriteLineAsync();
         await output.WriteLineAsync(table.ToString());
+        var settleClients = Numbers(arguments.Get("settle-clients", "8"))[0];
+        var settle = new MarkdownTable("Silos", "Committed on the", "Intents:", "Submit→settled p50 ms:", "p99 ms:");
+        foreach (var silos in siloCounts)
+        {
+            await ConsumerSettleBenchmark.MeasureAsync(silos, settleClients, resources, warmUp, duration, settle);
+        }
+
+        await output.WriteLineAsync($"### Submit to settled (read-model consumer shared by leases), {settleClients} clients");
+        await output.WriteLineAsync();
+        await output.WriteLineAsync(settle.ToString());
         await output.WriteLineAsync(
             "Recovery after a SIGKILL is measured by the multi-process test (`dotnet test tests/Api.Tests --filter ClusterKill " +
             "--logger \"console;verbosity=detailed\"`), which prints the time until the killed silo's grains were served again.");
