@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using OrleansConsistency.Runtime.Cluster;
 using OrleansConsistency.Runtime.Cluster.Leases;
 using OrleansConsistency.Runtime.Cluster.Membership;
+using OrleansConsistency.Runtime.Cluster.Streams;
 using OrleansConsistency.Runtime.Storage;
 using OrleansConsistency.Runtime.Streams;
 
@@ -73,6 +74,14 @@ public static class SiloServiceCollectionExtensions
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansConsistency.Cluster.ConsumerLeases"));
         });
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ConsumerLeases>());
+
+        // In a cluster (pure clients included), this process's stream subscribers also hear other silos' commits.
+        services.TryAddSingleton(sp => new ClusterStreamPoller(
+            sp.GetRequiredService<IOptions<SiloOptions>>().Value,
+            sp.GetRequiredService<StreamHub>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansConsistency.Cluster.Streams")));
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ClusterStreamPoller>());
         return services;
     }
 

@@ -53,13 +53,19 @@ internal sealed class StreamHub
                 }
             }
 
-            if (_listeners.TryGetValue(new StreamId(record.StreamNamespace, record.StreamKey), out var listeners))
-            {
-                foreach (var listener in listeners)
-                {
-                    listener.OnCommitted(record);
-                }
-            }
+            NotifySubscribers(record);
+        }
+    }
+
+    /// <summary>
+    /// Hands events committed elsewhere (another silo) to this silo's stream subscribers only; namespace observers
+    /// (consumers, per-type feeds) hear only this silo's commits, in commit order.
+    /// </summary>
+    public void PublishToSubscribers(IReadOnlyList<EventRecord> committed)
+    {
+        foreach (var record in committed)
+        {
+            NotifySubscribers(record);
         }
     }
 
@@ -73,6 +79,17 @@ internal sealed class StreamHub
                 {
                     listener.OnPossiblyMissed();
                 }
+            }
+        }
+    }
+
+    private void NotifySubscribers(EventRecord record)
+    {
+        if (_listeners.TryGetValue(new StreamId(record.StreamNamespace, record.StreamKey), out var listeners))
+        {
+            foreach (var listener in listeners)
+            {
+                listener.OnCommitted(record);
             }
         }
     }

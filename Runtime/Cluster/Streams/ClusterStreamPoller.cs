@@ -1,0 +1,135 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using OrleansConsistency.Runtime.Cluster.Leases;
+using OrleansConsistency.Runtime.Hosting;
+using OrleansConsistency.Runtime.Streams;
+
+namespace OrleansConsistency.Runtime.Cluster.Streams;
+
+/// <summary>
+/// In a cluster, a resource's events are committed by the silo that owns it, so this process's stream subscribers
+/// (live updates over SSE, for instance) would hear only the commits of its own grains. This poller reads the events
+/// table every <see cref="ClusterOptions.ConsumerEventPollInterval"/> while someone here subscribes, and hands the new
+/// events to the subscribers of their streams. Subscriptions drop versions they already have and read gaps back from
+/// the log, so an event that arrives both ways, or late, is delivered once and in order.
+/// </summary>
+internal sealed partial class ClusterStreamPoller : IHostedService, IAsyncDisposable
+{
+    private const int PageSize = 500;
+
+    // PostgreSQL takes a sequence value before the commit, so a commit can become visible after a higher one: the
+    // window already read is read again for this long.
+    private static readonly TimeSpan LateCommitWindow = TimeSpan.FromSeconds(1);
+
+    private readonly StreamHub _hub;
+    private readonly ClusterOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly ConsumerLeaseTable? _events;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _loop = Task.CompletedTask;
+
+    public ClusterStreamPoller(SiloOptions options, StreamHub hub, TimeProvider timeProvider, ILogger logger)
+    {
+        _hub = hub;
+        _options = options.Cluster;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        if (options.Cluster.Enabled)
+        {
+            var builder = new NpgsqlConnectionStringBuilder(options.Storage.EffectiveConnectionString)
+            {
+                MaxPoolSize = 2,
+                ApplicationName = $"stream-poller:{options.Name}",
+            };
+            _events = new ConsumerLeaseTable(NpgsqlDataSource.Create(builder.ConnectionString));
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_events is not null)
+        {
+            _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stopping.Dispose();
+        if (_events is not null)
+        {
+            await _events.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        long? floor = null;
+        var marks = new Queue<(long Timestamp, long Sequence)>();
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_options.ConsumerEventPollInterval, _timeProvider, stopping).ConfigureAwait(false);
+                if (_hub.SubscriptionCount == 0)
+                {
+                    // Nobody listens: start afresh from the end of the log when someone does (a new subscription
+                    // catches up from the log by itself).
+                    floor = null;
+                    marks.Clear();
+                    continue;
+                }
+
+                floor ??= await _events!.ReadLastSequenceAsync(stopping).ConfigureAwait(false);
+                var highest = floor.Value;
+                var from = floor.Value;
+                while (true)
+                {
+                    var page = await _events!.ReadEventsAsync("resource/", from, PageSize, stopping).ConfigureAwait(false);
+                    _hub.PublishToSubscribers(page);
+                    if (page.Count > 0)
+                    {
+                        highest = Math.Max(highest, page[^1].Sequence);
+                    }
+
+                    if (page.Count < PageSize)
+                    {
+                        break;
+                    }
+
+                    from = page[^1].Sequence;
+                }
+
+                var now = _timeProvider.GetTimestamp();
+                marks.Enqueue((now, highest));
+                while (marks.Count > 0 && _timeProvider.GetElapsedTime(marks.Peek().Timestamp, now) >= LateCommitWindow)
+                {
+                    floor = Math.Max(floor.Value, marks.Dequeue().Sequence);
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // The loop must go on; a subscriber that missed a poll reads the gap back on the next event.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogPollFailed(_logger, ex);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the events table for this process's stream subscribers failed; trying again")]
+    private static partial void LogPollFailed(ILogger logger, Exception exception);
+}

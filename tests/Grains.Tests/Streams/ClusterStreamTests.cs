@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansConsistency.Grains.Interfaces.Intents;
+using OrleansConsistency.Grains.Interfaces.Resources;
+using OrleansConsistency.Runtime.Storage;
+using OrleansConsistency.Runtime.Streams;
+using static OrleansConsistency.Grains.Tests.ResourceCluster;
+
+namespace OrleansConsistency.Grains.Tests.Streams;
+
+/// <summary>
+/// In a cluster each resource's events are committed by the silo that owns it; a subscriber on any silo (the one an
+/// SSE client happens to be connected to) still gets every version, live, once and in order.
+/// </summary>
+public sealed class ClusterStreamTests
+{
+    private const int Resources = 12;
+    private const int Versions = 5;
+
+    [Fact]
+    public async Task SubscribersOnEverySilo_GetEveryVersion_OfResourcesOwnedByAnySilo_InOrder()
+    {
+        await using var cluster = await StartAsync(StorageOptions.PostgresProvider, silos: 2, builder => builder
+            .ConfigureSilo(options =>
+            {
+                options.Cluster.Enabled = true;
+                options.Cluster.HeartbeatPeriod = TimeSpan.FromMilliseconds(250);
+                options.Cluster.DeathTimeout = TimeSpan.FromSeconds(2);
+                options.DefaultCallTimeout = TimeSpan.FromSeconds(20);
+            }));
+
+        // Subscribed before anything is committed, from version 0: nothing can come from the catch-up read, so every
+        // version of a resource owned by the other silo has to arrive live.
+        var received = new ConcurrentDictionary<(int Silo, string Id), ConcurrentQueue<long>>();
+        var handles = new List<StreamSubscriptionHandle>();
+        for (var silo = 0; silo < cluster.Silos.Count; silo++)
+        {
+            var streams = cluster.Silos[silo].Services.GetRequiredService<IStreamProvider>();
+            for (var i = 0; i < Resources; i++)
+            {
+                var key = ResourceKey.Create("orders", $"s-{i}");
+                var versions = received.GetOrAdd((silo, key.Id), _ => new ConcurrentQueue<long>());
+                var stream = streams.GetStream<TransitionEvent>(new StreamId(key.StreamNamespace, key.Id));
+                handles.Add(await stream.SubscribeAsync((transition, _) =>
+                {
+                    versions.Enqueue(transition.Version);
+                    return Task.CompletedTask;
+                }, new StreamSequenceToken(0)));
+            }
+        }
+
+        for (var n = 0; n < Versions; n++)
+        {
+            await Task.WhenAll(Enumerable.Range(0, Resources).Select(i =>
+                cluster.Silos[i % 2].GrainFactory.GetGrain<IResourceGrain>(ResourceKey.Create("orders", $"s-{i}").GrainKey)
+                    .Submit(Intent(IntentOperation.Increment, """{"n":1}"""))));
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (received.Values.Any(v => v.Count < Versions) && !timeout.IsCancellationRequested)
+        {
+            await Task.Delay(50);
+        }
+
+        foreach (var ((silo, id), versions) in received)
+        {
+            Assert.True(
+                versions.SequenceEqual(Enumerable.Range(1, Versions).Select(v => (long)v)),
+                $"silo {silo}, {id}: got [{string.Join(", ", versions)}]");
+        }
+
+        foreach (var handle in handles)
+        {
+            await handle.UnsubscribeAsync();
+        }
+    }
+}
