@@ -29,6 +29,7 @@ internal sealed partial class ClusterStreamPoller : IHostedService, IAsyncDispos
     private readonly ConsumerLeaseTable? _events;
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
+    private bool _disposed;
 
     public ClusterStreamPoller(SiloOptions options, StreamHub hub, TimeProvider timeProvider, ILogger logger)
     {
@@ -57,19 +58,34 @@ internal sealed partial class ClusterStreamPoller : IHostedService, IAsyncDispos
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task StopAsync(CancellationToken cancellationToken) =>
+        _events is null ? Task.CompletedTask : StopLoopAsync().WaitAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
+        // A host may be disposed without being stopped, or stopped again after disposal: both must be harmless.
+        if (_disposed)
+        {
+            return;
+        }
+
+        await StopLoopAsync().ConfigureAwait(false);
+        _disposed = true;
         _stopping.Dispose();
         if (_events is not null)
         {
             await _events.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    private async Task StopLoopAsync()
+    {
+        if (!_disposed && !_stopping.IsCancellationRequested)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+        }
+
+        await _loop.ConfigureAwait(false);
     }
 
     private async Task RunAsync(CancellationToken stopping)
