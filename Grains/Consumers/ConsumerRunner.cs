@@ -30,6 +30,7 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ResourceLane> _lanes = new(StringComparer.Ordinal);
     private readonly Channel<ResourceLane> _ready = Channel.CreateUnbounded<ResourceLane>();
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
     private readonly Channel<bool> _sweepRequests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly List<Task> _loops = [];
     private readonly ConsumerServices _services;
@@ -145,6 +146,13 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Once only: a host whose stop timed out stops (and so disposes) its consumers again, and cancelling a disposed
+        // token source would throw.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _observation?.Dispose();
         _clusterObservation?.Dispose();
         _acquisitions?.Dispose();
