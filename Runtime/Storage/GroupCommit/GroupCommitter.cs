@@ -159,7 +159,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
     private async Task ExecuteBatchAsync(List<PendingWrite> batch)
     {
         var live = new List<PendingWrite>(batch.Count);
-        StorageUnavailableException? injected = null;
+        var injected = new List<PendingWrite>();
         foreach (var write in batch)
         {
             if (!write.TryStart())
@@ -176,18 +176,27 @@ internal sealed class GroupCommitter : IAsyncDisposable
             // Injected faults count grain writes only, so that a test's "fail the next N writes" means its own writes.
             if (write.Progress is null && _faults.TryTakeWriteFailure())
             {
-                // An injected fault stands for an unreachable database, so it counts against the breaker like one.
-                injected = new StorageUnavailableException("Injected storage fault: the write failed before reaching the database; nothing was written.");
-                write.Fail(injected);
+                injected.Add(write);
                 continue;
             }
 
             live.Add(write);
         }
 
-        if (injected is not null && live.Count == 0)
+        if (injected.Count > 0)
         {
-            Health.RecordFailure(injected);
+            // An injected fault stands for an unreachable database, so it counts against the breaker like one; the
+            // breaker hears of it before the callers do, so whatever they try next meets its verdict.
+            var failure = new StorageUnavailableException("Injected storage fault: the write failed before reaching the database; nothing was written.");
+            if (live.Count == 0)
+            {
+                Health.RecordFailure(failure);
+            }
+
+            foreach (var write in injected)
+            {
+                write.Fail(failure);
+            }
         }
 
         if (live.Count > 0)
