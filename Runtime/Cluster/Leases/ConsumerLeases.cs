@@ -21,11 +21,6 @@ namespace OrleansConsistency.Runtime.Cluster.Leases;
 /// </summary>
 public sealed partial class ConsumerLeases : IHostedService, IAsyncDisposable
 {
-    private const int EventPageSize = 1000;
-
-    /// <summary>Events visible up to this long after a higher sequence was read are still found (sequences are taken before commit).</summary>
-    private static readonly TimeSpan LateCommitWindow = TimeSpan.FromSeconds(1);
-
     private readonly ClusterOptions _options;
     private readonly ClusterMembership? _membership;
     private readonly ConsumerLeaseTable? _table;
@@ -311,11 +306,7 @@ public sealed partial class ConsumerLeases : IHostedService, IAsyncDisposable
     /// <summary>Reads events committed on any silo and hands them to the observers, a short window again so late-visible commits are not missed.</summary>
     private async Task PollLoopAsync(long after, CancellationToken stopping)
     {
-        var table = _table!;
-        var floor = after;
-        var marks = new Queue<(long Timestamp, long Sequence)>();
-        var delivered = new HashSet<long>();
-        var highest = after;
+        var tail = new EventsTableTail(_table!, after, _timeProvider);
         while (!stopping.IsCancellationRequested)
         {
             try
@@ -327,38 +318,10 @@ public sealed partial class ConsumerLeases : IHostedService, IAsyncDisposable
                 }
 
                 var prefixes = _observers.Values.Select(o => o.Prefix).Distinct(StringComparer.Ordinal).ToList();
-                var common = prefixes.Count == 1 ? prefixes[0] : string.Empty;
-                var from = floor;
-                while (true)
+                foreach (var record in await tail.ReadNewAsync(prefixes.Count == 1 ? prefixes[0] : string.Empty, stopping).ConfigureAwait(false))
                 {
-                    var page = await table.ReadEventsAsync(common, from, EventPageSize, stopping).ConfigureAwait(false);
-                    foreach (var record in page)
-                    {
-                        if (delivered.Add(record.Sequence))
-                        {
-                            Deliver(record);
-                        }
-
-                        highest = Math.Max(highest, record.Sequence);
-                    }
-
-                    if (page.Count < EventPageSize)
-                    {
-                        break;
-                    }
-
-                    from = page[^1].Sequence;
+                    Deliver(record);
                 }
-
-                // Move the floor up to what was read at least LateCommitWindow ago; forget what lies below it.
-                var now = _timeProvider.GetTimestamp();
-                marks.Enqueue((now, highest));
-                while (marks.Count > 0 && _timeProvider.GetElapsedTime(marks.Peek().Timestamp, now) >= LateCommitWindow)
-                {
-                    floor = Math.Max(floor, marks.Dequeue().Sequence);
-                }
-
-                delivered.RemoveWhere(seq => seq <= floor);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {

@@ -16,11 +16,7 @@ namespace OrleansConsistency.Runtime.Cluster.Streams;
 /// </summary>
 internal sealed partial class ClusterStreamPoller : IHostedService, IAsyncDisposable
 {
-    private const int PageSize = 500;
-
-    // PostgreSQL takes a sequence value before the commit, so a commit can become visible after a higher one: the
-    // window already read is read again for this long.
-    private static readonly TimeSpan LateCommitWindow = TimeSpan.FromSeconds(1);
+    private const string ResourceKeyPrefix = "resource/";
 
     private readonly StreamHub _hub;
     private readonly ClusterOptions _options;
@@ -90,8 +86,7 @@ internal sealed partial class ClusterStreamPoller : IHostedService, IAsyncDispos
 
     private async Task RunAsync(CancellationToken stopping)
     {
-        long? floor = null;
-        var marks = new Queue<(long Timestamp, long Sequence)>();
+        EventsTableTail? tail = null;
         while (!stopping.IsCancellationRequested)
         {
             try
@@ -101,37 +96,12 @@ internal sealed partial class ClusterStreamPoller : IHostedService, IAsyncDispos
                 {
                     // Nobody listens: start afresh from the end of the log when someone does (a new subscription
                     // catches up from the log by itself).
-                    floor = null;
-                    marks.Clear();
+                    tail = null;
                     continue;
                 }
 
-                floor ??= await _events!.ReadLastSequenceAsync(stopping).ConfigureAwait(false);
-                var highest = floor.Value;
-                var from = floor.Value;
-                while (true)
-                {
-                    var page = await _events!.ReadEventsAsync("resource/", from, PageSize, stopping).ConfigureAwait(false);
-                    _hub.PublishToSubscribers(page);
-                    if (page.Count > 0)
-                    {
-                        highest = Math.Max(highest, page[^1].Sequence);
-                    }
-
-                    if (page.Count < PageSize)
-                    {
-                        break;
-                    }
-
-                    from = page[^1].Sequence;
-                }
-
-                var now = _timeProvider.GetTimestamp();
-                marks.Enqueue((now, highest));
-                while (marks.Count > 0 && _timeProvider.GetElapsedTime(marks.Peek().Timestamp, now) >= LateCommitWindow)
-                {
-                    floor = Math.Max(floor.Value, marks.Dequeue().Sequence);
-                }
+                tail ??= new EventsTableTail(_events!, await _events!.ReadLastSequenceAsync(stopping).ConfigureAwait(false), _timeProvider);
+                _hub.PublishToSubscribers(await tail.ReadNewAsync(ResourceKeyPrefix, stopping).ConfigureAwait(false));
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
