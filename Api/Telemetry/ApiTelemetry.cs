@@ -19,8 +19,12 @@ internal static class ApiTelemetry
     /// <summary>The API's instruments.</summary>
     public static readonly Meter Meter = new(Name);
 
-    /// <summary>Every meter of the product, one per layer.</summary>
-    public static readonly IReadOnlyList<string> MeterNames = [Name, GrainsTelemetry.Name, RuntimeTelemetry.Name];
+    /// <summary>.NET's own meter: garbage collections, allocated bytes, thread pool, CPU time (all observable).</summary>
+    public const string DotNetRuntimeMeter = "System.Runtime";
+
+    /// <summary>Every meter exported: the product's, one per layer, and .NET's (an operator reading a slow API wants
+    /// to see the garbage collector and the thread pool beside it).</summary>
+    public static readonly IReadOnlyList<string> MeterNames = [Name, GrainsTelemetry.Name, RuntimeTelemetry.Name, DotNetRuntimeMeter];
 
     /// <summary>Every activity source a trace of an intent is made of.</summary>
     public static readonly IReadOnlyList<string> SourceNames = [AspNetCoreSource, GrainsTelemetry.Name, RuntimeTelemetry.Name];

@@ -20,15 +20,28 @@ internal sealed class MetricInstrument(Instrument instrument, MetricKind kind, I
 
     public MetricSeries For(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var sorted = new List<KeyValuePair<string, string>>(tags.Length);
-        foreach (var tag in tags)
+        // Called for every measurement (several per request), so no LINQ, no closure and no list: an array of the
+        // tags as text, sorted by key, is the series' tags and, joined, its key.
+        var pairs = new KeyValuePair<string, string>[tags.Length];
+        for (var i = 0; i < tags.Length; i++)
         {
-            sorted.Add(new(tag.Key, Convert.ToString(tag.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty));
+            pairs[i] = new(tags[i].Key, Convert.ToString(tags[i].Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty);
         }
 
-        sorted.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
-        var key = string.Join('\u001f', sorted.Select(t => t.Key + '\u001e' + t.Value));
-        return _series.GetOrAdd(key, _ => new MetricSeries(sorted, bounds));
+        if (pairs.Length > 1)
+        {
+            Array.Sort(pairs, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        }
+
+        var key = pairs.Length switch
+        {
+            0 => string.Empty,
+            1 => string.Concat(pairs[0].Key, "\u001e", pairs[0].Value),
+            _ => string.Join('\u001f', Array.ConvertAll(pairs, static t => string.Concat(t.Key, "\u001e", t.Value))),
+        };
+        return _series.TryGetValue(key, out var series)
+            ? series
+            : _series.GetOrAdd(key, static (_, state) => new MetricSeries(state.Pairs, state.Bounds), (Pairs: pairs, Bounds: bounds));
     }
 
     /// <summary>Forgets every series; observable gauges start each collection afresh so that vanished sources vanish.</summary>

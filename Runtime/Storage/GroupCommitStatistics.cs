@@ -33,8 +33,16 @@ public sealed class GroupCommitStatistics
 
     internal void RecordCommit(int writes)
     {
+        // A transaction that carried only consumers' progress rows is not counted: these counters are about grain writes.
+        if (writes == 0)
+        {
+            return;
+        }
+
         Interlocked.Increment(ref _transactions);
         Interlocked.Add(ref _writes, writes);
+        Telemetry.RuntimeTelemetry.StorageTransactions.Add(1);
+        Telemetry.RuntimeTelemetry.StorageWrites.Add(writes);
         long current;
         while (writes > (current = Interlocked.Read(ref _maxWritesInOneTransaction))
                && Interlocked.CompareExchange(ref _maxWritesInOneTransaction, writes, current) != current)

@@ -31,4 +31,12 @@ public static class RuntimeTelemetry
     /// <summary>Activations removed, per grain type.</summary>
     public static readonly Counter<long> Deactivations = Meter.CreateCounter<long>(
         "oc.runtime.deactivations", "{activation}", "Grain activations deactivated, per grain type.");
+
+    /// <summary>Storage transactions that committed grain writes (a group commit is one).</summary>
+    public static readonly Counter<long> StorageTransactions = Meter.CreateCounter<long>(
+        "oc.storage.transactions", "{transaction}", "Storage transactions that committed at least one grain write.");
+
+    /// <summary>Grain writes committed; over <see cref="StorageTransactions"/> it is the mean group-commit batch.</summary>
+    public static readonly Counter<long> StorageWrites = Meter.CreateCounter<long>(
+        "oc.storage.writes", "{write}", "Grain writes committed (state, intent and event rows of one change count once).");
 }
