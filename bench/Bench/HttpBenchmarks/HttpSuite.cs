@@ -14,7 +14,7 @@ namespace OrleansConsistency.Bench.HttpBenchmarks;
 /// Intents accepted per second over HTTP on loopback: the real API (a child process) next to a plain endpoint that
 /// does one transaction per request (also a child process). Options: <c>--db sqlite|postgresql|all</c>,
 /// <c>--duration</c> and <c>--warmup</c> (seconds per case), <c>--clients 1,16,64</c>, <c>--api default,bare</c>
-/// (also <c>read-model</c>).
+/// (also <c>read-model</c>), <c>--load wrk|builtin</c> (wrk when it is installed).
 /// </summary>
 public static class HttpSuite
 {
@@ -27,8 +27,16 @@ public static class HttpSuite
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(output);
-        var warmUp = arguments.GetSeconds("warmup", TimeSpan.FromSeconds(1));
-        var duration = arguments.GetSeconds("duration", TimeSpan.FromSeconds(3));
+        // Long enough for the JIT to have finished tiering up the hot paths under load: on 2 cores the first seconds
+        // of a fresh process run partly unoptimized code, for the API and the baseline alike.
+        var warmUp = arguments.GetSeconds("warmup", TimeSpan.FromSeconds(10));
+        var duration = arguments.GetSeconds("duration", TimeSpan.FromSeconds(10));
+        var wrk = arguments.Get("load", "wrk").ToLowerInvariant() switch
+        {
+            "wrk" => WrkLoad.Find(),
+            "builtin" => null,
+            var other => throw new ArgumentException($"--load: unknown '{other}'; use wrk or builtin.", nameof(arguments)),
+        };
         var which = arguments.Get("db", "all").ToLowerInvariant();
         var clients = arguments.Get("clients", "1,16,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
         var apiOptions = arguments.Get("api", "default,bare").Split(',');
@@ -69,7 +77,7 @@ public static class HttpSuite
                 foreach (var kind in kinds)
                 {
                     await Console.Error.WriteLineAsync($"{database.Name}, {kind.Name}...");
-                    var (measured, note) = await MeasureAsync(database, kind, bareRoot, directory, clients, warmUp, duration);
+                    var (measured, note) = await MeasureAsync(database, kind, bareRoot, directory, clients, warmUp, duration, wrk is not null);
                     results[kind] = measured;
                     notes.Add($"{database.Name}, {kind.Name}: {note}");
                     notes.AddRange(measured.Where(r => r.FirstError is not null).Select(r => $"{database.Name}, {kind.Name}, {r.Clients} clients, first error: {r.FirstError}"));
@@ -100,7 +108,7 @@ public static class HttpSuite
             await output.WriteLineAsync();
             await output.WriteLineAsync(
                 $"Each case: {clients.Length} client counts per server in a row, {warmUp.TotalSeconds:0.#} s warm-up then {duration.TotalSeconds:0.#} s measured; closed loop " +
-                $"of HTTP/1.1 clients on loopback, each POSTing `{{\"op\":\"increment\",\"payload\":{{\"n\":1}}}}` with a new Idempotency-Key to a random one of " +
+                $"of HTTP/1.1 clients on loopback ({LoadDescription(wrk)}), each POSTing `{{\"op\":\"increment\",\"payload\":{{\"n\":1}}}}` with a new Idempotency-Key to a random one of " +
                 $"{IntentLoad.Resources:N0} resources of type `{ResourceType}`. Each server is a child process with a fresh database; before its cases, " +
                 $"one intent to each resource ({PrewarmConcurrency} at a time), so all exist (and are activated, in the API).");
             await output.WriteLineAsync();
@@ -115,7 +123,7 @@ public static class HttpSuite
             }
 
             await output.WriteLineAsync("- Accepted: `202` from the API, `200`/`201` from plain; any other answer (or a failed request) is an error. " +
-                "p50/p99: every request that overlapped the window, errors included. API ÷ plain: accepted/s over plain's at the same database and clients.");
+                "p50/p99: every request that overlapped the window, errors included (with wrk: its latency distribution of the window). API ÷ plain: accepted/s over plain's at the same database and clients.");
             foreach (var note in notes)
             {
                 await output.WriteLineAsync($"- {note}");
@@ -132,7 +140,7 @@ public static class HttpSuite
     }
 
     private static async Task<(IReadOnlyList<HttpCaseResult> Results, string Note)> MeasureAsync(
-        BenchDatabase database, HttpServerKind kind, string bareRoot, string directory, int[] clients, TimeSpan warmUp, TimeSpan duration)
+        BenchDatabase database, HttpServerKind kind, string bareRoot, string directory, int[] clients, TimeSpan warmUp, TimeSpan duration, bool useWrk)
     {
         var connectionString = await database.NewConnectionStringAsync();
         var workingDirectory = Directory.CreateDirectory(Path.Combine(directory, $"server-{Guid.NewGuid().ToString("N")[..8]}")).FullName;
@@ -145,10 +153,11 @@ public static class HttpSuite
             : new IntentLoad(server.Address, $"/plain/{ResourceType}/", status => status is HttpStatusCode.OK or HttpStatusCode.Created);
         var lastAnswer = await load.PrewarmAsync(PrewarmConcurrency);
 
+        using var wrk = useWrk ? WrkLoad.TryCreate(directory, server.Address, kind.IsApi ? $"/v1/resources/{ResourceType}/" : $"/plain/{ResourceType}/") : null;
         var results = new List<HttpCaseResult>();
         foreach (var count in clients)
         {
-            results.Add(await load.RunAsync(count, warmUp, duration));
+            results.Add(wrk is null ? await load.RunAsync(count, warmUp, duration) : await wrk.RunAsync(count, warmUp, duration));
         }
 
         // What the answers say shows which configuration really ran: "settled" at once without required consumers.
@@ -224,6 +233,10 @@ public static class HttpSuite
         File.WriteAllText(Path.Combine(folder, "appsettings.json"), root.ToJsonString());
         return folder;
     }
+
+    private static string LoadDescription(string? wrk) => wrk is null
+        ? "the bench's own `HttpClient`s, one connection each; install `wrk` for a lighter load generator"
+        : $"`{WrkLoad.Describe(wrk)}`, one connection per client, {Environment.ProcessorCount} threads at most; wrk counts any answer but 2xx/3xx, and any socket error, as an error";
 
     private static string Millis(TimeSpan value) => value.TotalMilliseconds.ToString("N2", CultureInfo.InvariantCulture);
 }
