@@ -216,6 +216,8 @@ internal sealed class GroupCommitter : IAsyncDisposable
                 write.ResetAttempt();
             }
 
+            // Timed from here, so that injected latency (a slow database, for demonstrations) shows in the metric too.
+            var started = _time.GetTimestamp();
             var latency = _faults.WriteLatency;
             if (latency > TimeSpan.Zero)
             {
@@ -273,7 +275,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
                     continue;
                 }
 
-                await CommitAppliedAsync(transaction, remaining).ConfigureAwait(false);
+                await CommitAppliedAsync(transaction, remaining, started).ConfigureAwait(false);
                 return;
             }
         }
@@ -282,7 +284,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
         Health.RecordSuccess();
     }
 
-    private async Task CommitAppliedAsync(IWriteTransaction transaction, List<PendingWrite> writes)
+    private async Task CommitAppliedAsync(IWriteTransaction transaction, List<PendingWrite> writes, long started)
     {
         var succeeded = writes.Count(write => write.Failure is null);
         if (succeeded > 0)
@@ -307,6 +309,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
                 return;
             }
 
+            Telemetry.RuntimeTelemetry.StorageCommitDuration.Record(_time.GetElapsedTime(started).TotalSeconds);
             Statistics.RecordCommit(writes.Count(write => write.Failure is null && write.Progress is null));
             Health.RecordSuccess();
             foreach (var write in writes)

@@ -59,6 +59,7 @@ public sealed partial class MetricsEndpointTests(ApiFactory factory)
         // Group commit: writes and the transactions that carried them (the mean batch is their ratio), and .NET's own meter.
         Assert.True(Value(samples, "oc_storage_writes_total") >= Applied);
         Assert.InRange(Value(samples, "oc_storage_transactions_total"), 1, Value(samples, "oc_storage_writes_total"));
+        Assert.True(Value(samples, "oc_storage_commit_duration_seconds_count") >= Value(samples, "oc_storage_transactions_total"));
         Assert.Contains(samples, s => s.Name == "dotnet_gc_heap_total_allocated_bytes_total");
 
         // The consumer's lag and breaker are gauges read at the scrape: caught up and closed after the waits above.
