@@ -77,7 +77,7 @@ public static class HttpSuite
                 foreach (var kind in kinds)
                 {
                     await Console.Error.WriteLineAsync($"{database.Name}, {kind.Name}...");
-                    var (measured, note) = await MeasureAsync(database, kind, bareRoot, directory, clients, warmUp, duration, wrk is not null);
+                    var (measured, note) = await MeasureAsync(database, kind, bareRoot, directory, clients, warmUp, duration, wrk);
                     results[kind] = measured;
                     notes.Add($"{database.Name}, {kind.Name}: {note}");
                     notes.AddRange(measured.Where(r => r.FirstError is not null).Select(r => $"{database.Name}, {kind.Name}, {r.Clients} clients, first error: {r.FirstError}"));
@@ -140,7 +140,7 @@ public static class HttpSuite
     }
 
     private static async Task<(IReadOnlyList<HttpCaseResult> Results, string Note)> MeasureAsync(
-        BenchDatabase database, HttpServerKind kind, string bareRoot, string directory, int[] clients, TimeSpan warmUp, TimeSpan duration, bool useWrk)
+        BenchDatabase database, HttpServerKind kind, string bareRoot, string directory, int[] clients, TimeSpan warmUp, TimeSpan duration, string? wrk)
     {
         var connectionString = await database.NewConnectionStringAsync();
         var workingDirectory = Directory.CreateDirectory(Path.Combine(directory, $"server-{Guid.NewGuid().ToString("N")[..8]}")).FullName;
@@ -148,16 +148,17 @@ public static class HttpSuite
         start.WorkingDirectory = workingDirectory;
 
         await using var server = await ChildServer.StartAsync(start, StartTimeout);
+        var pathPrefix = kind.IsApi ? $"/v1/resources/{ResourceType}/" : $"/plain/{ResourceType}/";
         using var load = kind.IsApi
-            ? new IntentLoad(server.Address, $"/v1/resources/{ResourceType}/", status => status == HttpStatusCode.Accepted)
-            : new IntentLoad(server.Address, $"/plain/{ResourceType}/", status => status is HttpStatusCode.OK or HttpStatusCode.Created);
+            ? new IntentLoad(server.Address, pathPrefix, status => status == HttpStatusCode.Accepted)
+            : new IntentLoad(server.Address, pathPrefix, status => status is HttpStatusCode.OK or HttpStatusCode.Created);
         var lastAnswer = await load.PrewarmAsync(PrewarmConcurrency);
 
-        using var wrk = useWrk ? WrkLoad.TryCreate(directory, server.Address, kind.IsApi ? $"/v1/resources/{ResourceType}/" : $"/plain/{ResourceType}/") : null;
+        using var wrkLoad = wrk is null ? null : new WrkLoad(wrk, directory, server.Address, pathPrefix);
         var results = new List<HttpCaseResult>();
         foreach (var count in clients)
         {
-            results.Add(wrk is null ? await load.RunAsync(count, warmUp, duration) : await wrk.RunAsync(count, warmUp, duration));
+            results.Add(wrkLoad is null ? await load.RunAsync(count, warmUp, duration) : await wrkLoad.RunAsync(count, warmUp, duration));
         }
 
         // What the answers say shows which configuration really ran: "settled" at once without required consumers.

@@ -42,7 +42,11 @@ internal sealed partial class WrkLoad : IDisposable
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
     private int _runs;
 
-    private WrkLoad(string executable, string directory, Uri address, string pathPrefix)
+    /// <param name="executable">wrk (see <see cref="Find"/>).</param>
+    /// <param name="directory">Where the Lua script is written (deleted on <see cref="Dispose"/>).</param>
+    /// <param name="address">The server.</param>
+    /// <param name="pathPrefix">The path up to the resource id, e.g. <c>/v1/resources/bench/</c>.</param>
+    public WrkLoad(string executable, string directory, Uri address, string pathPrefix)
     {
         _executable = executable;
         _address = address;
@@ -57,10 +61,6 @@ internal sealed partial class WrkLoad : IDisposable
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(folder => Path.Combine(folder, "wrk"))
             .FirstOrDefault(File.Exists);
-
-    /// <summary>A load against <paramref name="address"/>, or null when wrk is not installed.</summary>
-    public static WrkLoad? TryCreate(string directory, Uri address, string pathPrefix) =>
-        Find() is { } executable ? new WrkLoad(executable, directory, address, pathPrefix) : null;
 
     /// <summary>wrk's version line, e.g. <c>wrk 4.1.0 [epoll] ...</c>.</summary>
     public static string Describe(string executable)
