@@ -25,6 +25,16 @@ internal sealed partial class ChildServer : IAsyncDisposable
     /// <summary>Where it listens, e.g. <c>http://127.0.0.1:40123</c>.</summary>
     public Uri Address { get; }
 
+    /// <summary>CPU time the server process has used so far (user and kernel).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>The last lines it wrote to stdout and stderr, for error messages.</summary>
     public string LastOutput => string.Join('\n', _lastLines);
 

@@ -7,4 +7,11 @@ namespace OrleansConsistency.Bench.HttpBenchmarks;
 /// <param name="P99">99th percentile of the same.</param>
 /// <param name="Errors">Answers that were not accepted (and requests that failed), from the window's start to the last answer.</param>
 /// <param name="FirstError">What the first of those was, or null.</param>
-internal sealed record HttpCaseResult(int Clients, double AcceptedPerSecond, TimeSpan P50, TimeSpan P99, long Errors, string? FirstError);
+internal sealed record HttpCaseResult(int Clients, double AcceptedPerSecond, TimeSpan P50, TimeSpan P99, long Errors, string? FirstError)
+{
+    /// <summary>
+    /// CPU time the server process used in the measured window per accepted answer, or null when not measured: how much
+    /// work one intent costs, apart from the load generator and (on PostgreSQL) the database server.
+    /// </summary>
+    public TimeSpan? ServerCpuPerAccepted { get; init; }
+}

@@ -69,7 +69,7 @@ public static class HttpSuite
                 }
             }
 
-            var table = new MarkdownTable("Database", "Server", "Clients:", "Accepted/s:", "p50 ms:", "p99 ms:", "Errors:", "API ÷ plain:");
+            var table = new MarkdownTable("Database", "Server", "Clients:", "Accepted/s:", "p50 ms:", "p99 ms:", "Errors:", "Server CPU µs/accepted:", "API ÷ plain:");
             var notes = new List<string>();
             foreach (var database in databases)
             {
@@ -97,6 +97,7 @@ public static class HttpSuite
                             Millis(result.P50),
                             Millis(result.P99),
                             result.Errors.ToString(CultureInfo.InvariantCulture),
+                            result.ServerCpuPerAccepted is { } cpu ? cpu.TotalMicroseconds.ToString("N0", CultureInfo.InvariantCulture) : "-",
                             kind.IsApi && plain.AcceptedPerSecond > 0
                                 ? (result.AcceptedPerSecond / plain.AcceptedPerSecond).ToString("0.00", CultureInfo.InvariantCulture) + "x"
                                 : "-");
@@ -123,7 +124,9 @@ public static class HttpSuite
             }
 
             await output.WriteLineAsync("- Accepted: `202` from the API, `200`/`201` from plain; any other answer (or a failed request) is an error. " +
-                "p50/p99: every request that overlapped the window, errors included (with wrk: its latency distribution of the window). API ÷ plain: accepted/s over plain's at the same database and clients.");
+                "p50/p99: every request that overlapped the window, errors included (with wrk: its latency distribution of the window). " +
+                "Server CPU µs/accepted: CPU time of the server's process (user and kernel) in the measured window over its accepted answers; " +
+                "not the load generator's, nor, on PostgreSQL, the database server's. API ÷ plain: accepted/s over plain's at the same database and clients.");
             foreach (var note in notes)
             {
                 await output.WriteLineAsync($"- {note}");
@@ -158,7 +161,13 @@ public static class HttpSuite
         var results = new List<HttpCaseResult>();
         foreach (var count in clients)
         {
-            results.Add(wrkLoad is null ? await load.RunAsync(count, warmUp, duration) : await wrkLoad.RunAsync(count, warmUp, duration));
+            var cpuAtStart = TimeSpan.Zero;
+            void MeasurementStarting() => cpuAtStart = server.CpuTime;
+            var result = wrkLoad is null
+                ? await load.RunAsync(count, warmUp, duration, MeasurementStarting)
+                : await wrkLoad.RunAsync(count, warmUp, duration, MeasurementStarting);
+            var accepted = result.AcceptedPerSecond * duration.TotalSeconds;
+            results.Add(accepted > 0 ? result with { ServerCpuPerAccepted = (server.CpuTime - cpuAtStart) / accepted } : result);
         }
 
         // What the answers say shows which configuration really ran: "settled" at once without required consumers.

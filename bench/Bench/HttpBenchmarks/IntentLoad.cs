@@ -78,8 +78,11 @@ internal sealed class IntentLoad : IDisposable
         return last;
     }
 
-    /// <summary>Runs <paramref name="clients"/> clients for a warm-up, then measures for <paramref name="duration"/>.</summary>
-    public async Task<HttpCaseResult> RunAsync(int clients, TimeSpan warmUp, TimeSpan duration)
+    /// <summary>
+    /// Runs <paramref name="clients"/> clients for a warm-up, then measures for <paramref name="duration"/>;
+    /// <paramref name="measurementStarting"/> is called between the two.
+    /// </summary>
+    public async Task<HttpCaseResult> RunAsync(int clients, TimeSpan warmUp, TimeSpan duration, Action? measurementStarting = null)
     {
         var result = await ClosedLoop.RunAsync(
             clients,
@@ -91,6 +94,7 @@ internal sealed class IntentLoad : IDisposable
                 Interlocked.Exchange(ref _errors, 0);
                 _firstError = null;
                 _counting = true;
+                measurementStarting?.Invoke();
             });
         _counting = false;
 

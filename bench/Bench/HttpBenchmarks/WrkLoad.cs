@@ -69,10 +69,14 @@ internal sealed partial class WrkLoad : IDisposable
         return (output.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "wrk").Split(" Copyright", 2)[0].Trim();
     }
 
-    /// <summary>Runs <paramref name="clients"/> connections for <paramref name="warmUp"/> unmeasured, then measures for <paramref name="duration"/>.</summary>
-    public async Task<HttpCaseResult> RunAsync(int clients, TimeSpan warmUp, TimeSpan duration)
+    /// <summary>
+    /// Runs <paramref name="clients"/> connections for <paramref name="warmUp"/> unmeasured, then measures for
+    /// <paramref name="duration"/>; <paramref name="measurementStarting"/> is called between the two.
+    /// </summary>
+    public async Task<HttpCaseResult> RunAsync(int clients, TimeSpan warmUp, TimeSpan duration, Action? measurementStarting = null)
     {
         await RunWrkAsync(clients, warmUp);
+        measurementStarting?.Invoke();
         var output = await RunWrkAsync(clients, duration);
         return Parse(clients, output);
     }
