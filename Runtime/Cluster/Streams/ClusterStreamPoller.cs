@@ -18,6 +18,9 @@ internal sealed partial class ClusterStreamPoller : IHostedService, IAsyncDispos
 {
     private const string ResourceKeyPrefix = "resource/";
 
+    // With the default 200 ms interval, five notes reach back one second: EventsTableTail's late-commit window.
+    private const int IdleMarksKept = 5;
+
     private readonly StreamHub _hub;
     private readonly ClusterOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -44,14 +47,24 @@ internal sealed partial class ClusterStreamPoller : IHostedService, IAsyncDispos
         }
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (_events is not null)
         {
-            _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
-        }
+            // Read before anyone here can subscribe, so that the first subscription's tail has a start from the past.
+            // Unreachable now, the first poll notes it instead: a silo must not fail to start for this.
+            long? start = null;
+            try
+            {
+                start = await _events.ReadLastSequenceAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (NpgsqlException exception)
+            {
+                LogPollFailed(_logger, exception);
+            }
 
-        return Task.CompletedTask;
+            _loop = Task.Run(() => RunAsync(start, _stopping.Token), CancellationToken.None);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) =>
@@ -84,23 +97,51 @@ internal sealed partial class ClusterStreamPoller : IHostedService, IAsyncDispos
         await _loop.ConfigureAwait(false);
     }
 
-    private async Task RunAsync(CancellationToken stopping)
+    private async Task RunAsync(long? start, CancellationToken stopping)
     {
+        // While nobody here subscribes, the poller only notes where the log ends, once per poll; the last few notes
+        // are kept. When a subscription appears, reading starts from the oldest of them, from before the subscription
+        // began: events committed between its catch-up read and the poll that sees it are then read too, as are
+        // commits that took a sequence value early and became visible late. What it already has, it drops.
+        var idleMarks = new Queue<long>();
+        if (start is { } known)
+        {
+            idleMarks.Enqueue(known);
+        }
+
         EventsTableTail? tail = null;
         while (!stopping.IsCancellationRequested)
         {
             try
             {
                 await Task.Delay(_options.ConsumerEventPollInterval, _timeProvider, stopping).ConfigureAwait(false);
-                if (_hub.SubscriptionCount == 0)
+                if (tail is null)
                 {
-                    // Nobody listens: start afresh from the end of the log when someone does (a new subscription
-                    // catches up from the log by itself).
+                    // The mark is read before the count is looked at, so a subscription that starts in between is
+                    // still after the mark.
+                    var mark = await _events!.ReadLastSequenceAsync(stopping).ConfigureAwait(false);
+                    if (_hub.SubscriptionCount == 0)
+                    {
+                        idleMarks.Enqueue(mark);
+                        while (idleMarks.Count > IdleMarksKept)
+                        {
+                            idleMarks.Dequeue();
+                        }
+
+                        continue;
+                    }
+
+                    tail = new EventsTableTail(_events, idleMarks.Count > 0 ? idleMarks.Peek() : mark, _timeProvider);
+                }
+                else if (_hub.SubscriptionCount == 0)
+                {
+                    // Nobody listens any more: stop reading events, and note where the log ends from the next poll on.
                     tail = null;
+                    idleMarks.Clear();
+                    idleMarks.Enqueue(await _events!.ReadLastSequenceAsync(stopping).ConfigureAwait(false));
                     continue;
                 }
 
-                tail ??= new EventsTableTail(_events!, await _events!.ReadLastSequenceAsync(stopping).ConfigureAwait(false), _timeProvider);
                 _hub.PublishToSubscribers(await tail.ReadNewAsync(ResourceKeyPrefix, stopping).ConfigureAwait(false));
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
