@@ -115,13 +115,20 @@ internal sealed partial class ClusterStreamPoller : IHostedService, IAsyncDispos
             try
             {
                 await Task.Delay(_options.ConsumerEventPollInterval, _timeProvider, stopping).ConfigureAwait(false);
-                if (tail is null)
+                if (tail is null || _hub.SubscriptionCount == 0)
                 {
                     // The mark is read before the count is looked at, so a subscription that starts in between is
                     // still after the mark.
                     var mark = await _events!.ReadLastSequenceAsync(stopping).ConfigureAwait(false);
                     if (_hub.SubscriptionCount == 0)
                     {
+                        if (tail is not null)
+                        {
+                            // Nobody listens any more: stop reading events; older notes lie behind what was read.
+                            tail = null;
+                            idleMarks.Clear();
+                        }
+
                         idleMarks.Enqueue(mark);
                         while (idleMarks.Count > IdleMarksKept)
                         {
@@ -131,15 +138,7 @@ internal sealed partial class ClusterStreamPoller : IHostedService, IAsyncDispos
                         continue;
                     }
 
-                    tail = new EventsTableTail(_events, idleMarks.Count > 0 ? idleMarks.Peek() : mark, _timeProvider);
-                }
-                else if (_hub.SubscriptionCount == 0)
-                {
-                    // Nobody listens any more: stop reading events, and note where the log ends from the next poll on.
-                    tail = null;
-                    idleMarks.Clear();
-                    idleMarks.Enqueue(await _events!.ReadLastSequenceAsync(stopping).ConfigureAwait(false));
-                    continue;
+                    tail ??= new EventsTableTail(_events, idleMarks.Count > 0 ? idleMarks.Peek() : mark, _timeProvider);
                 }
 
                 _hub.PublishToSubscribers(await tail.ReadNewAsync(ResourceKeyPrefix, stopping).ConfigureAwait(false));
