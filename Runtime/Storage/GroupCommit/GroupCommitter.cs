@@ -268,8 +268,9 @@ internal sealed class GroupCommitter : IAsyncDisposable
 
                 if (abortedBy is not null)
                 {
-                    // The database aborted the transaction (PostgreSQL does on a unique violation): only this write
-                    // is refused; the others are retried in a fresh transaction.
+                    // A unique violation aborted the transaction (PostgreSQL aborts it itself; on SQLite the write
+                    // already changed the state): only this write is refused; the others are retried in a fresh
+                    // transaction.
                     abortedBy.Complete();
                     remaining = remaining.Where(write => !ReferenceEquals(write, abortedBy)).ToList();
                     continue;

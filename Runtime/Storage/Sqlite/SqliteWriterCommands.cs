@@ -4,7 +4,7 @@ namespace OrleansConsistency.Runtime.Storage.Sqlite;
 
 /// <summary>
 /// The writer connection's commands, created once so that SQLite keeps their statements prepared.
-/// Transactions are driven with plain SQL (BEGIN IMMEDIATE, SAVEPOINT, COMMIT) rather than SqliteTransaction, so
+/// Transactions are driven with plain SQL (BEGIN IMMEDIATE, COMMIT) rather than SqliteTransaction, so
 /// the cached commands need no transaction object.
 /// </summary>
 internal sealed class SqliteWriterCommands : IDisposable
@@ -14,9 +14,6 @@ internal sealed class SqliteWriterCommands : IDisposable
         BeginImmediate = Create(connection, "BEGIN IMMEDIATE");
         Commit = Create(connection, "COMMIT");
         Rollback = Create(connection, "ROLLBACK");
-        Savepoint = Create(connection, "SAVEPOINT grain_write");
-        ReleaseSavepoint = Create(connection, "RELEASE SAVEPOINT grain_write");
-        RollbackToSavepoint = Create(connection, "ROLLBACK TO SAVEPOINT grain_write; RELEASE SAVEPOINT grain_write");
         InsertState = Create(connection, SqliteSql.InsertState, "$grain_type", "$grain_id", "$version", "$payload", "$updated_at");
         UpdateState = Create(connection, SqliteSql.UpdateState, "$grain_type", "$grain_id", "$version", "$payload", "$updated_at", "$etag");
         ReadState = Create(connection, SqliteSql.ReadState, "$grain_type", "$grain_id");
@@ -33,12 +30,6 @@ internal sealed class SqliteWriterCommands : IDisposable
     public SqliteCommand Commit { get; }
 
     public SqliteCommand Rollback { get; }
-
-    public SqliteCommand Savepoint { get; }
-
-    public SqliteCommand ReleaseSavepoint { get; }
-
-    public SqliteCommand RollbackToSavepoint { get; }
 
     public SqliteCommand InsertState { get; }
 
@@ -61,9 +52,6 @@ internal sealed class SqliteWriterCommands : IDisposable
         BeginImmediate.Dispose();
         Commit.Dispose();
         Rollback.Dispose();
-        Savepoint.Dispose();
-        ReleaseSavepoint.Dispose();
-        RollbackToSavepoint.Dispose();
         InsertState.Dispose();
         UpdateState.Dispose();
         ReadState.Dispose();
