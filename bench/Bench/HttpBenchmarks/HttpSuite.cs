@@ -13,7 +13,8 @@ namespace OrleansConsistency.Bench.HttpBenchmarks;
 /// <summary>
 /// Intents accepted per second over HTTP on loopback: the real API (a child process) next to a plain endpoint that
 /// does one transaction per request (also a child process). Options: <c>--db sqlite|postgresql|all</c>,
-/// <c>--duration</c> and <c>--warmup</c> (seconds per case), <c>--clients 1,16,64</c>, <c>--api default,bare</c>
+/// <c>--duration</c>, <c>--warmup</c> and <c>--max-warmup</c> (seconds per case, see <see cref="SteadyStateWarmUp"/>),
+/// <c>--clients 1,16,64</c>, <c>--api default,bare</c>
 /// (also <c>read-model</c>), <c>--load wrk|builtin</c> (wrk when it is installed).
 /// </summary>
 public static class HttpSuite
@@ -27,9 +28,7 @@ public static class HttpSuite
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(output);
-        // Long enough for the JIT to have finished tiering up the hot paths under load: on 2 cores the first seconds
-        // of a fresh process run partly unoptimized code, for the API and the baseline alike.
-        var warmUp = arguments.GetSeconds("warmup", TimeSpan.FromSeconds(10));
+        var warmUp = new SteadyStateWarmUp(arguments.GetSeconds("warmup", TimeSpan.FromSeconds(10)), arguments.GetSeconds("max-warmup", TimeSpan.FromSeconds(60)));
         var duration = arguments.GetSeconds("duration", TimeSpan.FromSeconds(10));
         var wrk = arguments.Get("load", "wrk").ToLowerInvariant() switch
         {
@@ -108,7 +107,7 @@ public static class HttpSuite
             await output.WriteLineAsync("### HTTP: intents accepted per second");
             await output.WriteLineAsync();
             await output.WriteLineAsync(
-                $"Each case: {clients.Length} client counts per server in a row, {warmUp.TotalSeconds:0.#} s warm-up then {duration.TotalSeconds:0.#} s measured; closed loop " +
+                $"Each case: {clients.Length} client counts per server in a row, each with {warmUp.Description}, then {duration.TotalSeconds:0.#} s measured; closed loop " +
                 $"of HTTP/1.1 clients on loopback ({LoadDescription(wrk)}), each POSTing `{{\"op\":\"increment\",\"payload\":{{\"n\":1}}}}` with a new Idempotency-Key to a random one of " +
                 $"{IntentLoad.Resources:N0} resources of type `{ResourceType}`. Each server is a child process with a fresh database; before its cases, " +
                 $"one intent to each resource ({PrewarmConcurrency} at a time), so all exist (and are activated, in the API).");
@@ -143,7 +142,7 @@ public static class HttpSuite
     }
 
     private static async Task<(IReadOnlyList<HttpCaseResult> Results, string Note)> MeasureAsync(
-        BenchDatabase database, HttpServerKind kind, string bareRoot, string directory, int[] clients, TimeSpan warmUp, TimeSpan duration, string? wrk)
+        BenchDatabase database, HttpServerKind kind, string bareRoot, string directory, int[] clients, SteadyStateWarmUp warmUp, TimeSpan duration, string? wrk)
     {
         var connectionString = await database.NewConnectionStringAsync();
         var workingDirectory = Directory.CreateDirectory(Path.Combine(directory, $"server-{Guid.NewGuid().ToString("N")[..8]}")).FullName;
@@ -158,23 +157,24 @@ public static class HttpSuite
         var lastAnswer = await load.PrewarmAsync(PrewarmConcurrency);
 
         using var wrkLoad = wrk is null ? null : new WrkLoad(wrk, directory, server.Address, pathPrefix);
+        IHttpLoad caseLoad = wrkLoad is null ? load : wrkLoad;
         var results = new List<HttpCaseResult>();
+        var warmUps = new List<string>();
         foreach (var count in clients)
         {
+            var warmedUp = await warmUp.RunAsync(caseLoad, count, () => server.CpuTime, Console.Error);
+            warmUps.Add($"{warmedUp.TotalSeconds:0} s at {count}");
             var cpuAtStart = TimeSpan.Zero;
-            void MeasurementStarting() => cpuAtStart = server.CpuTime;
-            var result = wrkLoad is null
-                ? await load.RunAsync(count, warmUp, duration, MeasurementStarting)
-                : await wrkLoad.RunAsync(count, warmUp, duration, MeasurementStarting);
+            var result = await caseLoad.RunWindowAsync(count, duration, () => cpuAtStart = server.CpuTime);
             var accepted = result.AcceptedPerSecond * duration.TotalSeconds;
             results.Add(accepted > 0 ? result with { ServerCpuPerAccepted = (server.CpuTime - cpuAtStart) / accepted } : result);
         }
 
         // What the answers say shows which configuration really ran: "settled" at once without required consumers.
-        var note = kind.IsApi
+        var configuration = kind.IsApi
             ? $"answers' code after warm-up: `{IntentLoad.CodeOf(lastAnswer) ?? "?"}`"
             : server.LastOutput.Split('\n').FirstOrDefault(l => l.StartsWith("Storage: ", StringComparison.Ordinal))?["Storage: ".Length..] ?? "?";
-        return (results, note);
+        return (results, $"{configuration}; warm-up {string.Join(", ", warmUps)} clients");
     }
 
     private static ProcessStartInfo ApiStart(HttpServerKind kind, string provider, string connectionString, string bareRoot)

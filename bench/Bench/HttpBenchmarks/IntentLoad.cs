@@ -9,7 +9,7 @@ namespace OrleansConsistency.Bench.HttpBenchmarks;
 /// Clients that POST <c>{"op":"increment","payload":{"n":1}}</c> with a fresh Idempotency-Key each time to a random
 /// one of <see cref="Resources"/> resources, in a closed loop (each waits for its answer before sending the next).
 /// </summary>
-internal sealed class IntentLoad : IDisposable
+internal sealed class IntentLoad : IHttpLoad, IDisposable
 {
     /// <summary>How many resources the intents are spread over.</summary>
     public const int Resources = 1000;
@@ -78,23 +78,20 @@ internal sealed class IntentLoad : IDisposable
         return last;
     }
 
-    /// <summary>
-    /// Runs <paramref name="clients"/> clients for a warm-up, then measures for <paramref name="duration"/>;
-    /// <paramref name="measurementStarting"/> is called between the two.
-    /// </summary>
-    public async Task<HttpCaseResult> RunAsync(int clients, TimeSpan warmUp, TimeSpan duration, Action? measurementStarting = null)
+    /// <inheritdoc />
+    public async Task<HttpCaseResult> RunWindowAsync(int clients, TimeSpan length, Action? windowOpening = null)
     {
         var result = await ClosedLoop.RunAsync(
             clients,
             _ => OneAsync(),
-            warmUp,
-            duration,
+            TimeSpan.Zero,
+            length,
             () =>
             {
                 Interlocked.Exchange(ref _errors, 0);
                 _firstError = null;
                 _counting = true;
-                measurementStarting?.Invoke();
+                windowOpening?.Invoke();
             });
         _counting = false;
 

@@ -10,7 +10,7 @@ namespace OrleansConsistency.Bench.HttpBenchmarks;
 /// the server it measures; wrk needs a fraction of what .NET's client needs per request, so more of the machine goes
 /// to the server, for the API and the plain baseline alike.
 /// </summary>
-internal sealed partial class WrkLoad : IDisposable
+internal sealed partial class WrkLoad : IHttpLoad, IDisposable
 {
     // Each request: POST an increment with a key no other request of any run has used, to a random one of the
     // resources. The run id (unique per run) and the path prefix come as arguments after "--".
@@ -69,16 +69,11 @@ internal sealed partial class WrkLoad : IDisposable
         return (output.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "wrk").Split(" Copyright", 2)[0].Trim();
     }
 
-    /// <summary>
-    /// Runs <paramref name="clients"/> connections for <paramref name="warmUp"/> unmeasured, then measures for
-    /// <paramref name="duration"/>; <paramref name="measurementStarting"/> is called between the two.
-    /// </summary>
-    public async Task<HttpCaseResult> RunAsync(int clients, TimeSpan warmUp, TimeSpan duration, Action? measurementStarting = null)
+    /// <inheritdoc />
+    public async Task<HttpCaseResult> RunWindowAsync(int clients, TimeSpan length, Action? windowOpening = null)
     {
-        await RunWrkAsync(clients, warmUp);
-        measurementStarting?.Invoke();
-        var output = await RunWrkAsync(clients, duration);
-        return Parse(clients, output);
+        windowOpening?.Invoke();
+        return Parse(clients, await RunWrkAsync(clients, length));
     }
 
     /// <inheritdoc />

@@ -1,0 +1,54 @@
+using System.Globalization;
+
+namespace OrleansConsistency.Bench.HttpBenchmarks;
+
+/// <summary>
+/// Warms a server up under the case's own load until its cost per answer has settled. A fresh .NET process under full
+/// load on 2 cores keeps tiering up its hot paths for 15–30 s (measured: the API's CPU per intent falls from 400–600 µs
+/// to about 270 µs over that time), so a fixed short warm-up measures start-up rather than the steady state, and by a
+/// different amount in each run.
+/// </summary>
+/// <param name="minimum">Always warm up at least this long.</param>
+/// <param name="maximum">Stop warming up after this long even if the cost still moves.</param>
+internal sealed class SteadyStateWarmUp(TimeSpan minimum, TimeSpan maximum)
+{
+    /// <summary>The length of one warm-up window.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
+
+    /// <summary>Settled: the server's CPU per answer of the last window is within this fraction of the window's before.</summary>
+    public const double Tolerance = 0.05;
+
+    /// <summary>What the warm-up does, for the report.</summary>
+    public string Description =>
+        $"{minimum.TotalSeconds:0.#} s warm-up, then more {Window.TotalSeconds:0.#} s windows until the server's CPU per accepted answer " +
+        $"changes by less than {Tolerance:P0} from one window to the next (at most {maximum.TotalSeconds:0.#} s in all)";
+
+    /// <summary>Warms up; returns how long it took.</summary>
+    /// <param name="load">The case's load.</param>
+    /// <param name="clients">The case's clients.</param>
+    /// <param name="serverCpu">The server process's CPU time so far.</param>
+    /// <param name="progress">Where each window's figures are reported.</param>
+    public async Task<TimeSpan> RunAsync(IHttpLoad load, int clients, Func<TimeSpan> serverCpu, TextWriter progress)
+    {
+        var elapsed = TimeSpan.Zero;
+        double? previous = null;
+        while (true)
+        {
+            var length = elapsed < minimum ? minimum - elapsed : Window;
+            var cpuAtStart = TimeSpan.Zero;
+            var result = await load.RunWindowAsync(clients, length, () => cpuAtStart = serverCpu());
+            elapsed += length;
+            var accepted = result.AcceptedPerSecond * length.TotalSeconds;
+            double? cost = accepted > 0 ? (serverCpu() - cpuAtStart).TotalMicroseconds / accepted : null;
+            await progress.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"  warm-up {elapsed.TotalSeconds:0} s, {clients} clients: {result.AcceptedPerSecond:N0}/s, {cost:N0} µs CPU per answer"));
+            if (elapsed >= maximum || (cost is { } now && previous is { } before && Math.Abs(now - before) <= Tolerance * before))
+            {
+                return elapsed;
+            }
+
+            previous = cost;
+        }
+    }
+}
