@@ -164,10 +164,7 @@ public static class HttpSuite
         {
             var warmedUp = await warmUp.RunAsync(caseLoad, count, () => server.CpuTime, Console.Error);
             warmUps.Add($"{warmedUp.TotalSeconds:0} s at {count}");
-            var cpuAtStart = TimeSpan.Zero;
-            var result = await caseLoad.RunWindowAsync(count, duration, () => cpuAtStart = server.CpuTime);
-            var accepted = result.AcceptedPerSecond * duration.TotalSeconds;
-            results.Add(accepted > 0 ? result with { ServerCpuPerAccepted = (server.CpuTime - cpuAtStart) / accepted } : result);
+            results.Add(await ServerCostWindow.RunAsync(caseLoad, count, duration, () => server.CpuTime));
         }
 
         // What the answers say shows which configuration really ran: "settled" at once without required consumers.

@@ -42,11 +42,9 @@ internal sealed class SteadyStateWarmUp(TimeSpan minimum, TimeSpan maximum)
         while (true)
         {
             var length = elapsed < minimum ? minimum - elapsed : Window;
-            var cpuAtStart = TimeSpan.Zero;
-            var result = await load.RunWindowAsync(clients, length, () => cpuAtStart = serverCpu());
+            var result = await ServerCostWindow.RunAsync(load, clients, length, serverCpu);
             elapsed += length;
-            var accepted = result.AcceptedPerSecond * length.TotalSeconds;
-            double? cost = accepted > 0 ? (serverCpu() - cpuAtStart).TotalMicroseconds / accepted : null;
+            var cost = result.ServerCpuPerAccepted?.TotalMicroseconds;
             await progress.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
                 $"  warm-up {elapsed.TotalSeconds:0} s, {clients} clients: {result.AcceptedPerSecond:N0}/s, {cost:N0} µs CPU per answer"));
