@@ -28,7 +28,7 @@ internal sealed record HttpServerKind(string Name, string Option, string Note)
         "one transaction per request: read the resource's version and document, look up the Idempotency-Key (replay if found), check `expectedVersion`, " +
         "write the resource at version + 1 (`UPDATE ... WHERE version = @old`, or `INSERT`), insert the intent and the event rows, commit. " +
         "SQLite: `BEGIN IMMEDIATE` behind an in-process async writer lock (SQLite has one writer; without it requests sleep in `busy_timeout`); " +
-        "PostgreSQL: `BEGIN` + `SELECT ... FOR UPDATE`");
+        "PostgreSQL: `BEGIN` + `SELECT ... FOR UPDATE`, on a pool of at most 100 connections (Npgsql's default)");
 
     /// <summary>The API configurations <c>--api</c> may name.</summary>
     public static IReadOnlyList<HttpServerKind> ApiKinds { get; } = [ApiDefault, ApiBare, ApiReadModel];

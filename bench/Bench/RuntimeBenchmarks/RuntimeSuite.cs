@@ -113,7 +113,7 @@ public static class RuntimeSuite
         return new BenchDatabase(
             "PostgreSQL",
             StorageOptions.PostgresProvider,
-            $"{where}, a new database per mode, {string.Join(", ", settings)}; Npgsql pool of at most 100 connections (its default).",
+            $"{where}, a new database per mode, {string.Join(", ", settings)}; the storage opens at most 20 connections (its default; Npgsql's own is 100).",
             () => server.CreateDatabaseAsync("bench"));
     }
 
