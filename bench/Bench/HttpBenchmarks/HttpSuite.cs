@@ -15,13 +15,15 @@ namespace OrleansConsistency.Bench.HttpBenchmarks;
 /// does one transaction per request (also a child process). Options: <c>--db sqlite|postgresql|all</c>,
 /// <c>--duration</c>, <c>--warmup</c> and <c>--max-warmup</c> (seconds per case, see <see cref="SteadyStateWarmUp"/>),
 /// <c>--clients 1,16,64</c>, <c>--api default,bare</c>
-/// (also <c>read-model</c>), <c>--load wrk|builtin</c> (wrk when it is installed).
+/// (also <c>read-model</c>), <c>--load wrk|builtin</c> (wrk when it is installed), <c>--rounds 1</c> (more: the
+/// servers' measured windows alternate, see <see cref="MeasureAsync"/>).
 /// </summary>
 public static class HttpSuite
 {
     private const string ResourceType = "bench";
     private const int PrewarmConcurrency = 16;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan IdleWaitLimit = TimeSpan.FromSeconds(30);
 
     /// <summary>Runs the suite and writes its report.</summary>
     public static async Task RunAsync(BenchArguments arguments, TextWriter output)
@@ -36,6 +38,12 @@ public static class HttpSuite
             "builtin" => null,
             var other => throw new ArgumentException($"--load: unknown '{other}'; use wrk or builtin.", nameof(arguments)),
         };
+        var rounds = int.Parse(arguments.Get("rounds", "1"), CultureInfo.InvariantCulture);
+        if (rounds < 1)
+        {
+            throw new ArgumentException("--rounds: at least 1.", nameof(arguments));
+        }
+
         var which = arguments.Get("db", "all").ToLowerInvariant();
         var clients = arguments.Get("clients", "1,16,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
         var apiOptions = arguments.Get("api", "default,bare").Split(',');
@@ -72,16 +80,7 @@ public static class HttpSuite
             var notes = new List<string>();
             foreach (var database in databases)
             {
-                var results = new Dictionary<HttpServerKind, IReadOnlyList<HttpCaseResult>>();
-                foreach (var kind in kinds)
-                {
-                    await Console.Error.WriteLineAsync($"{database.Name}, {kind.Name}...");
-                    var (measured, note) = await MeasureAsync(database, kind, bareRoot, directory, clients, warmUp, duration, wrk);
-                    results[kind] = measured;
-                    notes.Add($"{database.Name}, {kind.Name}: {note}");
-                    notes.AddRange(measured.Where(r => r.FirstError is not null).Select(r => $"{database.Name}, {kind.Name}, {r.Clients} clients, first error: {r.FirstError}"));
-                }
-
+                var results = await MeasureAsync(database, kinds, bareRoot, directory, clients, warmUp, duration, rounds, wrk, notes);
                 foreach (var kind in kinds)
                 {
                     for (var i = 0; i < clients.Length; i++)
@@ -107,7 +106,7 @@ public static class HttpSuite
             await output.WriteLineAsync("### HTTP: intents accepted per second");
             await output.WriteLineAsync();
             await output.WriteLineAsync(
-                $"Each case: {clients.Length} client counts per server in a row, each with {warmUp.Description}, then {duration.TotalSeconds:0.#} s measured; closed loop " +
+                $"Each case: {clients.Length} client counts per server in a row, each with {warmUp.Description}, then {MeasurementDescription(rounds, duration)}; closed loop " +
                 $"of HTTP/1.1 clients on loopback ({LoadDescription(wrk)}), each POSTing `{{\"op\":\"increment\",\"payload\":{{\"n\":1}}}}` with a new Idempotency-Key to a random one of " +
                 $"{IntentLoad.Resources:N0} resources of type `{ResourceType}`. Each server is a child process with a fresh database; before its cases, " +
                 $"one intent to each resource ({PrewarmConcurrency} at a time), so all exist (and are activated, in the API).");
@@ -141,38 +140,120 @@ public static class HttpSuite
         }
     }
 
-    private static async Task<(IReadOnlyList<HttpCaseResult> Results, string Note)> MeasureAsync(
-        BenchDatabase database, HttpServerKind kind, string bareRoot, string directory, int[] clients, SteadyStateWarmUp warmUp, TimeSpan duration, string? wrk)
+    /// <summary>
+    /// Measures every server at every client count. One round: one server at a time, alone on the machine. More: all of
+    /// a database's servers run at once and their measured windows alternate, each server's result being its window
+    /// with the median accepted/s, so that the host's changes from minute to minute (a shared VM's steal time) fall on
+    /// every server alike instead of on whichever ran then.
+    /// </summary>
+    private static async Task<Dictionary<HttpServerKind, IReadOnlyList<HttpCaseResult>>> MeasureAsync(
+        BenchDatabase database, IReadOnlyList<HttpServerKind> kinds, string bareRoot, string directory, int[] clients,
+        SteadyStateWarmUp warmUp, TimeSpan duration, int rounds, string? wrk, List<string> notes)
+    {
+        var results = kinds.ToDictionary(kind => kind, _ => new List<HttpCaseResult>());
+        var groups = rounds == 1 ? kinds.Select(kind => (IReadOnlyList<HttpServerKind>)[kind]) : [kinds];
+        foreach (var group in groups)
+        {
+            var servers = new List<BenchServer>();
+            try
+            {
+                foreach (var kind in group)
+                {
+                    await Console.Error.WriteLineAsync($"{database.Name}, {kind.Name}...");
+                    servers.Add(await StartServerAsync(database, kind, bareRoot, directory, wrk));
+                }
+
+                var warmUps = servers.ToDictionary(server => server, _ => new List<string>());
+                foreach (var count in clients)
+                {
+                    foreach (var server in servers)
+                    {
+                        if (servers.Count > 1)
+                        {
+                            await Console.Error.WriteLineAsync($"{database.Name}, {server.Kind.Name}, {count} clients:");
+                        }
+
+                        var warmedUp = await warmUp.RunAsync(server.Load, count, () => server.CpuTime, Console.Error);
+                        warmUps[server].Add($"{warmedUp.TotalSeconds:0} s at {count}");
+                    }
+
+                    var windows = await MeasureWindowsAsync(servers, count, duration, rounds);
+                    foreach (var server in servers)
+                    {
+                        var byRate = windows[server].OrderBy(window => window.AcceptedPerSecond).ToList();
+                        results[server.Kind].Add(byRate[(byRate.Count - 1) / 2]);
+                        if (rounds > 1)
+                        {
+                            notes.Add($"{database.Name}, {server.Kind.Name}, {count} clients, windows: " +
+                                string.Join(", ", windows[server].Select(window => window.AcceptedPerSecond.ToString("N0", CultureInfo.InvariantCulture))) + "/s");
+                        }
+                    }
+                }
+
+                foreach (var server in servers)
+                {
+                    notes.Add($"{database.Name}, {server.Kind.Name}: {server.Configuration}; warm-up {string.Join(", ", warmUps[server])} clients");
+                    notes.AddRange(results[server.Kind].Where(r => r.FirstError is not null)
+                        .Select(r => $"{database.Name}, {server.Kind.Name}, {r.Clients} clients, first error: {r.FirstError}"));
+                }
+            }
+            finally
+            {
+                foreach (var server in servers)
+                {
+                    await server.DisposeAsync();
+                }
+            }
+        }
+
+        return results.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<HttpCaseResult>)pair.Value);
+    }
+
+    /// <summary>Runs <paramref name="rounds"/> measured windows per server, the servers taking turns.</summary>
+    private static async Task<Dictionary<BenchServer, List<HttpCaseResult>>> MeasureWindowsAsync(
+        List<BenchServer> servers, int count, TimeSpan duration, int rounds)
+    {
+        var windows = servers.ToDictionary(server => server, _ => new List<HttpCaseResult>());
+        for (var round = 0; round < rounds; round++)
+        {
+            for (var turn = 0; turn < servers.Count; turn++)
+            {
+                // Each round starts one server later, so that no server always follows the same other one.
+                var server = servers[(round + turn) % servers.Count];
+                if (servers.Count > 1)
+                {
+                    foreach (var other in servers)
+                    {
+                        await other.WaitUntilIdleAsync(IdleWaitLimit);
+                    }
+                }
+
+                var window = await ServerCostWindow.RunAsync(server.Load, count, duration, () => server.CpuTime);
+                windows[server].Add(window);
+                if (rounds > 1)
+                {
+                    await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"  round {round + 1}, {server.Kind.Name}, {count} clients: {window.AcceptedPerSecond:N0}/s, {window.ServerCpuPerAccepted?.TotalMicroseconds:N0} µs CPU per answer"));
+                }
+            }
+        }
+
+        return windows;
+    }
+
+    private static async Task<BenchServer> StartServerAsync(BenchDatabase database, HttpServerKind kind, string bareRoot, string directory, string? wrk)
     {
         var connectionString = await database.NewConnectionStringAsync();
         var workingDirectory = Directory.CreateDirectory(Path.Combine(directory, $"server-{Guid.NewGuid().ToString("N")[..8]}")).FullName;
         var start = kind.IsApi ? ApiStart(kind, database.Provider, connectionString, bareRoot) : PlainStart(database.Provider, connectionString);
         start.WorkingDirectory = workingDirectory;
-
-        await using var server = await ChildServer.StartAsync(start, StartTimeout);
-        var pathPrefix = kind.IsApi ? $"/v1/resources/{ResourceType}/" : $"/plain/{ResourceType}/";
-        using var load = kind.IsApi
-            ? new IntentLoad(server.Address, pathPrefix, status => status == HttpStatusCode.Accepted)
-            : new IntentLoad(server.Address, pathPrefix, status => status is HttpStatusCode.OK or HttpStatusCode.Created);
-        var lastAnswer = await load.PrewarmAsync(PrewarmConcurrency);
-
-        using var wrkLoad = wrk is null ? null : new WrkLoad(wrk, directory, server.Address, pathPrefix);
-        IHttpLoad caseLoad = wrkLoad is null ? load : wrkLoad;
-        var results = new List<HttpCaseResult>();
-        var warmUps = new List<string>();
-        foreach (var count in clients)
-        {
-            var warmedUp = await warmUp.RunAsync(caseLoad, count, () => server.CpuTime, Console.Error);
-            warmUps.Add($"{warmedUp.TotalSeconds:0} s at {count}");
-            results.Add(await ServerCostWindow.RunAsync(caseLoad, count, duration, () => server.CpuTime));
-        }
-
-        // What the answers say shows which configuration really ran: "settled" at once without required consumers.
-        var configuration = kind.IsApi
-            ? $"answers' code after warm-up: `{IntentLoad.CodeOf(lastAnswer) ?? "?"}`"
-            : server.LastOutput.Split('\n').FirstOrDefault(l => l.StartsWith("Storage: ", StringComparison.Ordinal))?["Storage: ".Length..] ?? "?";
-        return (results, $"{configuration}; warm-up {string.Join(", ", warmUps)} clients");
+        return await BenchServer.StartAsync(kind, start, StartTimeout, ResourceType, PrewarmConcurrency, directory, wrk);
     }
+
+    private static string MeasurementDescription(int rounds, TimeSpan duration) => rounds == 1
+        ? $"{duration.TotalSeconds:0.#} s measured, one server running at a time"
+        : $"{rounds} measured windows of {duration.TotalSeconds:0.#} s per server, taking turns with the database's other servers (all running at once; " +
+          $"every server idle before each window, waiting at most {IdleWaitLimit.TotalSeconds:0} s); each server's row is its window with the median accepted/s";
 
     private static ProcessStartInfo ApiStart(HttpServerKind kind, string provider, string connectionString, string bareRoot)
     {
