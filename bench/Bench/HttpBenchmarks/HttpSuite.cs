@@ -146,7 +146,7 @@ public static class HttpSuite
     /// with the median accepted/s, so that the host's changes from minute to minute (a shared VM's steal time) fall on
     /// every server alike instead of on whichever ran then.
     /// </summary>
-    private static async Task<Dictionary<HttpServerKind, IReadOnlyList<HttpCaseResult>>> MeasureAsync(
+    private static async Task<Dictionary<HttpServerKind, List<HttpCaseResult>>> MeasureAsync(
         BenchDatabase database, IReadOnlyList<HttpServerKind> kinds, string bareRoot, string directory, int[] clients,
         SteadyStateWarmUp warmUp, TimeSpan duration, int rounds, string? wrk, List<string> notes)
     {
@@ -206,7 +206,7 @@ public static class HttpSuite
             }
         }
 
-        return results.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<HttpCaseResult>)pair.Value);
+        return results;
     }
 
     /// <summary>Runs <paramref name="rounds"/> measured windows per server, the servers taking turns.</summary>
@@ -230,11 +230,8 @@ public static class HttpSuite
 
                 var window = await ServerCostWindow.RunAsync(server.Load, count, duration, () => server.CpuTime);
                 windows[server].Add(window);
-                if (rounds > 1)
-                {
-                    await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"  round {round + 1}, {server.Kind.Name}, {count} clients: {window.AcceptedPerSecond:N0}/s, {window.ServerCpuPerAccepted?.TotalMicroseconds:N0} µs CPU per answer"));
-                }
+                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"  measured, round {round + 1}, {server.Kind.Name}, {count} clients: {window.AcceptedPerSecond:N0}/s, {window.ServerCpuPerAccepted?.TotalMicroseconds:N0} µs CPU per answer"));
             }
         }
 
