@@ -319,7 +319,8 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
             FailureLog.Record(new RecentFailure(now, $"consumer:{Name}", lane.Resource.GrainKey, "gave-up", $"Gave up on version {record.Version} after {attempts.Count} attempts: {reason}"));
         }
 
-        lane.Checkpoint = await _services.Checkpoints.SetAsync(Name, lane.Resource.GrainKey, record.Version, stopping);
+        // A checkpointing consumer already moved the checkpoint with its effect; otherwise it moves now, after the effect.
+        lane.Checkpoint = attempts.CheckpointWritten ?? await _services.Checkpoints.SetAsync(Name, lane.Resource.GrainKey, record.Version, stopping);
         lane.Handled(now);
         if (failure is null)
         {
@@ -356,7 +357,15 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
                 {
                     state.Attempts.Count++;
                     var consumerContext = new ConsumerContext(Name, state.Attempts.Count, $"{Name}:{state.Resource.GrainKey}:{state.Attempts.Version}");
-                    await Consumer.HandleAsync(state.Transition, consumerContext, ctx.CancellationToken);
+                    if (Consumer is ICheckpointingConsumer checkpointing)
+                    {
+                        var checkpoint = new ConsumerCheckpoint(Name, state.Resource.GrainKey, state.Attempts.Version);
+                        state.Attempts.CheckpointWritten = await checkpointing.HandleAsync(state.Transition, consumerContext, checkpoint, ctx.CancellationToken);
+                    }
+                    else
+                    {
+                        await Consumer.HandleAsync(state.Transition, consumerContext, ctx.CancellationToken);
+                    }
                 },
                 context,
                 (Attempts: attempts, Resource: resource, Transition: transition));

@@ -14,4 +14,7 @@ internal sealed class DeliveryAttempts(ResourceKey resource, long version)
     public DateTimeOffset? FirstFailureAt { get; set; }
 
     public string? LastError { get; set; }
+
+    /// <summary>The checkpoint a <see cref="Interfaces.Consumers.ICheckpointingConsumer"/> wrote with its effect; null until one did.</summary>
+    public long? CheckpointWritten { get; set; }
 }

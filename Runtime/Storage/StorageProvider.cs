@@ -131,6 +131,14 @@ public sealed class StorageProvider
     }
 
     /// <inheritdoc />
+    public Task<long> UpsertAsync(ProjectionRow row, ConsumerCheckpoint checkpoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return _backend.UpsertAsync(row, checkpoint, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<ProjectionRow?> GetAsync(string projection, string partition, string key, CancellationToken cancellationToken = default) =>
         _backend.GetAsync(projection, partition, key, cancellationToken);
 

@@ -135,6 +135,10 @@ internal sealed class PostgresGrainStorage : IStorageBackend
     public async Task<bool> UpsertAsync(ProjectionRow row, CancellationToken cancellationToken = default) =>
         await _committer.WriteProgressAsync(new ProjectionUpsert(row), cancellationToken).ConfigureAwait(false) > 0;
 
+    public Task<long> UpsertAsync(ProjectionRow row, ConsumerCheckpoint checkpoint, CancellationToken cancellationToken = default) =>
+        _committer.WriteProgressAsync(
+            new ProjectionUpsert(row, new CheckpointAdvance(checkpoint.Consumer, checkpoint.ResourceId, checkpoint.Version)), cancellationToken);
+
     public Task<ProjectionRow?> GetAsync(string projection, string partition, string key, CancellationToken cancellationToken = default) =>
         QuerySingleAsync(PostgresSql.GetProjection, [Text(projection), Text(partition), Text(key)], StorageRows.Projection, cancellationToken);
 

@@ -5,46 +5,75 @@ using OrleansConsistency.Runtime.Storage.GroupCommit;
 
 namespace OrleansConsistency.Runtime.Storage.Postgres;
 
-/// <summary>The batched command of a consumer's progress row, and how to read its answer.</summary>
+/// <summary>The batched commands of a consumer's progress write, and how to read their answer.</summary>
 internal static class PostgresProgressStatement
 {
-    public static NpgsqlBatchCommand Create(ProgressWrite progress, long now)
+    /// <summary>Adds the progress write's commands to the batch: one, or two for a projection row with its checkpoint.</summary>
+    public static void AddTo(NpgsqlBatch batch, ProgressWrite progress, long now)
     {
         switch (progress)
         {
             case CheckpointAdvance advance:
-                var checkpoint = new NpgsqlBatchCommand(PostgresSql.AdvanceCheckpoint);
-                checkpoint.Parameters.Add(PostgresWriteStatement.Value(advance.Consumer, NpgsqlDbType.Text));
-                checkpoint.Parameters.Add(PostgresWriteStatement.Value(advance.ResourceId, NpgsqlDbType.Text));
-                checkpoint.Parameters.Add(PostgresWriteStatement.Value(advance.Version, NpgsqlDbType.Bigint));
-                checkpoint.Parameters.Add(PostgresWriteStatement.Value(now, NpgsqlDbType.Bigint));
-                return checkpoint;
-            case ProjectionUpsert { Row: var row }:
-                var projection = new NpgsqlBatchCommand(PostgresSql.UpsertProjectionReturning);
-                projection.Parameters.Add(PostgresWriteStatement.Value(row.Projection, NpgsqlDbType.Text));
-                projection.Parameters.Add(PostgresWriteStatement.Value(row.Partition, NpgsqlDbType.Text));
-                projection.Parameters.Add(PostgresWriteStatement.Value(row.Key, NpgsqlDbType.Text));
-                projection.Parameters.Add(PostgresWriteStatement.Value(row.Version, NpgsqlDbType.Bigint));
-                projection.Parameters.Add(PostgresWriteStatement.Value(row.Deleted, NpgsqlDbType.Boolean));
-                projection.Parameters.Add(PostgresWriteStatement.Value(row.Payload, NpgsqlDbType.Text));
-                projection.Parameters.Add(PostgresWriteStatement.Value(row.AppliedAt.ToUnixTimeMilliseconds(), NpgsqlDbType.Bigint));
-                projection.Parameters.Add(PostgresWriteStatement.Value(row.ProjectedAt.ToUnixTimeMilliseconds(), NpgsqlDbType.Bigint));
-                return projection;
+                batch.BatchCommands.Add(Advance(advance, now));
+                break;
+            case ProjectionUpsert upsert:
+                batch.BatchCommands.Add(Upsert(upsert.Row));
+                if (upsert.Checkpoint is { } checkpoint)
+                {
+                    batch.BatchCommands.Add(Advance(checkpoint, now));
+                }
+
+                break;
             default:
                 throw new InvalidOperationException($"Unknown progress write {progress.GetType().Name}.");
         }
     }
 
-    /// <summary>The checkpoint after the write, or 1/0 for a projection row written or not.</summary>
-    public static async Task<string> ReadResultAsync(ProgressWrite progress, NpgsqlDataReader reader, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the answer of the commands <see cref="AddTo"/> added: the checkpoint after the write, or 1/0 for a
+    /// projection row written or not.
+    /// </summary>
+    public static async Task<string> ReadResultAsync(ProgressWrite progress, ResultSets results, NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
+        await results.NextAsync(cancellationToken).ConfigureAwait(false);
         var hasRow = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return progress switch
+        switch (progress)
         {
-            CheckpointAdvance advance => hasRow
-                ? reader.GetInt64(0).ToString(CultureInfo.InvariantCulture)
-                : throw new InvalidOperationException($"Checkpoint of {advance.Consumer} for {advance.ResourceId} vanished."),
-            _ => hasRow ? "1" : "0",
-        };
+            case CheckpointAdvance advance:
+                return ReadCheckpoint(advance, reader, hasRow);
+            case ProjectionUpsert { Checkpoint: { } advance }:
+                await results.NextAsync(cancellationToken).ConfigureAwait(false);
+                return ReadCheckpoint(advance, reader, await reader.ReadAsync(cancellationToken).ConfigureAwait(false));
+            default:
+                return hasRow ? "1" : "0";
+        }
     }
+
+    private static NpgsqlBatchCommand Advance(CheckpointAdvance advance, long now)
+    {
+        var checkpoint = new NpgsqlBatchCommand(PostgresSql.AdvanceCheckpoint);
+        checkpoint.Parameters.Add(PostgresWriteStatement.Value(advance.Consumer, NpgsqlDbType.Text));
+        checkpoint.Parameters.Add(PostgresWriteStatement.Value(advance.ResourceId, NpgsqlDbType.Text));
+        checkpoint.Parameters.Add(PostgresWriteStatement.Value(advance.Version, NpgsqlDbType.Bigint));
+        checkpoint.Parameters.Add(PostgresWriteStatement.Value(now, NpgsqlDbType.Bigint));
+        return checkpoint;
+    }
+
+    private static NpgsqlBatchCommand Upsert(ProjectionRow row)
+    {
+        var projection = new NpgsqlBatchCommand(PostgresSql.UpsertProjectionReturning);
+        projection.Parameters.Add(PostgresWriteStatement.Value(row.Projection, NpgsqlDbType.Text));
+        projection.Parameters.Add(PostgresWriteStatement.Value(row.Partition, NpgsqlDbType.Text));
+        projection.Parameters.Add(PostgresWriteStatement.Value(row.Key, NpgsqlDbType.Text));
+        projection.Parameters.Add(PostgresWriteStatement.Value(row.Version, NpgsqlDbType.Bigint));
+        projection.Parameters.Add(PostgresWriteStatement.Value(row.Deleted, NpgsqlDbType.Boolean));
+        projection.Parameters.Add(PostgresWriteStatement.Value(row.Payload, NpgsqlDbType.Text));
+        projection.Parameters.Add(PostgresWriteStatement.Value(row.AppliedAt.ToUnixTimeMilliseconds(), NpgsqlDbType.Bigint));
+        projection.Parameters.Add(PostgresWriteStatement.Value(row.ProjectedAt.ToUnixTimeMilliseconds(), NpgsqlDbType.Bigint));
+        return projection;
+    }
+
+    private static string ReadCheckpoint(CheckpointAdvance advance, NpgsqlDataReader reader, bool hasRow) => hasRow
+        ? reader.GetInt64(0).ToString(CultureInfo.InvariantCulture)
+        : throw new InvalidOperationException($"Checkpoint of {advance.Consumer} for {advance.ResourceId} vanished.");
 }

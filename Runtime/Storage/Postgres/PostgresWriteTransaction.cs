@@ -63,7 +63,7 @@ internal sealed class PostgresWriteTransaction(NpgsqlConnection connection, Npgs
 
             foreach (var pending in progress)
             {
-                batch.BatchCommands.Add(PostgresProgressStatement.Create(pending.Progress!, nowUnixMilliseconds));
+                PostgresProgressStatement.AddTo(batch, pending.Progress!, nowUnixMilliseconds);
             }
 
             try
@@ -90,8 +90,7 @@ internal sealed class PostgresWriteTransaction(NpgsqlConnection connection, Npgs
 
                     foreach (var pending in progress)
                     {
-                        await results.NextAsync(cancellationToken).ConfigureAwait(false);
-                        pending.Result = await PostgresProgressStatement.ReadResultAsync(pending.Progress!, reader, cancellationToken).ConfigureAwait(false);
+                        pending.Result = await PostgresProgressStatement.ReadResultAsync(pending.Progress!, results, reader, cancellationToken).ConfigureAwait(false);
                     }
                 }
             }

@@ -163,35 +163,45 @@ internal sealed class SqliteWriteTransaction(SqliteWriter writer, SqliteWriterCo
         return null;
     }
 
-    private long ApplyProgress(ProgressWrite progress, long now)
+    private long ApplyProgress(ProgressWrite progress, long now) => progress switch
     {
-        switch (progress)
-        {
-            case CheckpointAdvance advance:
-                Bind(commands.SetCheckpoint, advance.Consumer, advance.ResourceId, advance.Version, now);
-                if (commands.SetCheckpoint.ExecuteNonQuery() == 1)
-                {
-                    return advance.Version;
-                }
+        CheckpointAdvance advance => Advance(advance, now),
+        ProjectionUpsert upsert => Upsert(upsert, now),
+        _ => throw new InvalidOperationException($"Unknown progress write {progress.GetType().Name}."),
+    };
 
-                // The stored checkpoint is ahead; this transaction holds the write lock, so it cannot change meanwhile.
-                Bind(commands.GetCheckpoint, advance.Consumer, advance.ResourceId);
-                return (long)commands.GetCheckpoint.ExecuteScalar()!;
-            case ProjectionUpsert { Row: var row }:
-                Bind(
-                    commands.UpsertProjection,
-                    row.Projection,
-                    row.Partition,
-                    row.Key,
-                    row.Version,
-                    row.Deleted,
-                    row.Payload,
-                    row.AppliedAt.ToUnixTimeMilliseconds(),
-                    row.ProjectedAt.ToUnixTimeMilliseconds());
-                return commands.UpsertProjection.ExecuteNonQuery();
-            default:
-                throw new InvalidOperationException($"Unknown progress write {progress.GetType().Name}.");
+    private long Upsert(ProjectionUpsert upsert, long now)
+    {
+        var written = UpsertProjection(upsert.Row);
+        return upsert.Checkpoint is { } advance ? Advance(advance, now) : written;
+    }
+
+    private long Advance(CheckpointAdvance advance, long now)
+    {
+        Bind(commands.SetCheckpoint, advance.Consumer, advance.ResourceId, advance.Version, now);
+        if (commands.SetCheckpoint.ExecuteNonQuery() == 1)
+        {
+            return advance.Version;
         }
+
+        // The stored checkpoint is ahead; this transaction holds the write lock, so it cannot change meanwhile.
+        Bind(commands.GetCheckpoint, advance.Consumer, advance.ResourceId);
+        return (long)commands.GetCheckpoint.ExecuteScalar()!;
+    }
+
+    private int UpsertProjection(ProjectionRow row)
+    {
+        Bind(
+            commands.UpsertProjection,
+            row.Projection,
+            row.Partition,
+            row.Key,
+            row.Version,
+            row.Deleted,
+            row.Payload,
+            row.AppliedAt.ToUnixTimeMilliseconds(),
+            row.ProjectedAt.ToUnixTimeMilliseconds());
+        return commands.UpsertProjection.ExecuteNonQuery();
     }
 
     private string? ReadStoredEtag(GrainStateWrite write)

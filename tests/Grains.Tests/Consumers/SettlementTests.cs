@@ -5,6 +5,7 @@ using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.ReadModel;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Grains.Resources;
+using OrleansConsistency.Runtime.Storage;
 using OrleansConsistency.TestingHost;
 using static OrleansConsistency.Grains.Tests.ResourceCluster;
 
@@ -38,6 +39,28 @@ public sealed class SettlementTests
         Assert.Equal(5, projected?.Version);
         Assert.Equal(5, projected?.Document?.GetProperty("n").GetInt32());
         Assert.Equal(Enumerable.Range(1, 5).Select(v => (long)v), history.Order.Where(o => o.Resource == "orders/o1").Select(o => o.Version));
+        var checkpoints = cluster.Primary.Services.GetRequiredService<IConsumerCheckpointStore>();
+        Assert.Equal(5, await checkpoints.GetAsync("read-model", "orders/o1"));
+        Assert.Equal(5, await checkpoints.GetAsync("history", "orders/o1"));
+    }
+
+    [Fact]
+    public async Task ACheckpointingConsumer_MovesItsCheckpointItself_TheRunnerWritesNoneOfItsOwn()
+    {
+        // This consumer reports checkpoints it never writes, so any stored checkpoint would be the runner's.
+        var audit = new ReportingOnlyConsumer("audit");
+        await using var cluster = await StartAsync("sqlite", configure: builder => WithConsumers(builder, audit, readModel: false));
+        var resource = cluster.Resource("orders", "o6");
+        var results = new List<IntentResult>();
+        for (var i = 0; i < 3; i++)
+        {
+            results.Add(await resource.Submit(Intent(IntentOperation.Increment, """{"n":1}""")));
+        }
+
+        Assert.Equal(IntentState.Settled, (await resource.WaitForIntentStatus(results[^1].Status.IdempotencyKey, Patience))?.State);
+        Assert.Equal([1L, 2L, 3L], audit.Checkpoints.Select(c => c.Version));
+        Assert.All(audit.Checkpoints, checkpoint => Assert.Equal(("audit", "orders/o6"), (checkpoint.Consumer, checkpoint.ResourceId)));
+        Assert.Null(await cluster.Primary.Services.GetRequiredService<IConsumerCheckpointStore>().GetAsync("audit", "orders/o6"));
     }
 
     [Fact]
@@ -136,10 +159,10 @@ public sealed class SettlementTests
         Assert.Equal(0, status?.SettledVersion);
     }
 
-    private static void WithConsumers(TestClusterBuilder builder, TestConsumer consumer, bool readModel) =>
+    private static void WithConsumers(TestClusterBuilder builder, IResourceConsumer consumer, bool readModel) =>
         builder.ConfigureServices(services =>
         {
-            services.AddSingleton<Interfaces.Consumers.IResourceConsumer>(consumer);
+            services.AddSingleton(consumer);
             services.Configure<ConsumersOptions>(options =>
             {
                 options.SweepInterval = TimeSpan.FromMilliseconds(500);

@@ -27,6 +27,54 @@ public sealed class ProjectionStoreTests
     }
 
     [Theory, StorageProviders]
+    public async Task UpsertAsync_WithACheckpoint_WritesTheRowAndMovesTheCheckpoint(string provider)
+    {
+        await using var storage = await StorageFixture.CreateStorageAsync(provider);
+        var row = Row("o1", 3);
+
+        Assert.Equal(3, await storage.UpsertAsync(row, new ConsumerCheckpoint(Projection, "orders/o1", 3)));
+
+        Assert.Equal(row, await storage.GetAsync(Projection, Partition, "o1"));
+        Assert.Equal(3, await storage.GetAsync(Projection, "orders/o1"));
+    }
+
+    [Theory, StorageProviders]
+    public async Task UpsertAsync_WithACheckpoint_AReplayOfAnOlderEventMovesNeitherBackwards(string provider)
+    {
+        await using var storage = await StorageFixture.CreateStorageAsync(provider);
+        var current = Row("o1", 5);
+        await storage.UpsertAsync(current, new ConsumerCheckpoint(Projection, "orders/o1", 5));
+
+        Assert.Equal(5, await storage.UpsertAsync(Row("o1", 3), new ConsumerCheckpoint(Projection, "orders/o1", 3)));
+
+        Assert.Equal(current, await storage.GetAsync(Projection, Partition, "o1"));
+        Assert.Equal(5, await storage.GetAsync(Projection, "orders/o1"));
+    }
+
+    [Theory, StorageProviders]
+    public async Task UpsertAsync_WithACheckpoint_ConcurrentWithOtherProgressWrites_EachGetsItsOwnAnswer(string provider)
+    {
+        // Group commit puts these in shared transactions, where a row with its checkpoint is two statements and the
+        // others one each: every caller must still get the answer of its own statements.
+        await using var storage = await StorageFixture.CreateStorageAsync(provider);
+        var keys = Enumerable.Range(1, 30).Select(i => $"o{i}").ToArray();
+
+        var combined = keys.Select(key => storage.UpsertAsync(Row(key, 2), new ConsumerCheckpoint(Projection, $"orders/{key}", 2))).ToArray();
+        var rows = keys.Select(key => storage.UpsertAsync(Row($"{key}-alone", 1))).ToArray();
+        var checkpoints = keys.Select(key => storage.SetAsync("history", $"orders/{key}", 7)).ToArray();
+        await Task.WhenAll(Task.WhenAll(combined), Task.WhenAll(rows), Task.WhenAll(checkpoints));
+
+        Assert.All(combined, task => Assert.Equal(2, task.Result));
+        Assert.All(rows, task => Assert.True(task.Result));
+        Assert.All(checkpoints, task => Assert.Equal(7, task.Result));
+        foreach (var key in keys)
+        {
+            Assert.Equal(Row(key, 2), await storage.GetAsync(Projection, Partition, key));
+            Assert.Equal(2, await storage.GetAsync(Projection, $"orders/{key}"));
+        }
+    }
+
+    [Theory, StorageProviders]
     public async Task GetAsync_NoRowForThatProjectionPartitionOrKey_ReturnsNull(string provider)
     {
         await using var storage = await StorageFixture.CreateStorageAsync(provider);
