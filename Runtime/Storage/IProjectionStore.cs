@@ -17,7 +17,7 @@ public interface IProjectionStore
     /// <summary>
     /// Writes the row as <see cref="UpsertAsync(ProjectionRow, CancellationToken)"/> does and, in the same transaction,
     /// moves the consumer's checkpoint forward as <see cref="IConsumerCheckpointStore.SetAsync"/> does. The projection
-    /// and the checkpoint can then never disagree, and a consumer pays one write per event instead of two.
+    /// and the checkpoint can then never disagree, and a consumer waits for one commit per event instead of two.
     /// </summary>
     /// <returns>The checkpoint after the call: the higher of the stored and the given version.</returns>
     Task<long> UpsertAsync(ProjectionRow row, ConsumerCheckpoint checkpoint, CancellationToken cancellationToken = default);

@@ -14,7 +14,7 @@ internal static class PostgresProgressStatement
         switch (progress)
         {
             case CheckpointAdvance advance:
-                batch.BatchCommands.Add(Advance(advance, now));
+                batch.BatchCommands.Add(Advance(advance.Checkpoint, now));
                 break;
             case ProjectionUpsert upsert:
                 batch.BatchCommands.Add(Upsert(upsert.Row));
@@ -40,7 +40,7 @@ internal static class PostgresProgressStatement
         switch (progress)
         {
             case CheckpointAdvance advance:
-                return ReadCheckpoint(advance, reader, hasRow);
+                return ReadCheckpoint(advance.Checkpoint, reader, hasRow);
             case ProjectionUpsert { Checkpoint: { } advance }:
                 await results.NextAsync(cancellationToken).ConfigureAwait(false);
                 return ReadCheckpoint(advance, reader, await reader.ReadAsync(cancellationToken).ConfigureAwait(false));
@@ -49,7 +49,7 @@ internal static class PostgresProgressStatement
         }
     }
 
-    private static NpgsqlBatchCommand Advance(CheckpointAdvance advance, long now)
+    private static NpgsqlBatchCommand Advance(ConsumerCheckpoint advance, long now)
     {
         var checkpoint = new NpgsqlBatchCommand(PostgresSql.AdvanceCheckpoint);
         checkpoint.Parameters.Add(PostgresWriteStatement.Value(advance.Consumer, NpgsqlDbType.Text));
@@ -73,7 +73,7 @@ internal static class PostgresProgressStatement
         return projection;
     }
 
-    private static string ReadCheckpoint(CheckpointAdvance advance, NpgsqlDataReader reader, bool hasRow) => hasRow
+    private static string ReadCheckpoint(ConsumerCheckpoint advance, NpgsqlDataReader reader, bool hasRow) => hasRow
         ? reader.GetInt64(0).ToString(CultureInfo.InvariantCulture)
         : throw new InvalidOperationException($"Checkpoint of {advance.Consumer} for {advance.ResourceId} vanished.");
 }

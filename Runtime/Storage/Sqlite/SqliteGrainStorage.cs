@@ -100,7 +100,7 @@ internal sealed class SqliteGrainStorage : IStorageBackend
             cancellationToken);
 
     public Task<long> SetAsync(string consumer, string resourceId, long version, CancellationToken cancellationToken = default) =>
-        _committer.WriteProgressAsync(new CheckpointAdvance(consumer, resourceId, version), cancellationToken);
+        _committer.WriteProgressAsync(new CheckpointAdvance(new ConsumerCheckpoint(consumer, resourceId, version)), cancellationToken);
 
     public Task<IReadOnlyList<ConsumerBacklogItem>> ListBehindAsync(
         string consumer, string grainType, string resourceIdPrefix, int limit, CancellationToken cancellationToken = default)
@@ -139,8 +139,7 @@ internal sealed class SqliteGrainStorage : IStorageBackend
         await _committer.WriteProgressAsync(new ProjectionUpsert(row), cancellationToken).ConfigureAwait(false) > 0;
 
     public Task<long> UpsertAsync(ProjectionRow row, ConsumerCheckpoint checkpoint, CancellationToken cancellationToken = default) =>
-        _committer.WriteProgressAsync(
-            new ProjectionUpsert(row, new CheckpointAdvance(checkpoint.Consumer, checkpoint.ResourceId, checkpoint.Version)), cancellationToken);
+        _committer.WriteProgressAsync(new ProjectionUpsert(row, checkpoint), cancellationToken);
 
     public Task<ProjectionRow?> GetAsync(string projection, string partition, string key, CancellationToken cancellationToken = default) =>
         QuerySingleAsync(

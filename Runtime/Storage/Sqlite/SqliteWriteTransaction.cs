@@ -165,7 +165,7 @@ internal sealed class SqliteWriteTransaction(SqliteWriter writer, SqliteWriterCo
 
     private long ApplyProgress(ProgressWrite progress, long now) => progress switch
     {
-        CheckpointAdvance advance => Advance(advance, now),
+        CheckpointAdvance advance => Advance(advance.Checkpoint, now),
         ProjectionUpsert upsert => Upsert(upsert, now),
         _ => throw new InvalidOperationException($"Unknown progress write {progress.GetType().Name}."),
     };
@@ -176,7 +176,7 @@ internal sealed class SqliteWriteTransaction(SqliteWriter writer, SqliteWriterCo
         return upsert.Checkpoint is { } advance ? Advance(advance, now) : written;
     }
 
-    private long Advance(CheckpointAdvance advance, long now)
+    private long Advance(ConsumerCheckpoint advance, long now)
     {
         Bind(commands.SetCheckpoint, advance.Consumer, advance.ResourceId, advance.Version, now);
         if (commands.SetCheckpoint.ExecuteNonQuery() == 1)
