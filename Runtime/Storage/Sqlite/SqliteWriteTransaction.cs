@@ -170,10 +170,22 @@ internal sealed class SqliteWriteTransaction(SqliteWriter writer, SqliteWriterCo
         _ => throw new InvalidOperationException($"Unknown progress write {progress.GetType().Name}."),
     };
 
+    /// <summary>The row first, then its checkpoint if it has one: the answer is the checkpoint, else rows written.</summary>
     private long Upsert(ProjectionUpsert upsert, long now)
     {
-        var written = UpsertProjection(upsert.Row);
-        return upsert.Checkpoint is { } advance ? Advance(advance, now) : written;
+        var row = upsert.Row;
+        Bind(
+            commands.UpsertProjection,
+            row.Projection,
+            row.Partition,
+            row.Key,
+            row.Version,
+            row.Deleted,
+            row.Payload,
+            row.AppliedAt.ToUnixTimeMilliseconds(),
+            row.ProjectedAt.ToUnixTimeMilliseconds());
+        var written = commands.UpsertProjection.ExecuteNonQuery();
+        return upsert.Checkpoint is { } checkpoint ? Advance(checkpoint, now) : written;
     }
 
     private long Advance(ConsumerCheckpoint advance, long now)
@@ -187,21 +199,6 @@ internal sealed class SqliteWriteTransaction(SqliteWriter writer, SqliteWriterCo
         // The stored checkpoint is ahead; this transaction holds the write lock, so it cannot change meanwhile.
         Bind(commands.GetCheckpoint, advance.Consumer, advance.ResourceId);
         return (long)commands.GetCheckpoint.ExecuteScalar()!;
-    }
-
-    private int UpsertProjection(ProjectionRow row)
-    {
-        Bind(
-            commands.UpsertProjection,
-            row.Projection,
-            row.Partition,
-            row.Key,
-            row.Version,
-            row.Deleted,
-            row.Payload,
-            row.AppliedAt.ToUnixTimeMilliseconds(),
-            row.ProjectedAt.ToUnixTimeMilliseconds());
-        return commands.UpsertProjection.ExecuteNonQuery();
     }
 
     private string? ReadStoredEtag(GrainStateWrite write)
