@@ -47,10 +47,10 @@ internal sealed class BenchServer : IAsyncDisposable
         var process = await ChildServer.StartAsync(start, startTimeout);
         try
         {
-            var pathPrefix = kind.IsApi ? $"/v1/resources/{resourceType}/" : $"/plain/{resourceType}/";
-            var clients = kind.IsApi
-                ? new IntentLoad(process.Address, pathPrefix, status => status == HttpStatusCode.Accepted)
-                : new IntentLoad(process.Address, pathPrefix, status => status is HttpStatusCode.OK or HttpStatusCode.Created);
+            var (pathPrefix, accepted) = kind.IsApi
+                ? ($"/v1/resources/{resourceType}/", (Func<HttpStatusCode, bool>)(status => status == HttpStatusCode.Accepted))
+                : ($"/plain/{resourceType}/", status => status is HttpStatusCode.OK or HttpStatusCode.Created);
+            var clients = new IntentLoad(process.Address, pathPrefix, accepted);
             var lastAnswer = await clients.PrewarmAsync(prewarmConcurrency);
             var wrkLoad = wrk is null ? null : new WrkLoad(wrk, directory, process.Address, pathPrefix);
             return new BenchServer(kind, process, clients, wrkLoad, lastAnswer);
