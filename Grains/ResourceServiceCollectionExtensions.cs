@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OrleansConsistency.Grains.Checkout;
 using OrleansConsistency.Grains.Consumers;
 using OrleansConsistency.Grains.Consumers.ReadModel;
@@ -8,7 +9,6 @@ using OrleansConsistency.Grains.Consumers.Webhooks;
 using OrleansConsistency.Grains.Dependencies;
 using OrleansConsistency.Grains.Interfaces.ReadModel;
 using OrleansConsistency.Grains.Intents;
-using OrleansConsistency.Grains.Interfaces.Conflicts;
 using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Resources;
 using OrleansConsistency.Grains.Serialization;
@@ -25,10 +25,8 @@ public static class ResourceServiceCollectionExtensions
     {
         services.AddOptions<ResourcesOptions>()
             .Bind(configuration.GetSection(ResourcesOptions.SectionName))
-            .Validate(
-                o => o.Types.Values.Append(o.Defaults).All(t => ConflictPolicies.TryParse(t.ConflictPolicy, out _)),
-                $"Resources: every ConflictPolicy must be one of {ConflictPolicies.Names}.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ResourcesOptions>, ResourcesOptionsValidator>();
         // Every child of "Consumers" is a consumer name; the sweep interval lives under "Resources" so it cannot be taken for one.
         services.AddOptions<ConsumersOptions>().Configure(consumers =>
         {
@@ -37,7 +35,9 @@ public static class ResourceServiceCollectionExtensions
             {
                 consumers.SweepInterval = sweep;
             }
-        });
+        })
+            .Validate(consumers => consumers.SweepInterval > TimeSpan.Zero, $"{ResourcesOptions.SectionName}:ConsumerSweepInterval must be positive.")
+            .ValidateOnStart();
         services.AddOptions<DependenciesOptions>().Configure(dependencies => configuration.GetSection(DependenciesOptions.SectionName).Bind(dependencies.Dependencies));
         services.AddSingleton<DependencyRegistry>();
         services.AddOptions<CheckoutOptions>().Bind(configuration.GetSection(CheckoutOptions.SectionName));
