@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrleansConsistency.Grains.Checkout;
@@ -26,7 +27,7 @@ public static class ResourceServiceCollectionExtensions
         services.AddOptions<ResourcesOptions>()
             .Bind(configuration.GetSection(ResourcesOptions.SectionName))
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ResourcesOptions>, ResourcesOptionsValidator>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResourcesOptions>, ResourcesOptionsValidator>());
         // Every child of "Consumers" is a consumer name; the sweep interval lives under "Resources" so it cannot be taken for one.
         services.AddOptions<ConsumersOptions>().Configure(consumers =>
         {

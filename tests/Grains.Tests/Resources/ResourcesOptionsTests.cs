@@ -46,6 +46,17 @@ public sealed class ResourcesOptionsTests
     }
 
     [Fact]
+    public void RegisteredTwice_ReportsEachProblemOnce()
+    {
+        var configuration = Configuration("Resources:PurgeInterval", "00:00:00");
+        using var services = new ServiceCollection().AddResourceGrains(configuration).AddResourceGrains(configuration).BuildServiceProvider();
+
+        var exception = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<ResourcesOptions>>().Value);
+
+        Assert.Single(exception.Failures);
+    }
+
+    [Fact]
     public void ZeroConsumerSweepInterval_RefusesTheConsumerOptionsNamingIt()
     {
         using var services = Services("Resources:ConsumerSweepInterval", "00:00:00");
@@ -55,9 +66,9 @@ public sealed class ResourcesOptionsTests
         Assert.Equal("Resources:ConsumerSweepInterval must be positive.", Assert.Single(exception.Failures));
     }
 
-    private static ServiceProvider Services(string key, string value)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
-        return new ServiceCollection().AddResourceGrains(configuration).BuildServiceProvider();
-    }
+    private static ServiceProvider Services(string key, string value) =>
+        new ServiceCollection().AddResourceGrains(Configuration(key, value)).BuildServiceProvider();
+
+    private static IConfiguration Configuration(string key, string value) =>
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
 }
