@@ -298,38 +298,81 @@ internal sealed class GroupCommitter : IAsyncDisposable
             catch (Exception exception)
 #pragma warning restore CA1031
             {
-                var failure = _executor.MapCommitFailure(exception);
-                Health.RecordFailure(failure);
-                StorageLog.CommitFailed(_logger, succeeded, failure.GetType().Name, exception);
-                foreach (var write in writes.Where(write => write.Failure is null))
-                {
-                    write.Failure = failure;
-                }
-
-                CompleteAll(writes);
+                FailCommitted(writes, succeeded, exception);
                 return;
             }
 
-            Telemetry.RuntimeTelemetry.StorageCommitDuration.Record(_time.GetElapsedTime(started).TotalSeconds);
-            Statistics.RecordCommit(writes.Count(write => write.Failure is null && write.Progress is null));
-            Health.RecordSuccess();
-            foreach (var write in writes)
-            {
-                if (write.Failure is null && write.Progress is null && _faults.TryTakeCommitFailure())
-                {
-                    write.Failure = new CommitOutcomeUnknownException(
-                        "Injected storage fault: the commit's answer was lost (the write is in fact durable); reload the state before writing again.");
-                }
-            }
+            // The loop goes on with the next batch; these callers are answered when their commit is durable (at once
+            // when COMMIT itself made it so).
+            _ = AnswerWhenDurableAsync(transaction.WhenDurable, writes, succeeded, started);
+            return;
         }
 
-        else
-        {
-            Health.RecordSuccess();
-        }
+        Health.RecordSuccess();
 
         // Refused writes are answered only now, after the transaction's outcome is known, because their refusal may
         // have been decided against earlier writes of the same transaction.
+        CompleteAll(writes);
+    }
+
+    private async Task AnswerWhenDurableAsync(Task whenDurable, List<PendingWrite> writes, int succeeded, long started)
+    {
+        try
+        {
+            await whenDurable.ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A failed sync leaves the commit's durability unknown; the executor says how to answer.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            FailCommitted(writes, succeeded, exception);
+            return;
+        }
+
+        try
+        {
+            AnswerCommitted(writes, started);
+        }
+#pragma warning disable CA1031 // Off the loop, nobody else would answer these callers: they would wait forever.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            StorageLog.LoopFailed(_logger, writes.Count, exception);
+            foreach (var write in writes)
+            {
+                write.Fail(new CommitOutcomeUnknownException("The write was committed but answering it failed; reload the state before writing again.", exception));
+            }
+        }
+    }
+
+    private void FailCommitted(List<PendingWrite> writes, int succeeded, Exception exception)
+    {
+        var failure = _executor.MapCommitFailure(exception);
+        Health.RecordFailure(failure);
+        StorageLog.CommitFailed(_logger, succeeded, failure.GetType().Name, exception);
+        foreach (var write in writes.Where(write => write.Failure is null))
+        {
+            write.Failure = failure;
+        }
+
+        CompleteAll(writes);
+    }
+
+    /// <summary>Answers a durable transaction's writes: the successful ones with their results, the refused ones with why.</summary>
+    private void AnswerCommitted(List<PendingWrite> writes, long started)
+    {
+        Telemetry.RuntimeTelemetry.StorageCommitDuration.Record(_time.GetElapsedTime(started).TotalSeconds);
+        Statistics.RecordCommit(writes.Count(write => write.Failure is null && write.Progress is null));
+        Health.RecordSuccess();
+        foreach (var write in writes)
+        {
+            if (write.Failure is null && write.Progress is null && _faults.TryTakeCommitFailure())
+            {
+                write.Failure = new CommitOutcomeUnknownException(
+                    "Injected storage fault: the commit's answer was lost (the write is in fact durable); reload the state before writing again.");
+            }
+        }
+
         CompleteAll(writes);
     }
 

@@ -18,4 +18,10 @@ internal interface IWriteTransaction : IAsyncDisposable
 
     /// <summary>Commits; an exception means the outcome is what <see cref="IWriteBatchExecutor.MapCommitFailure"/> says.</summary>
     Task CommitAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// After <see cref="CommitAsync"/>: completes once the commit is durable, which may be later than COMMIT returned
+    /// (SQLite syncs its WAL beside the commit loop); fails when that sync failed, and the outcome is then unknown.
+    /// </summary>
+    Task WhenDurable { get; }
 }

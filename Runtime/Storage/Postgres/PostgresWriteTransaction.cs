@@ -110,6 +110,9 @@ internal sealed class PostgresWriteTransaction(NpgsqlConnection connection, Npgs
 
     public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
 
+    /// <summary>PostgreSQL answers COMMIT once the commit record is flushed (<c>synchronous_commit=on</c>).</summary>
+    public Task WhenDurable => Task.CompletedTask;
+
     public async ValueTask DisposeAsync()
     {
         if (_disposed)

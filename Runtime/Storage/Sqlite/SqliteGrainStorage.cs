@@ -238,8 +238,9 @@ internal sealed class SqliteGrainStorage : IStorageBackend
         {
             return await _writer.RunExclusiveAsync(action, cancellationToken).ConfigureAwait(false);
         }
-        catch (SqliteException exception)
+        catch (Exception exception) when (exception is SqliteException or IOException)
         {
+            // IOException: the WAL's fsync failed after the statement ran, so whether it is durable is unknown.
             throw new StorageUnavailableException($"The sqlite storage could not be written: {exception.Message}", exception);
         }
     }

@@ -38,10 +38,13 @@ internal sealed class SqliteWriteTransaction(SqliteWriter writer, SqliteWriterCo
         return Task.FromResult<PendingWrite?>(null);
     }
 
+    public Task WhenDurable { get; private set; } = Task.CompletedTask;
+
     public Task CommitAsync(CancellationToken cancellationToken)
     {
         commands.Commit.ExecuteNonQuery();
         _committed = true;
+        WhenDurable = writer.WhenCommittedDurable();
         return Task.CompletedTask;
     }
 

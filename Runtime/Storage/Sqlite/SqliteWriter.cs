@@ -19,11 +19,20 @@ internal sealed class SqliteWriter : IWriteBatchExecutor, IDisposable
     private const int SqliteCantOpen = 14;
     private const int SqliteNotADatabase = 26;
 
+    /// <summary>
+    /// How long the WAL may grow before the writer finishes a checkpoint itself, between two transactions, so that the
+    /// next one can start the WAL over (about 16 MiB with 4 KiB pages).
+    /// </summary>
+    private const long CatchUpWalFrames = 4000;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly string _connectionString;
     private readonly string _synchronous;
     private SqliteConnection? _connection;
     private SqliteWriterCommands? _commands;
+    private SqliteWalSyncer? _syncer;
+    private SqliteBackgroundCheckpointer? _checkpointer;
+    private long _caughtUpAtPass = -1;
     private bool _disposed;
 
     public SqliteWriter(string configuredConnectionString, string synchronous)
@@ -38,6 +47,7 @@ internal sealed class SqliteWriter : IWriteBatchExecutor, IDisposable
         try
         {
             var commands = EnsureOpen();
+            CatchUpCheckpointIfDue(commands);
 
             // IMMEDIATE takes the file's write lock now, so no statement of the batch can fail on a lock upgrade.
             commands.BeginImmediate.ExecuteNonQuery();
@@ -51,14 +61,20 @@ internal sealed class SqliteWriter : IWriteBatchExecutor, IDisposable
         }
     }
 
-    /// <summary>Runs a short statement on the writer connection, between group-commit transactions.</summary>
+    /// <summary>
+    /// Runs a short statement on the writer connection, between group-commit transactions; answers once what it wrote
+    /// is durable.
+    /// </summary>
     public async Task<T> RunExclusiveAsync<T>(Func<SqliteConnection, T> action, CancellationToken cancellationToken)
     {
+        T result;
+        Task whenDurable;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             EnsureOpen();
-            return action(_connection!);
+            result = action(_connection!);
+            whenDurable = WhenCommittedDurable();
         }
         catch (SqliteException exception) when (!IsWriteSpecific(exception))
         {
@@ -69,6 +85,9 @@ internal sealed class SqliteWriter : IWriteBatchExecutor, IDisposable
         {
             _gate.Release();
         }
+
+        await whenDurable.ConfigureAwait(false);
+        return result;
     }
 
     public bool IsWriteSpecific(Exception exception) => exception switch
@@ -83,6 +102,12 @@ internal sealed class SqliteWriter : IWriteBatchExecutor, IDisposable
     // the caller cannot know, so it must reload.
     public Exception MapCommitFailure(Exception exception) =>
         new CommitOutcomeUnknownException($"COMMIT failed; the write may or may not be durable. {exception.Message}", exception);
+
+    /// <summary>
+    /// Completes once the transaction just committed is durable: at once when COMMIT itself synced (NORMAL as
+    /// configured, or an in-memory database), else when the WAL syncer's next fsync is done.
+    /// </summary>
+    internal Task WhenCommittedDurable() => _syncer?.SyncAsync() ?? Task.CompletedTask;
 
     /// <summary>Ends a transaction: called once by <see cref="SqliteWriteTransaction"/> when it is disposed.</summary>
     internal void EndTransaction(SqliteWriterCommands commands, bool committed)
@@ -121,6 +146,7 @@ internal sealed class SqliteWriter : IWriteBatchExecutor, IDisposable
         try
         {
             CloseConnection();
+            _checkpointer?.Dispose();
         }
         finally
         {
@@ -155,9 +181,20 @@ internal sealed class SqliteWriter : IWriteBatchExecutor, IDisposable
                 // Checkpoints stay at SQLite's default (every 1,000 WAL pages). One runs inside a COMMIT and holds up
                 // that batch's callers: every 10,000 pages gave about 3-10% more intents per second at 64 clients but
                 // raised p99 latency from about 33 ms to 57 ms.
+                //
+                // With FULL on a database file, COMMIT does not sync and SQLite does not checkpoint inside it: the WAL
+                // syncer makes each commit durable before its callers are answered, and the background checkpointer
+                // copies the WAL. Both wait on the disk beside the commit loop instead of inside it, so the loop commits
+                // the next batch meanwhile; with both inside COMMIT it waited, and the CPU idled (see bench/README.md).
+                var pipelined = _synchronous == "FULL" && !string.IsNullOrEmpty(connection.DataSource);
                 pragma.CommandText = $"PRAGMA busy_timeout = {SqliteConnectionStrings.BusyTimeoutSeconds * 1000}; PRAGMA journal_mode = WAL; " +
-                    $"PRAGMA synchronous = {_synchronous};";
+                    (pipelined ? "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;" : $"PRAGMA synchronous = {_synchronous};");
                 pragma.ExecuteNonQuery();
+                if (pipelined)
+                {
+                    _syncer = new SqliteWalSyncer(connection.DataSource);
+                    _checkpointer ??= new SqliteBackgroundCheckpointer(_connectionString);
+                }
             }
 
             _commands = new SqliteWriterCommands(connection);
@@ -171,8 +208,27 @@ internal sealed class SqliteWriter : IWriteBatchExecutor, IDisposable
         }
     }
 
+    /// <summary>
+    /// Once the WAL has grown past <see cref="CatchUpWalFrames"/>, copies what the background checkpointer has not yet
+    /// (little: it copies continually), so that the next transaction starts the WAL over. Once per background pass
+    /// at most, so a WAL that cannot restart yet (a reader still on it) costs one try, not one per batch.
+    /// </summary>
+    private void CatchUpCheckpointIfDue(SqliteWriterCommands commands)
+    {
+        if (_checkpointer is not { } checkpointer || checkpointer.WalFrames < CatchUpWalFrames || checkpointer.Passes == _caughtUpAtPass)
+        {
+            return;
+        }
+
+        _caughtUpAtPass = checkpointer.Passes;
+        commands.CheckpointPassive.ExecuteNonQuery();
+    }
+
     private void CloseConnection()
     {
+        // The syncer first: it answers the commits still waiting for their fsync while the WAL is surely there.
+        _syncer?.Dispose();
+        _syncer = null;
         _commands?.Dispose();
         _commands = null;
         _connection?.Dispose();

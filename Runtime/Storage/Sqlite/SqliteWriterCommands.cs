@@ -14,6 +14,7 @@ internal sealed class SqliteWriterCommands : IDisposable
         BeginImmediate = Create(connection, "BEGIN IMMEDIATE");
         Commit = Create(connection, "COMMIT");
         Rollback = Create(connection, "ROLLBACK");
+        CheckpointPassive = Create(connection, "PRAGMA wal_checkpoint(PASSIVE)");
         InsertState = Create(connection, SqliteSql.InsertState, "$grain_type", "$grain_id", "$version", "$payload", "$updated_at");
         UpdateState = Create(connection, SqliteSql.UpdateState, "$grain_type", "$grain_id", "$version", "$payload", "$updated_at", "$etag");
         ReadState = Create(connection, SqliteSql.ReadState, "$grain_type", "$grain_id");
@@ -30,6 +31,8 @@ internal sealed class SqliteWriterCommands : IDisposable
     public SqliteCommand Commit { get; }
 
     public SqliteCommand Rollback { get; }
+
+    public SqliteCommand CheckpointPassive { get; }
 
     public SqliteCommand InsertState { get; }
 
@@ -52,6 +55,7 @@ internal sealed class SqliteWriterCommands : IDisposable
         BeginImmediate.Dispose();
         Commit.Dispose();
         Rollback.Dispose();
+        CheckpointPassive.Dispose();
         InsertState.Dispose();
         UpdateState.Dispose();
         ReadState.Dispose();
