@@ -5,8 +5,8 @@ namespace OrleansConsistency.Runtime.Storage.Sqlite;
 /// <summary>
 /// Copies the WAL into the database file on a connection of its own, beside the writer, so that the commit loop no
 /// longer pays for checkpoints inside its COMMITs (SQLite's automatic checkpoint, which the writer turns off). A
-/// PASSIVE checkpoint never waits for the writer or for readers; the writer finishes the job now and then (see
-/// <see cref="WalFramesBehind"/>), because the WAL can restart from its beginning only after a checkpoint that
+/// PASSIVE checkpoint never waits for the writer or for readers; the writer finishes the job itself once
+/// <see cref="WalFrames"/> grows large, because the WAL can restart from its beginning only after a checkpoint that
 /// caught up completely, which one running beside a busy writer seldom does.
 /// </summary>
 internal sealed class SqliteBackgroundCheckpointer : IDisposable
@@ -21,7 +21,6 @@ internal sealed class SqliteBackgroundCheckpointer : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
     private long _walFrames;
-    private long _framesBehind;
     private long _passes;
 
     public SqliteBackgroundCheckpointer(string connectionString)
@@ -33,9 +32,6 @@ internal sealed class SqliteBackgroundCheckpointer : IDisposable
 
     /// <summary>Frames in the WAL when the last checkpoint ran.</summary>
     public long WalFrames => Interlocked.Read(ref _walFrames);
-
-    /// <summary>Frames the last checkpoint could not copy yet (written while it ran).</summary>
-    public long WalFramesBehind => Interlocked.Read(ref _framesBehind);
 
     /// <summary>How many checkpoints have run: tells a reader of <see cref="WalFrames"/> whether it is news.</summary>
     public long Passes => Interlocked.Read(ref _passes);
@@ -95,9 +91,7 @@ internal sealed class SqliteBackgroundCheckpointer : IDisposable
         using var reader = command.ExecuteReader();
         reader.Read();
         var walFrames = reader.GetInt64(1);
-        var copied = reader.GetInt64(2);
         Interlocked.Exchange(ref _walFrames, walFrames);
-        Interlocked.Exchange(ref _framesBehind, Math.Max(0, walFrames - copied));
         Interlocked.Increment(ref _passes);
     }
 }

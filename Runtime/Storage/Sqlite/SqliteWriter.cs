@@ -178,9 +178,8 @@ internal sealed class SqliteWriter : IWriteBatchExecutor, IDisposable
                 // of its CPU at 64 clients); the re-reads the small cache costs instead took about as much, so
                 // throughput is the same either way, and 30 MiB less memory.
                 //
-                // Checkpoints stay at SQLite's default (every 1,000 WAL pages). One runs inside a COMMIT and holds up
-                // that batch's callers: every 10,000 pages gave about 3-10% more intents per second at 64 clients but
-                // raised p99 latency from about 33 ms to 57 ms.
+                // With NORMAL as configured, checkpoints stay at SQLite's default (every 1,000 WAL pages), each inside
+                // a COMMIT, holding up that batch's callers.
                 //
                 // With FULL on a database file, COMMIT does not sync and SQLite does not checkpoint inside it: the WAL
                 // syncer makes each commit durable before its callers are answered, and the background checkpointer
@@ -203,6 +202,8 @@ internal sealed class SqliteWriter : IWriteBatchExecutor, IDisposable
         }
         catch
         {
+            _syncer?.Dispose();
+            _syncer = null;
             connection.Dispose();
             throw;
         }
