@@ -20,6 +20,9 @@ internal sealed class GroupCommitter : IAsyncDisposable
     private readonly TimeSpan _maxBatchDelay;
     private readonly Channel<PendingWrite>? _queue;
     private readonly Task _loop = Task.CompletedTask;
+
+    /// <summary>Committed batches whose callers are answered once their commit is durable, beside the loop.</summary>
+    private readonly HashSet<Task> _answering = [];
     private int _disposed;
 
     public GroupCommitter(IWriteBatchExecutor executor, StorageOptions options, StorageFaultInjector faults, TimeProvider time, ILogger logger)
@@ -72,6 +75,13 @@ internal sealed class GroupCommitter : IAsyncDisposable
         // instead of failing writes that callers are waiting for.
         _queue?.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        Task[] answering;
+        lock (_answering)
+        {
+            answering = [.. _answering];
+        }
+
+        await Task.WhenAll(answering).ConfigureAwait(false);
     }
 
     private Task<string> Enqueue(PendingWrite pending, CancellationToken cancellationToken)
@@ -303,8 +313,28 @@ internal sealed class GroupCommitter : IAsyncDisposable
             }
 
             // The loop goes on with the next batch; these callers are answered when their commit is durable (at once
-            // when COMMIT itself made it so).
-            _ = AnswerWhenDurableAsync(transaction.WhenDurable, writes, succeeded, started);
+            // when COMMIT itself made it so). A shutdown waits for those answers after the loop ends.
+            var answer = AnswerWhenDurableAsync(transaction.WhenDurable, writes, succeeded, started);
+            if (!answer.IsCompleted)
+            {
+                lock (_answering)
+                {
+                    _answering.Add(answer);
+                }
+
+                _ = answer.ContinueWith(
+                    done =>
+                    {
+                        lock (_answering)
+                        {
+                            _answering.Remove(done);
+                        }
+                    },
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+            }
+
             return;
         }
 
