@@ -24,7 +24,9 @@ internal sealed class SqliteGrainStorage : IStorageBackend
         SqliteConnectionStrings.EnsureDirectory(configured);
         _readConnectionString = SqliteConnectionStrings.Pooled(configured);
         _time = time;
-        _writer = new SqliteWriter(configured, options.SqliteSynchronous);
+        // Without group commit (a comparison mode) every write keeps its own fsync inside its COMMIT: the WAL syncer
+        // would share one fsync among concurrent transactions, which is group commit by another name.
+        _writer = new SqliteWriter(configured, options.SqliteSynchronous, syncBesideLoop: options.GroupCommit);
         _committer = new GroupCommitter(_writer, options, faults, time, loggerFactory.CreateLogger<SqliteGrainStorage>());
     }
 

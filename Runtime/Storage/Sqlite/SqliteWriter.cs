@@ -28,6 +28,7 @@ internal sealed class SqliteWriter : IWriteBatchExecutor, IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly string _connectionString;
     private readonly string _synchronous;
+    private readonly bool _syncBesideLoop;
     private SqliteConnection? _connection;
     private SqliteWriterCommands? _commands;
     private SqliteWalSyncer? _syncer;
@@ -35,10 +36,16 @@ internal sealed class SqliteWriter : IWriteBatchExecutor, IDisposable
     private long _caughtUpAtPass = -1;
     private bool _disposed;
 
-    public SqliteWriter(string configuredConnectionString, string synchronous)
+    /// <param name="configuredConnectionString">The configured connection string.</param>
+    /// <param name="synchronous"><c>FULL</c> or <c>NORMAL</c>.</param>
+    /// <param name="syncBesideLoop">
+    /// With <c>FULL</c> on a database file: sync and checkpoint the WAL beside the commit loop instead of inside COMMIT.
+    /// </param>
+    public SqliteWriter(string configuredConnectionString, string synchronous, bool syncBesideLoop)
     {
         _connectionString = SqliteConnectionStrings.Dedicated(configuredConnectionString);
         _synchronous = synchronous.ToUpperInvariant();
+        _syncBesideLoop = syncBesideLoop;
     }
 
     public async Task<IWriteTransaction> BeginAsync(CancellationToken cancellationToken)
@@ -185,7 +192,7 @@ internal sealed class SqliteWriter : IWriteBatchExecutor, IDisposable
                 // syncer makes each commit durable before its callers are answered, and the background checkpointer
                 // copies the WAL. Both wait on the disk beside the commit loop instead of inside it, so the loop commits
                 // the next batch meanwhile; with both inside COMMIT it waited, and the CPU idled (see bench/README.md).
-                var pipelined = _synchronous == "FULL" && !string.IsNullOrEmpty(connection.DataSource);
+                var pipelined = _syncBesideLoop && _synchronous == "FULL" && !string.IsNullOrEmpty(connection.DataSource);
                 pragma.CommandText = $"PRAGMA busy_timeout = {SqliteConnectionStrings.BusyTimeoutSeconds * 1000}; PRAGMA journal_mode = WAL; " +
                     (pipelined ? "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;" : $"PRAGMA synchronous = {_synchronous};");
                 pragma.ExecuteNonQuery();
