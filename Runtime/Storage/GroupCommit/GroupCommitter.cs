@@ -314,27 +314,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
 
             // The loop goes on with the next batch; these callers are answered when their commit is durable (at once
             // when COMMIT itself made it so). A shutdown waits for those answers after the loop ends.
-            var answer = AnswerWhenDurableAsync(transaction.WhenDurable, writes, succeeded, started);
-            if (!answer.IsCompleted)
-            {
-                lock (_answering)
-                {
-                    _answering.Add(answer);
-                }
-
-                _ = answer.ContinueWith(
-                    done =>
-                    {
-                        lock (_answering)
-                        {
-                            _answering.Remove(done);
-                        }
-                    },
-                    CancellationToken.None,
-                    TaskContinuationOptions.ExecuteSynchronously,
-                    TaskScheduler.Default);
-            }
-
+            Track(AnswerWhenDurableAsync(transaction.WhenDurable, writes, succeeded, started));
             return;
         }
 
@@ -343,6 +323,32 @@ internal sealed class GroupCommitter : IAsyncDisposable
         // Refused writes are answered only now, after the transaction's outcome is known, because their refusal may
         // have been decided against earlier writes of the same transaction.
         CompleteAll(writes);
+    }
+
+    /// <summary>Keeps an answer still waiting for its fsync until it is given, so that a shutdown can wait for it.</summary>
+    private void Track(Task answer)
+    {
+        if (answer.IsCompleted)
+        {
+            return;
+        }
+
+        lock (_answering)
+        {
+            _answering.Add(answer);
+        }
+
+        _ = answer.ContinueWith(
+            done =>
+            {
+                lock (_answering)
+                {
+                    _answering.Remove(done);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     private async Task AnswerWhenDurableAsync(Task whenDurable, List<PendingWrite> writes, int succeeded, long started)
