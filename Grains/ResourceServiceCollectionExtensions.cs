@@ -14,7 +14,7 @@ using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Resources;
 using OrleansConsistency.Grains.Serialization;
 using OrleansConsistency.Grains.Settlement;
-using OrleansConsistency.Runtime.Hosting;
+using OrleansConsistency.Storage.GrainStorage;
 
 namespace OrleansConsistency.Grains;
 
@@ -46,7 +46,7 @@ public static class ResourceServiceCollectionExtensions
         services.AddHttpClient(DependencyHttp.HttpClientName).ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<SettlementFeed>();
         services.AddSingleton<ISettlementFeed>(sp => sp.GetRequiredService<SettlementFeed>());
-        services.Configure<SiloOptions>(silo => silo.JsonSerializerOptions.TypeInfoResolverChain.Insert(0, GrainsJsonContext.Default));
+        services.Configure<GrainStateJsonOptions>(json => json.JsonSerializerOptions.TypeInfoResolverChain.Insert(0, GrainsJsonContext.Default));
         services.AddSingleton<IResourceReadModel, ResourceReadModel>();
         services.AddWebhookDelivery();
         services.AddSingleton<ConsumerHost>();

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansConsistency.Api.Problems;
 using OrleansConsistency.Grains.Dependencies;
-using OrleansConsistency.Runtime.Storage;
+using OrleansConsistency.Storage;
 
 namespace OrleansConsistency.Api.Admin;
 

@@ -9,7 +9,7 @@ using OrleansConsistency.Api.Serialization;
 using OrleansConsistency.Grains.Interfaces.Conflicts;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
-using OrleansConsistency.Runtime;
+using OrleansConsistency.Grains.Interfaces.Deadlines;
 
 namespace OrleansConsistency.Api.Conflicts;
 
@@ -85,7 +85,7 @@ internal static class ConflictsApi
         var grain = grains.GetGrain<IResourceGrain>(resource.GrainKey);
         try
         {
-            using (RequestContext.WithTimeout(options.Value.GrainCallTimeout))
+            using (CallDeadline.WithTimeout(options.Value.GrainCallTimeout))
             {
                 var result = await grain.Resolve(idempotencyKey, choice, request.Value?.Clone()).ConfigureAwait(false);
                 context.Response.Headers.Location = IntentLocation.For(resource, idempotencyKey);
@@ -135,7 +135,7 @@ internal static class ConflictsApi
         try
         {
             // Replaying a long log takes longer than one change; the caller's own timeout still applies.
-            using (RequestContext.WithTimeout(options.Value.GrainCallTimeout * 4))
+            using (CallDeadline.WithTimeout(options.Value.GrainCallTimeout * 4))
             {
                 return TypedResults.Ok(await grains.GetGrain<IResourceGrain>(resource.GrainKey).Rebuild(replace ?? false).ConfigureAwait(false));
             }

@@ -8,8 +8,8 @@ internal static class CorrelationId
     /// <summary>The header it arrives in and is echoed in.</summary>
     public const string HeaderName = "X-Correlation-Id";
 
-    /// <summary>The <see cref="Runtime.RequestContext"/> key, so that grains (and their events) see the same id.</summary>
-    public const string RequestContextKey = Runtime.Telemetry.RuntimeTelemetry.CorrelationIdContextKey;
+    /// <summary>The <see cref="Orleans.Runtime.RequestContext"/> key, so that grains (and their events) see the same id.</summary>
+    public const string RequestContextKey = Grains.Interfaces.Correlation.CorrelationContext.RequestContextKey;
 
     private static readonly object ItemKey = new();
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using OrleansConsistency.Runtime;
-using OrleansConsistency.Runtime.Telemetry;
+using OrleansConsistency.Grains.Interfaces.Deadlines;
+using OrleansConsistency.Storage.Telemetry;
 
 namespace OrleansConsistency.Api.Correlation;
 
@@ -33,7 +33,7 @@ internal sealed class CorrelationIdMiddleware(RequestDelegate next, ILogger<Corr
         RequestContext.Set(CorrelationId.RequestContextKey, id);
 
         // The request's span (ASP.NET Core's) carries the id, like every grain, commit and consumer span after it.
-        Activity.Current?.SetTag(RuntimeTelemetry.CorrelationIdTag, id);
+        Activity.Current?.SetTag(Grains.Interfaces.Correlation.CorrelationContext.Tag, id);
         try
         {
             using (logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = id }))

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using OrleansConsistency.Api.Intents;
 using OrleansConsistency.Api.Problems;
-using OrleansConsistency.Runtime;
+using OrleansConsistency.Grains.Interfaces.Deadlines;
 
 namespace OrleansConsistency.Api.Deadlines;
 
@@ -49,7 +49,7 @@ internal sealed class RequestDeadlineFilter(IOptions<ApiOptions> options, TimePr
 
         var deadline = new RequestDeadline(time.GetUtcNow() + budget, budget, fromHeader);
         http.Features.Set(deadline);
-        using (RequestContext.WithDeadline(deadline.Deadline))
+        using (CallDeadline.WithDeadline(deadline.Deadline))
         {
             return await next(context).ConfigureAwait(false);
         }

@@ -9,9 +9,9 @@ using OrleansConsistency.Api.Resources;
 using OrleansConsistency.Api.Serialization;
 using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Interfaces.Resources;
-using OrleansConsistency.Runtime;
-using OrleansConsistency.Runtime.Storage;
-using OrleansConsistency.Runtime.Streams;
+using OrleansConsistency.Grains.Interfaces.Deadlines;
+using OrleansConsistency.Storage;
+using OrleansConsistency.Storage.Streams;
 
 namespace OrleansConsistency.Api.Events;
 
@@ -70,7 +70,7 @@ internal static class ResourceEventsApi
         [FromQuery] string? from,
         HttpContext context,
         IGrainFactory grains,
-        IStreamProvider streams,
+        IEventStreams streams,
         ISettlementFeed settlement,
         IOptions<ApiOptions> options)
     {
@@ -90,7 +90,7 @@ internal static class ResourceEventsApi
         {
             try
             {
-                using (RequestContext.WithTimeout(options.Value.GrainCallTimeout))
+                using (CallDeadline.WithTimeout(options.Value.GrainCallTimeout))
                 {
                     snapshot = await grains.GetGrain<IResourceGrain>(resource.GrainKey).GetSnapshot().ConfigureAwait(false);
                 }
@@ -109,17 +109,17 @@ internal static class ResourceEventsApi
             "settled",
             JsonSerializer.Serialize(new SettledEventData(notice.SettledVersion, notice.Version, notice.At), ApiJsonContext.Default.SettledEventData))));
 
-        StreamSubscriptionHandle subscription;
+        EventStreamSubscriptionHandle subscription;
         try
         {
-            subscription = await streams.GetStream<TransitionEvent>(new StreamId(resource.StreamNamespace, resource.Id)).SubscribeAsync(
+            subscription = await streams.GetStream<TransitionEvent>(new EventStreamId(resource.StreamNamespace, resource.Id)).SubscribeAsync(
                 (transition, _) =>
                 {
                     // Never blocks the delivery path: a full buffer ends the stream instead (see BoundedBuffer).
                     buffer.Offer(new EventStreamItem(transition.Version, TransitionEvent.Applied, JsonSerializer.Serialize(transition, ApiJsonContext.Default.TransitionEvent)));
                     return Task.CompletedTask;
                 },
-                new StreamSequenceToken(after),
+                new EventStreamPosition(after),
                 aborted).ConfigureAwait(false);
         }
         catch (StreamTokenTooOldException exception)
@@ -211,7 +211,7 @@ internal static class ResourceEventsApi
         [FromQuery] string? from,
         HttpContext context,
         IEventLog log,
-        IStreamProvider streams,
+        IEventStreams streams,
         IOptions<ApiOptions> options)
     {
         if (!ResourceKey.IsValidType(type))

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansConsistency.Grains.Dependencies;
 using OrleansConsistency.Api.Serialization;
 using OrleansConsistency.Grains.Interfaces.Consumers;
-using OrleansConsistency.Runtime.Storage;
+using OrleansConsistency.Storage;
 
 namespace OrleansConsistency.Api.Health;
 

@@ -9,8 +9,8 @@ using OrleansConsistency.Api.Problems;
 using OrleansConsistency.Api.Resources;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
-using OrleansConsistency.Runtime;
-using OrleansConsistency.Runtime.Storage;
+using OrleansConsistency.Grains.Interfaces.Deadlines;
+using OrleansConsistency.Storage;
 
 namespace OrleansConsistency.Api.Intents;
 
@@ -165,7 +165,7 @@ internal static class IntentsApi
         {
             // The grain gets the request's time less a reserve, so that a change that runs out of time can still be
             // answered with its status before the request's own deadline.
-            using (RequestContext.WithDeadline(deadline.ForGrainCall(options.Value)))
+            using (CallDeadline.WithDeadline(deadline.ForGrainCall(options.Value)))
             {
                 RequestContext.Set(CorrelationId.RequestContextKey, correlationId);
                 result = await grain.Submit(intent).ConfigureAwait(false);
@@ -220,12 +220,12 @@ internal static class IntentsApi
         try
         {
             // The call's deadline must outlast the wait it asks for, or every unsettled wait would end as a timeout.
-            using (RequestContext.WithTimeout(wait + options.GrainCallTimeout))
+            using (CallDeadline.WithTimeout(wait + options.GrainCallTimeout))
             {
                 return await grain.WaitForIntentStatus(status.IdempotencyKey, wait).ConfigureAwait(false);
             }
         }
-        catch (Exception exception) when (exception is TimeoutException or StorageUnavailableException)
+        catch (Exception exception) when (exception is TimeoutException or DeadlineExceededException or StorageUnavailableException)
         {
             return null;
         }
@@ -255,7 +255,7 @@ internal static class IntentsApi
             {
                 query = Task.Run(async () =>
                 {
-                    using (RequestContext.WithTimeout(StatusQueryGrace))
+                    using (CallDeadline.WithTimeout(StatusQueryGrace))
                     {
                         return await grain.GetIntentStatus(idempotencyKey).ConfigureAwait(false);
                     }
@@ -264,7 +264,7 @@ internal static class IntentsApi
 
             status = await query.ConfigureAwait(false);
         }
-        catch (Exception failure) when (failure is TimeoutException or StorageUnavailableException or GrainOverloadedException)
+        catch (Exception failure) when (failure is TimeoutException or DeadlineExceededException or StorageUnavailableException or LimitExceededException)
         {
             // Falls through to outcome-unknown below.
         }
@@ -411,7 +411,7 @@ internal static class IntentsApi
             // A read has no applied change to protect, so unlike a submission a failed wait is reported like any failed read.
             // The wait ends early enough to answer within the request's deadline.
             var grainDeadline = deadline.ForGrainCall(options.Value);
-            using (RequestContext.WithDeadline(grainDeadline))
+            using (CallDeadline.WithDeadline(grainDeadline))
             {
                 var maxWait = wait is { } seconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero;
                 var beforeDeadline = grainDeadline - time.GetUtcNow() - options.Value.DeadlineReserve;

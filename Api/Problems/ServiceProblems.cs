@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using OrleansConsistency.Runtime;
-using OrleansConsistency.Runtime.Storage;
+using OrleansConsistency.Grains.Interfaces.Deadlines;
+using OrleansConsistency.Storage;
 
 namespace OrleansConsistency.Api.Problems;
 
@@ -16,7 +16,7 @@ internal static class ServiceProblems
     public static ProblemHttpResult? ForChange(HttpContext context, Exception exception, string idempotencyKey) => exception switch
     {
         StorageUnavailableException unavailable => StorageDown(context, unavailable.RetryAfter, idempotencyKey),
-        GrainOverloadedException => Unavailable(
+        LimitExceededException => Unavailable(
             context,
             ProblemTypes.ResourceBusy,
             "This resource has too many changes waiting to be applied, so this one was not queued: nothing was changed. Try again after Retry-After with the same Idempotency-Key.",
@@ -27,7 +27,7 @@ internal static class ServiceProblems
             $"The request's deadline ({DeadlineText(context)}) ran out before the change was started (the resource was busy with earlier changes, or still loading). Nothing was changed, and it will not be applied later. Send it again, with more time or later; the same Idempotency-Key is fine.",
             idempotencyKey,
             extraExtensions: [new("started", false)]),
-        TimeoutException or CommitOutcomeUnknownException => Unavailable(
+        TimeoutException or DeadlineExceededException or CommitOutcomeUnknownException => Unavailable(
             context,
             ProblemTypes.OutcomeUnknown,
             "We could not confirm in time whether your change was applied; it may have been. Send the same request again with the same Idempotency-Key to learn the outcome: it will not be applied twice.",
@@ -38,7 +38,7 @@ internal static class ServiceProblems
     /// <summary>Maps a failed read; null when the exception is not about availability.</summary>
     public static ProblemHttpResult? ForRead(HttpContext context, Exception exception) => exception switch
     {
-        GrainOverloadedException => Unavailable(
+        LimitExceededException => Unavailable(
             context,
             ProblemTypes.ResourceBusy,
             "This resource is too busy to answer now, and no earlier copy of it could be shown. Try again after Retry-After.",
@@ -48,7 +48,7 @@ internal static class ServiceProblems
             ProblemTypes.StorageUnavailable,
             "We could not reach storage to read this. Try again shortly.",
             idempotencyKey: null),
-        TimeoutException => Unavailable(
+        TimeoutException or DeadlineExceededException => Unavailable(
             context,
             ProblemTypes.Timeout,
             "Reading this took too long. Nothing was changed; try again shortly.",

@@ -8,7 +8,7 @@ using OrleansConsistency.Api.OpenApi;
 using OrleansConsistency.Api.Problems;
 using OrleansConsistency.Grains.Interfaces.ReadModel;
 using OrleansConsistency.Grains.Interfaces.Resources;
-using OrleansConsistency.Runtime;
+using OrleansConsistency.Grains.Interfaces.Deadlines;
 
 namespace OrleansConsistency.Api.Resources;
 
@@ -105,7 +105,7 @@ internal static class ResourcesApi
         try
         {
             // The grain gets the request's time less a reserve, kept to answer from the read model if it cannot.
-            using (RequestContext.WithDeadline(RequestDeadline.Of(context)!.ForGrainCall(options.Value)))
+            using (CallDeadline.WithDeadline(RequestDeadline.Of(context)!.ForGrainCall(options.Value)))
             {
                 if (level == ReadConsistencies.Strong)
                 {
@@ -144,7 +144,7 @@ internal static class ResourcesApi
 
     /// <summary>The resource itself did not answer in time, is overloaded, or could not be loaded: the read model may still.</summary>
     private static bool CannotReachGrain(Exception exception) =>
-        exception is TimeoutException or GrainOverloadedException or Runtime.Storage.StorageUnavailableException;
+        exception is TimeoutException or DeadlineExceededException or LimitExceededException or Storage.StorageUnavailableException;
 
     /// <summary>
     /// The last projected copy of the resource, marked stale with why and how old it is; null when the read model has
@@ -178,8 +178,8 @@ internal static class ResourcesApi
 
         var reason = exception switch
         {
-            GrainOverloadedException => "the resource is too busy to answer now",
-            Runtime.Storage.StorageUnavailableException => "the resource could not be loaded from storage",
+            LimitExceededException => "the resource is too busy to answer now",
+            Storage.StorageUnavailableException => "the resource could not be loaded from storage",
             _ => "the resource did not answer in time",
         };
         return Answer(context, resource, ResourceResponse.FromStaleCopy(entry, level, reason, time.GetUtcNow()), ifNoneMatch);

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using OrleansConsistency.Grains.Telemetry;
-using OrleansConsistency.Runtime.Telemetry;
+using OrleansConsistency.Storage.Telemetry;
 
 namespace OrleansConsistency.Api.Telemetry;
 
@@ -24,8 +24,8 @@ internal static class ApiTelemetry
 
     /// <summary>Every meter exported: the product's, one per layer, and .NET's (an operator reading a slow API wants
     /// to see the garbage collector and the thread pool beside it).</summary>
-    public static readonly IReadOnlyList<string> MeterNames = [Name, GrainsTelemetry.Name, RuntimeTelemetry.Name, DotNetRuntimeMeter];
+    public static readonly IReadOnlyList<string> MeterNames = [Name, GrainsTelemetry.Name, StorageTelemetry.Name, DotNetRuntimeMeter];
 
     /// <summary>Every activity source a trace of an intent is made of.</summary>
-    public static readonly IReadOnlyList<string> SourceNames = [AspNetCoreSource, GrainsTelemetry.Name, RuntimeTelemetry.Name];
+    public static readonly IReadOnlyList<string> SourceNames = [AspNetCoreSource, GrainsTelemetry.Name, StorageTelemetry.Name];
 }

@@ -1,9 +1,12 @@
 using System.Text.Json.Serialization;
+using Orleans;
 
 namespace OrleansConsistency.Grains.Interfaces.Conflicts;
 
 /// <summary>What a person chose for an intent parked by the manual policy.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ConflictChoice>))]
+[GenerateSerializer]
+[Alias("oc.ConflictChoice")]
 public enum ConflictChoice
 {
     /// <summary>Apply the parked intent as it was sent: its values replace the others.</summary>

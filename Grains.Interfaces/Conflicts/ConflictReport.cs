@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace OrleansConsistency.Grains.Interfaces.Conflicts;
 
 /// <summary>
@@ -11,14 +13,16 @@ namespace OrleansConsistency.Grains.Interfaces.Conflicts;
 /// <param name="Fields">One entry per field changed by both, in path order.</param>
 /// <param name="Message">A plain sentence for people.</param>
 /// <param name="Resolution">How a person resolved it (manual policy), once they did.</param>
+[GenerateSerializer]
+[Alias("oc.ConflictReport")]
 public sealed record ConflictReport(
-    string Policy,
-    long BasedOnVersion,
-    long CurrentVersion,
-    string Outcome,
-    IReadOnlyList<FieldConflict> Fields,
-    string Message,
-    ConflictResolution? Resolution = null)
+    [property: Id(0)] string Policy,
+    [property: Id(1)] long BasedOnVersion,
+    [property: Id(2)] long CurrentVersion,
+    [property: Id(3)] string Outcome,
+    [property: Id(4)] IReadOnlyList<FieldConflict> Fields,
+    [property: Id(5)] string Message,
+    [property: Id(6)] ConflictResolution? Resolution = null)
 {
     /// <summary>Refused by the reject policy.</summary>
     public const string Rejected = "rejected";

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orleans;
 
 namespace OrleansConsistency.Grains.Interfaces.Conflicts;
 
@@ -7,4 +8,11 @@ namespace OrleansConsistency.Grains.Interfaces.Conflicts;
 /// <param name="Value">The explicit merge patch, when the choice was <c>value</c>.</param>
 /// <param name="Version">The version the resolution produced.</param>
 /// <param name="At">When it was resolved.</param>
-public sealed record ConflictResolution(ConflictChoice Choice, JsonElement? Value, long Version, DateTimeOffset At);
+[GenerateSerializer]
+[Immutable]
+[Alias("oc.ConflictResolution")]
+public sealed record ConflictResolution(
+    [property: Id(0)] ConflictChoice Choice,
+    [property: Id(1)] JsonElement? Value,
+    [property: Id(2)] long Version,
+    [property: Id(3)] DateTimeOffset At);

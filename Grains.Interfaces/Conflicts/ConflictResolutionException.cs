@@ -1,7 +1,12 @@
+using Orleans;
+using Orleans.Runtime;
+
 namespace OrleansConsistency.Grains.Interfaces.Conflicts;
 
 /// <summary>A resolution was refused (the intent is unknown, not in conflict, already resolved otherwise, or the value is not valid); nothing changed.</summary>
-public sealed class ConflictResolutionException : Exception
+[GenerateSerializer]
+[Alias("oc.ConflictResolutionException")]
+public sealed class ConflictResolutionException : OrleansException
 {
     /// <summary>The intent is not known.</summary>
     public const string NotFound = "intent-not-found";
@@ -32,5 +37,6 @@ public sealed class ConflictResolutionException : Exception
     public ConflictResolutionException(string code, string message) : base(message) => Code = code;
 
     /// <summary>A stable code: one of the constants of this class.</summary>
+    [Id(0)]
     public string Code { get; }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orleans;
 
 namespace OrleansConsistency.Grains.Interfaces.Conflicts;
 
@@ -14,7 +15,16 @@ namespace OrleansConsistency.Grains.Interfaces.Conflicts;
 /// <c>combined</c> (both applied, e.g. an increment), <c>refused</c> (reject policy), <c>pending</c> (manual, waiting),
 /// <c>chosen</c> (a person gave an explicit value).</param>
 /// <param name="By">The later change this intent met on the field.</param>
-public sealed record FieldConflict(string Path, JsonElement? Mine, JsonElement? Theirs, JsonElement? Result, string Outcome, ChangeReference By)
+[GenerateSerializer]
+[Immutable]
+[Alias("oc.FieldConflict")]
+public sealed record FieldConflict(
+    [property: Id(0)] string Path,
+    [property: Id(1)] JsonElement? Mine,
+    [property: Id(2)] JsonElement? Theirs,
+    [property: Id(3)] JsonElement? Result,
+    [property: Id(4)] string Outcome,
+    [property: Id(5)] ChangeReference By)
 {
     /// <summary>This intent's value won.</summary>
     public const string MineWon = "mine";

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orleans;
 
 namespace OrleansConsistency.Grains.Interfaces.Conflicts;
 
@@ -9,4 +10,12 @@ namespace OrleansConsistency.Grains.Interfaces.Conflicts;
 /// <param name="Differences">What differs, in plain words; empty when it matches.</param>
 /// <param name="Document">The replayed document; null when deleted or never created.</param>
 /// <param name="Replaced">True when the stored state was replaced by the replayed one (asked for, and it differed).</param>
-public sealed record RebuildReport(long Version, int EventsReplayed, bool Matches, IReadOnlyList<string> Differences, JsonElement? Document, bool Replaced);
+[GenerateSerializer]
+[Alias("oc.RebuildReport")]
+public sealed record RebuildReport(
+    [property: Id(0)] long Version,
+    [property: Id(1)] int EventsReplayed,
+    [property: Id(2)] bool Matches,
+    [property: Id(3)] IReadOnlyList<string> Differences,
+    [property: Id(4)] JsonElement? Document,
+    [property: Id(5)] bool Replaced);

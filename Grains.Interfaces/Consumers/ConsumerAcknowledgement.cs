@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace OrleansConsistency.Grains.Interfaces.Consumers;
 
 /// <summary>A consumer has durably handled every version of a resource up to <paramref name="Version"/>.</summary>
@@ -5,4 +7,7 @@ namespace OrleansConsistency.Grains.Interfaces.Consumers;
 /// <param name="Version">The highest version handled (its checkpoint).</param>
 /// <param name="Attempts">How many attempts the last version took.</param>
 /// <param name="At">When it was handled.</param>
-public sealed record ConsumerAcknowledgement(string Consumer, long Version, int Attempts, DateTimeOffset At);
+[GenerateSerializer]
+[Immutable]
+[Alias("oc.ConsumerAcknowledgement")]
+public sealed record ConsumerAcknowledgement([property: Id(0)] string Consumer, [property: Id(1)] long Version, [property: Id(2)] int Attempts, [property: Id(3)] DateTimeOffset At);

@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace OrleansConsistency.Grains.Interfaces.Consumers;
 
 /// <summary>
@@ -10,4 +12,13 @@ namespace OrleansConsistency.Grains.Interfaces.Consumers;
 /// <param name="LastError">The last error, in words for an operator.</param>
 /// <param name="NextAttemptAt">When it tries again; null when it gave up.</param>
 /// <param name="GaveUp">True when it gave up on this version (poison event, or its breaker stayed open too long).</param>
-public sealed record ConsumerTrouble(string Consumer, long Version, int Attempts, string LastError, DateTimeOffset? NextAttemptAt, bool GaveUp);
+[GenerateSerializer]
+[Immutable]
+[Alias("oc.ConsumerTrouble")]
+public sealed record ConsumerTrouble(
+    [property: Id(0)] string Consumer,
+    [property: Id(1)] long Version,
+    [property: Id(2)] int Attempts,
+    [property: Id(3)] string LastError,
+    [property: Id(4)] DateTimeOffset? NextAttemptAt,
+    [property: Id(5)] bool GaveUp);

@@ -1,5 +1,5 @@
 using OrleansConsistency.Grains.Interfaces.Resources;
-using OrleansConsistency.Runtime.Storage;
+using OrleansConsistency.Storage;
 
 namespace OrleansConsistency.Grains.Interfaces.Consumers;
 

@@ -1,10 +1,15 @@
+using Orleans;
+using Orleans.Runtime;
+
 namespace OrleansConsistency.Grains.Interfaces.Consumers;
 
 /// <summary>
 /// Thrown by a consumer for an event it can never handle (retrying cannot help). The runtime gives up on that event:
 /// the intent that caused it ends <c>failed</c> with this message, later events go on, and an operator can retry it.
 /// </summary>
-public sealed class PoisonEventException : Exception
+[GenerateSerializer]
+[Alias("oc.PoisonEventException")]
+public sealed class PoisonEventException : OrleansException
 {
     /// <summary>Creates the exception.</summary>
     public PoisonEventException() : base("The event can never be handled.")

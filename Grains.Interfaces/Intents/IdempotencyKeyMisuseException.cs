@@ -1,7 +1,12 @@
+using Orleans;
+using Orleans.Runtime;
+
 namespace OrleansConsistency.Grains.Interfaces.Intents;
 
 /// <summary>The idempotency key was already used for a different request; nothing was applied and nothing was recorded.</summary>
-public sealed class IdempotencyKeyMisuseException : Exception
+[GenerateSerializer]
+[Alias("oc.IdempotencyKeyMisuseException")]
+public sealed class IdempotencyKeyMisuseException : OrleansException
 {
     /// <summary>Creates the exception.</summary>
     public IdempotencyKeyMisuseException() : base("The idempotency key was already used for a different request.")

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orleans;
 
 namespace OrleansConsistency.Grains.Interfaces.Intents;
 
@@ -12,11 +13,14 @@ namespace OrleansConsistency.Grains.Interfaces.Intents;
 /// conflict policy decides. Unlike <paramref name="ExpectedVersion"/> it is never a precondition.</param>
 /// <param name="IssuedAt">When the person made the change (their device, or when the API received it); the
 /// last-writer-wins policy orders writes by it. Null: when the grain receives it.</param>
+[GenerateSerializer]
+[Immutable]
+[Alias("oc.Intent")]
 public sealed record Intent(
-    string IdempotencyKey,
-    IntentOperation Operation,
-    JsonElement? Payload,
-    long? ExpectedVersion = null,
-    string? CorrelationId = null,
-    long? BasedOnVersion = null,
-    DateTimeOffset? IssuedAt = null);
+    [property: Id(0)] string IdempotencyKey,
+    [property: Id(1)] IntentOperation Operation,
+    [property: Id(2)] JsonElement? Payload,
+    [property: Id(3)] long? ExpectedVersion = null,
+    [property: Id(4)] string? CorrelationId = null,
+    [property: Id(5)] long? BasedOnVersion = null,
+    [property: Id(6)] DateTimeOffset? IssuedAt = null);

@@ -1,9 +1,12 @@
 using System.Text.Json.Serialization;
+using Orleans;
 
 namespace OrleansConsistency.Grains.Interfaces.Intents;
 
 /// <summary>What an intent does to a resource's JSON document.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<IntentOperation>))]
+[GenerateSerializer]
+[Alias("oc.IntentOperation")]
 public enum IntentOperation
 {
     /// <summary>Replace the document with the payload (an object).</summary>

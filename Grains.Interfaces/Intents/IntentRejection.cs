@@ -1,10 +1,15 @@
+using Orleans;
+
 namespace OrleansConsistency.Grains.Interfaces.Intents;
 
 /// <summary>Why the grain refused an intent. Refusals are recorded and replay like successes.</summary>
 /// <param name="Code">A stable machine code, e.g. <c>version-mismatch</c>.</param>
 /// <param name="Reason">A plain sentence for people.</param>
 /// <param name="CurrentVersion">The resource's version when it refused.</param>
-public sealed record IntentRejection(string Code, string Reason, long CurrentVersion)
+[GenerateSerializer]
+[Immutable]
+[Alias("oc.IntentRejection")]
+public sealed record IntentRejection([property: Id(0)] string Code, [property: Id(1)] string Reason, [property: Id(2)] long CurrentVersion)
 {
     /// <summary><c>expectedVersion</c> / <c>If-Match</c> did not equal the current version.</summary>
     public const string VersionMismatch = "version-mismatch";

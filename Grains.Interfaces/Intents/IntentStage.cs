@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Orleans;
 
 namespace OrleansConsistency.Grains.Interfaces.Intents;
 
@@ -8,10 +9,20 @@ namespace OrleansConsistency.Grains.Interfaces.Intents;
 /// <param name="At">When it was reached, if it was.</param>
 /// <param name="Attempts">How many attempts it took or has taken so far.</param>
 /// <param name="Detail">A plain sentence about it, when there is something to say.</param>
-public sealed record IntentStage(string Name, IntentStageState State, DateTimeOffset? At, int Attempts = 0, string? Detail = null);
+[GenerateSerializer]
+[Immutable]
+[Alias("oc.IntentStage")]
+public sealed record IntentStage(
+    [property: Id(0)] string Name,
+    [property: Id(1)] IntentStageState State,
+    [property: Id(2)] DateTimeOffset? At,
+    [property: Id(3)] int Attempts = 0,
+    [property: Id(4)] string? Detail = null);
 
 /// <summary>The state of one timeline stage.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<IntentStageState>))]
+[GenerateSerializer]
+[Alias("oc.IntentStageState")]
 public enum IntentStageState
 {
     /// <summary>Reached.</summary>

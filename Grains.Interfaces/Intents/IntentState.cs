@@ -1,9 +1,12 @@
 using System.Text.Json.Serialization;
+using Orleans;
 
 namespace OrleansConsistency.Grains.Interfaces.Intents;
 
 /// <summary>Where an intent is, derived from the resource's versions.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<IntentState>))]
+[GenerateSerializer]
+[Alias("oc.IntentState")]
 public enum IntentState
 {
     /// <summary>Received, not yet applied.</summary>

@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace OrleansConsistency.Grains.Interfaces.Intents;
 
 /// <summary>
@@ -20,20 +22,22 @@ namespace OrleansConsistency.Grains.Interfaces.Intents;
 /// <param name="Rejection">Why it was refused, when it was.</param>
 /// <param name="Conflict">What happened when it met changes made after its base version (see the README's conflict section).</param>
 /// <param name="SupersededBy">Later intents that replaced values this one wrote, oldest first.</param>
+[GenerateSerializer]
+[Alias("oc.IntentStatus")]
 public sealed record IntentStatus(
-    string ResourceType,
-    string ResourceId,
-    string IdempotencyKey,
-    IntentState State,
-    string Code,
-    string Message,
-    long? Version,
-    long SettledVersion,
-    long CurrentVersion,
-    IReadOnlyList<IntentStage> Timeline,
-    DateTimeOffset? ExpectedSettleBy,
-    DateTimeOffset ReceivedAt,
-    string? CorrelationId,
-    IntentRejection? Rejection,
-    Conflicts.ConflictReport? Conflict = null,
-    IReadOnlyList<Conflicts.Supersession>? SupersededBy = null);
+    [property: Id(0)] string ResourceType,
+    [property: Id(1)] string ResourceId,
+    [property: Id(2)] string IdempotencyKey,
+    [property: Id(3)] IntentState State,
+    [property: Id(4)] string Code,
+    [property: Id(5)] string Message,
+    [property: Id(6)] long? Version,
+    [property: Id(7)] long SettledVersion,
+    [property: Id(8)] long CurrentVersion,
+    [property: Id(9)] IReadOnlyList<IntentStage> Timeline,
+    [property: Id(10)] DateTimeOffset? ExpectedSettleBy,
+    [property: Id(11)] DateTimeOffset ReceivedAt,
+    [property: Id(12)] string? CorrelationId,
+    [property: Id(13)] IntentRejection? Rejection,
+    [property: Id(14)] Conflicts.ConflictReport? Conflict = null,
+    [property: Id(15)] IReadOnlyList<Conflicts.Supersession>? SupersededBy = null);

@@ -1,7 +1,12 @@
+using Orleans;
+using Orleans.Runtime;
+
 namespace OrleansConsistency.Grains.Interfaces.Intents;
 
 /// <summary>The intent is malformed (bad key, unknown operation, payload of the wrong shape); nothing was applied or recorded.</summary>
-public sealed class InvalidIntentException : ArgumentException
+[GenerateSerializer]
+[Alias("oc.InvalidIntentException")]
+public sealed class InvalidIntentException : OrleansException
 {
     /// <summary>Creates the exception.</summary>
     public InvalidIntentException() : base("The intent is malformed.")

@@ -1,5 +1,6 @@
 using OrleansConsistency.Grains.Interfaces.Intents;
-using OrleansConsistency.Runtime;
+using Orleans;
+using Orleans.Concurrency;
 
 namespace OrleansConsistency.Grains.Interfaces.Resources;
 

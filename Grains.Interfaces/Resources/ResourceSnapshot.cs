@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orleans;
 
 namespace OrleansConsistency.Grains.Interfaces.Resources;
 
@@ -10,11 +11,14 @@ namespace OrleansConsistency.Grains.Interfaces.Resources;
 /// <param name="Exists">False before the first change and after a delete.</param>
 /// <param name="Document">The JSON document, when it exists.</param>
 /// <param name="UpdatedAt">When the last version was applied.</param>
+[GenerateSerializer]
+[Immutable]
+[Alias("oc.ResourceSnapshot")]
 public sealed record ResourceSnapshot(
-    string Type,
-    string Id,
-    long Version,
-    long SettledVersion,
-    bool Exists,
-    JsonElement? Document,
-    DateTimeOffset? UpdatedAt);
+    [property: Id(0)] string Type,
+    [property: Id(1)] string Id,
+    [property: Id(2)] long Version,
+    [property: Id(3)] long SettledVersion,
+    [property: Id(4)] bool Exists,
+    [property: Id(5)] JsonElement? Document,
+    [property: Id(6)] DateTimeOffset? UpdatedAt);

@@ -1,6 +1,6 @@
 using OrleansConsistency.Grains.Dependencies;
-using OrleansConsistency.Runtime;
-using OrleansConsistency.Runtime.Storage;
+using Orleans;
+using OrleansConsistency.Storage;
 
 namespace OrleansConsistency.Grains.Checkout;
 

@@ -1,8 +1,8 @@
 using OrleansConsistency.Grains.Dependencies;
 using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Interfaces.Resources;
-using OrleansConsistency.Runtime;
-using OrleansConsistency.Runtime.Storage;
+using Orleans;
+using OrleansConsistency.Storage;
 
 namespace OrleansConsistency.Grains.Checkout;
 

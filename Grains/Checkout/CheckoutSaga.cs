@@ -6,8 +6,8 @@ using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Grains.Serialization;
-using OrleansConsistency.Runtime;
-using OrleansConsistency.Runtime.Storage;
+using Orleans;
+using OrleansConsistency.Storage;
 
 namespace OrleansConsistency.Grains.Checkout;
 

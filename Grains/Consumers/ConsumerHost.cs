@@ -8,11 +8,10 @@ using OrleansConsistency.Grains.Dependencies;
 using OrleansConsistency.Grains.Consumers.Webhooks;
 using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Interfaces.Resources;
-using OrleansConsistency.Runtime;
-using OrleansConsistency.Runtime.Cluster.Leases;
-using OrleansConsistency.Runtime.Hosting;
-using OrleansConsistency.Runtime.Storage;
-using OrleansConsistency.Runtime.Streams;
+using Orleans;
+using OrleansConsistency.Storage.Cluster.Leases;
+using OrleansConsistency.Storage;
+using OrleansConsistency.Storage.Streams;
 
 namespace OrleansConsistency.Grains.Consumers;
 
@@ -27,14 +26,14 @@ public sealed class ConsumerHost(IServiceProvider services, IOptions<ConsumersOp
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (services.GetService<SiloRuntime>() is { IsClusterClient: true })
+        if (services.GetService<Orleans.Runtime.ILocalSiloDetails>() is null)
         {
             return Task.CompletedTask; // A pure cluster client: the silos run the consumers.
         }
 
         var shared = new ConsumerServices(
             services.GetRequiredService<IGrainFactory>(),
-            services.GetRequiredService<IStreamProvider>(),
+            services.GetRequiredService<IEventStreams>(),
             services.GetRequiredService<IEventLog>(),
             services.GetRequiredService<IConsumerCheckpointStore>(),
             services.GetRequiredService<IConsumerFailureStore>(),

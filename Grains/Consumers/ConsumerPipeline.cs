@@ -52,7 +52,7 @@ internal static class ConsumerPipeline
             // reads zero as "no timeout"); outside one, the configured attempt timeout.
             TimeoutGenerator = _ => ValueTask.FromResult(TimeSpan.FromTicks(Math.Max(
                 TimeSpan.TicksPerMillisecond,
-                Runtime.RequestContext.Bound(options.AttemptTimeout, timeProvider).Ticks))),
+                Interfaces.Deadlines.CallDeadline.Bound(options.AttemptTimeout).Ticks))),
         });
         return builder.Build();
     }

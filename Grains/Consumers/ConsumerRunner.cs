@@ -7,9 +7,9 @@ using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Grains.Serialization;
 using OrleansConsistency.Grains.Telemetry;
-using OrleansConsistency.Runtime;
-using OrleansConsistency.Runtime.Storage;
-using OrleansConsistency.Runtime.Streams;
+using Orleans;
+using OrleansConsistency.Storage;
+using OrleansConsistency.Storage.Streams;
 using Polly;
 
 namespace OrleansConsistency.Grains.Consumers;
@@ -347,7 +347,7 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
         span?.SetTag("oc.consumer", Name);
         span?.SetTag("oc.resource", resource.GrainKey);
         span?.SetTag("oc.version", record.Version);
-        span?.SetTag(Runtime.Telemetry.RuntimeTelemetry.CorrelationIdTag, transition.CorrelationId);
+        span?.SetTag(Interfaces.Correlation.CorrelationContext.Tag, transition.CorrelationId);
         var context = ResilienceContextPool.Shared.Get(stopping);
         context.Properties.Set(ConsumerPipeline.Attempts, attempts);
         try

@@ -1,15 +1,15 @@
 using Microsoft.Extensions.Logging;
-using OrleansConsistency.Runtime;
-using OrleansConsistency.Runtime.Cluster.Leases;
-using OrleansConsistency.Runtime.Storage;
-using OrleansConsistency.Runtime.Streams;
+using Orleans;
+using OrleansConsistency.Storage.Cluster.Leases;
+using OrleansConsistency.Storage;
+using OrleansConsistency.Storage.Streams;
 
 namespace OrleansConsistency.Grains.Consumers;
 
 /// <summary>What every consumer runner of a silo shares.</summary>
 internal sealed record ConsumerServices(
     IGrainFactory GrainFactory,
-    IStreamProvider Streams,
+    IEventStreams Streams,
     IEventLog Log,
     IConsumerCheckpointStore Checkpoints,
     IConsumerFailureStore Failures,

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using OrleansConsistency.Grains.Interfaces.Resources;
-using OrleansConsistency.Runtime.Storage;
+using OrleansConsistency.Storage;
 
 namespace OrleansConsistency.Grains.Consumers;
 

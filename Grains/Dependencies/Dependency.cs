@@ -90,7 +90,7 @@ public sealed class Dependency : IDisposable
             // since Polly reads zero as "no timeout"); otherwise the configured attempt timeout.
             TimeoutGenerator = _ => ValueTask.FromResult(TimeSpan.FromTicks(Math.Max(
                 TimeSpan.TicksPerMillisecond,
-                Runtime.RequestContext.Bound(options.AttemptTimeout, timeProvider).Ticks))),
+                Interfaces.Deadlines.CallDeadline.Bound(options.AttemptTimeout).Ticks))),
         });
         _pipeline = builder.Build();
         _breakerMetric = ResilienceInstruments.TrackBreaker(name, () => CircuitBreakers.Name(_breaker.CircuitState));

@@ -12,8 +12,12 @@ using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Grains.Serialization;
 using OrleansConsistency.Grains.Settlement;
 using OrleansConsistency.Grains.Telemetry;
-using OrleansConsistency.Runtime;
-using OrleansConsistency.Runtime.Storage;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Storage;
+using OrleansConsistency.Grains.Interfaces.Correlation;
+using OrleansConsistency.Storage;
+using OrleansConsistency.Storage.GrainStorage;
 
 namespace OrleansConsistency.Grains.Resources;
 
@@ -30,7 +34,8 @@ public sealed class ResourceGrain(
     IEventLog eventLog,
     IOptions<ResourcesOptions> options,
     IOptions<ConsumersOptions> consumers,
-    SettlementFeed settlementFeed) : Grain, IResourceGrain
+    SettlementFeed settlementFeed,
+    TimeProvider time) : Grain, IResourceGrain
 {
     /// <summary>The longest a caller may wait for settlement in one call (Prefer: wait is capped at 30 s too).</summary>
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
@@ -50,7 +55,7 @@ public sealed class ResourceGrain(
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _resource = ResourceKey.ParseGrainKey(GetPrimaryKeyString());
+        _resource = ResourceKey.ParseGrainKey(this.GetPrimaryKeyString());
         _settleClock = new SettleClock(_resource.Type);
         _committed = state.State;
         var lanes = TypeOptions.RequiredConsumers.Select(name => new ConsumerLane(name, consumers.Value.For(name).DisplayNameFor(name), consumers.Value.For(name).IsProcessManager)).ToList();
@@ -69,7 +74,7 @@ public sealed class ResourceGrain(
         }
 
         _settlement = new SettlementTracker(lanes);
-        _settlement.RecordSettlement(0, _committed.Version, TimeProvider.GetUtcNow());
+        _settlement.RecordSettlement(0, _committed.Version, time.GetUtcNow());
     }
 
     /// <inheritdoc />
@@ -77,7 +82,7 @@ public sealed class ResourceGrain(
     {
         IntentValidator.Validate(intent);
         var fingerprint = IntentFingerprint.Compute(intent);
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         if (_recent.TryGet(intent.IdempotencyKey, now, out var known))
         {
             return Replay(known, fingerprint, now);
@@ -97,7 +102,7 @@ public sealed class ResourceGrain(
     /// <inheritdoc />
     public async Task<IntentStatus?> GetIntentStatus(string idempotencyKey)
     {
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         if (_inFlight.TryGetValue(idempotencyKey, out var pending))
         {
             return IntentStatusBuilder.Pending(_resource, idempotencyKey, pending.CorrelationId, pending.ReceivedAt, _committed.Version, SettledVersion);
@@ -124,12 +129,12 @@ public sealed class ResourceGrain(
     /// <inheritdoc />
     public async Task<IntentStatus?> WaitForIntentStatus(string idempotencyKey, TimeSpan maxWait)
     {
-        var deadline = TimeProvider.GetUtcNow() + (maxWait < MaxWait ? maxWait : MaxWait);
+        var deadline = time.GetUtcNow() + (maxWait < MaxWait ? maxWait : MaxWait);
         while (true)
         {
             var changed = _settlement.Changed;
             var status = await GetIntentStatus(idempotencyKey);
-            var remaining = deadline - TimeProvider.GetUtcNow();
+            var remaining = deadline - time.GetUtcNow();
             if (status is null or { State: IntentState.Settled or IntentState.Failed or IntentState.Rejected } || remaining <= TimeSpan.Zero)
             {
                 return status;
@@ -137,7 +142,7 @@ public sealed class ResourceGrain(
 
             try
             {
-                await changed.WaitAsync(remaining, TimeProvider);
+                await changed.WaitAsync(remaining, time);
             }
             catch (TimeoutException)
             {
@@ -179,7 +184,7 @@ public sealed class ResourceGrain(
     /// <summary>Records and announces an advance of the settled version, and wakes everyone waiting on a status.</summary>
     private void AnnounceSettlement(long settledBefore)
     {
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         if (_settlement.RecordSettlement(settledBefore, _committed.Version, now))
         {
             settlementFeed.Publish(new SettlementNotice(_resource.Type, _resource.Id, SettledVersion, _committed.Version, now));
@@ -211,7 +216,7 @@ public sealed class ResourceGrain(
 
                 AnnounceSettlement(settledBefore);
                 _recent.Add(outcome, receivedAt + options.Value.IntentRetention);
-                return new IntentResult(StatusOf(outcome, TimeProvider.GetUtcNow()), Replayed: false);
+                return new IntentResult(StatusOf(outcome, time.GetUtcNow()), Replayed: false);
             }
             catch (DuplicateIntentException)
             {
@@ -219,14 +224,14 @@ public sealed class ResourceGrain(
                 state.State = _committed;
                 if (await LoadOutcomeAsync(intent.IdempotencyKey) is { } stored)
                 {
-                    return Replay(stored, fingerprint, TimeProvider.GetUtcNow());
+                    return Replay(stored, fingerprint, time.GetUtcNow());
                 }
             }
             catch (InconsistentStateException) when (attempt < MaxCommitAttempts)
             {
                 // Another activation of this grain committed first (a view change); catch up and decide again,
                 // after a jittered pause so two activations do not keep colliding in lockstep.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), TimeProvider);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), time);
                 await ReloadAsync();
             }
             catch (CommitOutcomeUnknownException)
@@ -236,7 +241,7 @@ public sealed class ResourceGrain(
                 if (await LoadOutcomeAsync(intent.IdempotencyKey) is { } landed && landed.Fingerprint == fingerprint)
                 {
                     _recent.Add(landed, landed.ReceivedAt + options.Value.IntentRetention);
-                    return new IntentResult(StatusOf(landed, TimeProvider.GetUtcNow()), Replayed: false);
+                    return new IntentResult(StatusOf(landed, time.GetUtcNow()), Replayed: false);
                 }
             }
             catch (Exception) when (RestoreCommitted())
@@ -250,7 +255,7 @@ public sealed class ResourceGrain(
     private (IntentOutcome Outcome, ResourceState Next, TransitionEvent? Transition) Decide(Intent intent, string fingerprint, DateTimeOffset receivedAt)
     {
         var current = _committed;
-        var decidedAt = TimeProvider.GetUtcNow();
+        var decidedAt = time.GetUtcNow();
         IntentOutcome Refused(string code, string reason, ConflictReport? conflict = null) =>
             new(intent.IdempotencyKey, fingerprint, intent.Operation, null, new IntentRejection(code, reason, current.Version), intent.CorrelationId, receivedAt, decidedAt, conflict);
 
@@ -390,9 +395,9 @@ public sealed class ResourceGrain(
         span?.SetTag("oc.resource", _resource.GrainKey);
         span?.SetTag("oc.version", next.Version);
         span?.SetTag("oc.intent_key", intentRecord?.IdempotencyKey ?? transition?.IntentKey);
-        span?.SetTag(Runtime.Telemetry.RuntimeTelemetry.CorrelationIdTag, transition?.CorrelationId ?? RequestContext.Get(Runtime.Telemetry.RuntimeTelemetry.CorrelationIdContextKey));
+        span?.SetTag(CorrelationContext.Tag, transition?.CorrelationId ?? CorrelationContext.Current);
         state.State = next;
-        await state.WriteStateAsync(new CommitRecords(intentRecord is null ? [] : [intentRecord], events), next.Version);
+        await state.WriteStateAsync(new CommitRecords(intentRecord is null ? [] : [intentRecord], events));
         _committed = next;
     }
 
@@ -460,7 +465,7 @@ public sealed class ResourceGrain(
                 throw new ConflictResolutionException(ConflictResolutionException.InvalidResolution, $"That choice cannot be applied: {ex.Message}");
             }
 
-            var now = TimeProvider.GetUtcNow();
+            var now = time.GetUtcNow();
             var version = current.Version + 1;
             var outcome = choice switch
             {
@@ -492,7 +497,7 @@ public sealed class ResourceGrain(
                 AnnounceSettlement(settledBefore);
                 var original = await FindOutcomeAsync(idempotencyKey)
                     ?? throw new ConflictResolutionException(ConflictResolutionException.NotFound, $"The intent '{idempotencyKey}' is no longer known.");
-                return new IntentResult(StatusOf(original, TimeProvider.GetUtcNow()), Replayed: false);
+                return new IntentResult(StatusOf(original, time.GetUtcNow()), Replayed: false);
             }
             catch (Exception ex) when (ex is InconsistentStateException or CommitOutcomeUnknownException && attempt < MaxCommitAttempts)
             {
@@ -571,7 +576,7 @@ public sealed class ResourceGrain(
         {
             var same = earlier.Choice == choice && (earlier.Value is null ? value is null : value is { } given && JsonElement.DeepEquals(earlier.Value.Value, given));
             return same
-                ? new IntentResult(StatusOf(outcome, TimeProvider.GetUtcNow()), Replayed: true)
+                ? new IntentResult(StatusOf(outcome, time.GetUtcNow()), Replayed: true)
                 : throw new ConflictResolutionException(ConflictResolutionException.AlreadyResolved, $"This conflict was already resolved at version {earlier.Version} ({ConflictMessages.ChoiceName(earlier.Choice)}); nothing was changed.");
         }
 
@@ -583,12 +588,12 @@ public sealed class ResourceGrain(
     }
 
     private async Task<IntentOutcome?> FindOutcomeAsync(string idempotencyKey) =>
-        _recent.TryGet(idempotencyKey, TimeProvider.GetUtcNow(), out var known) ? known : await LoadOutcomeAsync(idempotencyKey);
+        _recent.TryGet(idempotencyKey, time.GetUtcNow(), out var known) ? known : await LoadOutcomeAsync(idempotencyKey);
 
     private async Task<IntentOutcome?> LoadOutcomeAsync(string idempotencyKey)
     {
         var record = await intentStore.FindAsync(_resource.GrainKey, idempotencyKey);
-        if (record is null || record.ExpiresAt <= TimeProvider.GetUtcNow())
+        if (record is null || record.ExpiresAt <= time.GetUtcNow())
         {
             return null;
         }

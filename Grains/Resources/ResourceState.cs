@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using OrleansConsistency.Storage.GrainStorage;
 using System.Text.Json.Nodes;
 using OrleansConsistency.Grains.Conflicts;
 using OrleansConsistency.Grains.Interfaces.Conflicts;
@@ -8,7 +10,7 @@ namespace OrleansConsistency.Grains.Resources;
 /// A resource's stored state. Once committed an instance is never changed: a new version is a new instance, so
 /// interleaved reads always see a committed state.
 /// </summary>
-public sealed class ResourceState
+public sealed class ResourceState : ICarriesCommitRecords
 {
     /// <summary>The last applied version; 0 before the first.</summary>
     public long Version { get; set; }
@@ -33,4 +35,11 @@ public sealed class ResourceState
 
     /// <summary>Intents the manual policy parked, waiting for a person; not part of the event log (they made no version).</summary>
     public List<ParkedIntent> Parked { get; set; } = [];
+
+    /// <summary>The intent record and event the next write of this state commits with it; never stored.</summary>
+    [JsonIgnore]
+    public PendingCommitRecords PendingRecords { get; } = new();
+
+    /// <inheritdoc />
+    long? ICarriesCommitRecords.StoredVersion => Version;
 }

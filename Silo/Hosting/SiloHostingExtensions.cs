@@ -1,26 +1,214 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
 using OrleansConsistency.Grains;
-using OrleansConsistency.Runtime.Hosting;
+using OrleansConsistency.Silo.Deadlines;
+using OrleansConsistency.Storage;
+using OrleansConsistency.Storage.Cluster;
+using OrleansConsistency.Storage.Cluster.Leases;
+using OrleansConsistency.Storage.Cluster.Membership;
+using OrleansConsistency.Storage.Cluster.Streams;
+//PENDING using OrleansConsistency.Storage.Clustering;
+using OrleansConsistency.Storage.GrainStorage;
+using OrleansConsistency.Storage.Streams;
 
 namespace OrleansConsistency.Silo.Hosting;
 
-/// <summary>Hosts a silo in any .NET host: the silo's own <c>Program</c>, the API (co-hosted), or a test cluster.</summary>
+/// <summary>Hosts an Orleans silo with the product's grains and storage in any .NET host: the silo's own
+/// <c>Program</c>, the API (co-hosted), a test cluster, or a benchmark.</summary>
 public static class SiloHostingExtensions
 {
     /// <summary>
-    /// Adds a silo configured from the <c>Silo</c> configuration section (appsettings.json, then environment variables
-    /// such as <c>Silo__Storage__Provider</c>), hosting the product's grains; <paramref name="configure"/> runs last.
+    /// Adds an Orleans silo configured from the <c>Silo</c> configuration section (appsettings.json, then environment
+    /// variables such as <c>Silo__Storage__Provider</c>), hosting the product's grains; <paramref name="configure"/>
+    /// runs last. One silo on localhost clustering by default; with <c>Silo:Cluster:Enabled</c> it joins the silos
+    /// whose Orleans membership table is in the PostgreSQL storage, and with <c>Silo:Cluster:ClientOnly</c> this
+    /// process is an Orleans client of those silos instead of a silo.
     /// </summary>
     public static IHostApplicationBuilder AddSilo(this IHostApplicationBuilder builder, Action<SiloOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<SiloOptions>().Bind(builder.Configuration.GetSection(SiloOptions.SectionName));
-        builder.Services.AddGrains(GrainAssembly.Assembly);
+        var options = ReadOptions(builder.Configuration, configure);
+        if (options.Cluster is { Enabled: true, ClientOnly: true })
+        {
+            builder.UseOrleansClient(client =>
+            {
+                client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
+                //PENDING client.UsePostgresClustering(options.Storage.EffectiveConnectionString);
+                client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.DefaultCallTimeout);
+                client.AddProductClient();
+            });
+            builder.Services.AddProductServices(builder.Configuration, configure);
+            return builder;
+        }
 
-        // The runtime first: its hosted service migrates storage before the consumers start reading it.
-        builder.Services.AddSiloRuntime(configure);
-        builder.Services.AddResourceGrains(builder.Configuration);
+        builder.UseOrleans(silo =>
+        {
+            if (options.Cluster.Enabled)
+            {
+                silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
+                silo.ConfigureEndpoints(IPAddress.Parse(options.Cluster.EndpointHost), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+                //PENDING silo.UsePostgresClustering(options.Storage.EffectiveConnectionString);
+            }
+            else
+            {
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            }
+
+            silo.AddProductSilo(builder.Configuration, configure);
+        });
         return builder;
     }
+
+    /// <summary>
+    /// Configures an Orleans silo for the product, clustering aside (the caller chooses it: localhost, PostgreSQL, or a
+    /// test cluster's): the grain storage provider, deadline filters, JSON codecs, message and collection limits, and
+    /// the product's services.
+    /// </summary>
+    public static ISiloBuilder AddProductSilo(this ISiloBuilder silo, IConfiguration configuration, Action<SiloOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        var options = ReadOptions(configuration, configure);
+        silo.Services.AddProductServices(configuration, configure);
+        silo.Services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: _ => false));
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StorageMigrationLifecycle>();
+
+        // The configured database is the default storage, and is also registered by its provider name.
+        silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, CreateGrainStorage);
+        silo.Services.AddGrainStorage(options.Storage.Provider, CreateGrainStorage);
+        silo.AddIncomingGrainCallFilter<DeadlineIncomingCallFilter>();
+        silo.AddOutgoingGrainCallFilter<DeadlineOutgoingCallFilter>();
+        silo.AddActivityPropagation();
+        silo.Configure<SiloMessagingOptions>(o =>
+        {
+            o.ResponseTimeout = options.DefaultCallTimeout;
+            o.MaxEnqueuedRequestsHardLimit = options.MaxMailboxLength ?? 0;
+        });
+        silo.Configure<GrainCollectionOptions>(o =>
+        {
+            o.CollectionAge = options.IdleDeactivationAge;
+            o.CollectionQuantum = options.CollectionInterval ?? TimeSpan.FromTicks(Math.Clamp(options.IdleDeactivationAge.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromMinutes(1).Ticks));
+            o.ActivationTimeout = options.ActivationTimeout;
+            o.DeactivationTimeout = options.DeactivationTimeout;
+        });
+        silo.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = options.Name);
+        return silo;
+    }
+
+    /// <summary>
+    /// Configures an Orleans client to call the product's grains, clustering aside: the same JSON codecs as the silos
+    /// (a client refuses to start without them), the caller side of the deadline filters, and trace propagation.
+    /// </summary>
+    public static IClientBuilder AddProductClient(this IClientBuilder client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        client.Services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: _ => false));
+        client.AddOutgoingGrainCallFilter<DeadlineOutgoingCallFilter>();
+        client.AddActivityPropagation();
+        return client;
+    }
+
+    private static GroupCommitGrainStorage CreateGrainStorage(IServiceProvider services, string name) =>
+        new(services.GetRequiredService<IGrainStateStore>(), services.GetRequiredService<IOptions<GrainStateJsonOptions>>().Value.JsonSerializerOptions);
+
+    private static SiloOptions ReadOptions(IConfiguration configuration, Action<SiloOptions>? configure)
+    {
+        var options = new SiloOptions();
+        configuration.GetSection(SiloOptions.SectionName).Bind(options);
+        configure?.Invoke(options);
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>
+    /// What silos and clients both need: the silo settings, the storage (clients read the event log and the read model
+    /// straight from the database), the project's own membership table for consumer partitions, and the resource
+    /// grains' services.
+    /// </summary>
+    private static IServiceCollection AddProductServices(this IServiceCollection services, IConfiguration configuration, Action<SiloOptions>? configure)
+    {
+        if (services.Any(d => d.ServiceType == typeof(StorageProvider)))
+        {
+            return services;
+        }
+
+        services.AddOptions<SiloOptions>().Bind(configuration.GetSection(SiloOptions.SectionName));
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => StorageFaultInjector.From(Options(sp).Storage.Faults));
+        services.TryAddSingleton(sp => GrainStorageFactory.Create(
+            Options(sp).Storage,
+            sp.GetRequiredService<StorageFaultInjector>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton(sp => sp.GetRequiredService<StorageProvider>().Health);
+        services.TryAddSingleton<StreamHub>();
+        services.TryAddSingleton<IGrainStateStore>(sp => new StreamPublishingGrainStorage(sp.GetRequiredService<StorageProvider>(), sp.GetRequiredService<StreamHub>()));
+        services.TryAddSingleton<IEventStreams>(sp => new EventLogStreams(
+            sp.GetRequiredService<IEventLog>(),
+            sp.GetRequiredService<StreamHub>(),
+            sp.GetRequiredService<IOptions<GrainStateJsonOptions>>().Value.JsonSerializerOptions,
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton<IIntentStore>(sp => sp.GetRequiredService<StorageProvider>());
+        services.TryAddSingleton<IEventLog>(sp => sp.GetRequiredService<StorageProvider>());
+        services.TryAddSingleton<IConsumerCheckpointStore>(sp => sp.GetRequiredService<StorageProvider>());
+        services.TryAddSingleton<IConsumerFailureStore>(sp => sp.GetRequiredService<StorageProvider>());
+        services.TryAddSingleton<IProjectionStore>(sp => sp.GetRequiredService<StorageProvider>());
+
+        // The project's own membership rows decide which silo runs which consumer partition until Orleans' stream
+        // queue balancing takes that over; grain placement and silo liveness are already Orleans'.
+        services.TryAddSingleton(sp =>
+        {
+            var options = Options(sp);
+            return new ClusterMembership(
+                options.Cluster,
+                options.Storage.EffectiveConnectionString,
+                options.Name,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansConsistency.Cluster.Membership"));
+        });
+        services.AddSingleton<IHostedService>(sp =>
+        {
+            var options = Options(sp);
+            return new ClusterHostedService(options.Cluster, sp.GetRequiredService<ClusterMembership>, new Uri($"tcp://{options.Cluster.EndpointHost}:{options.SiloPort}"));
+        });
+        services.TryAddSingleton(sp =>
+        {
+            var options = Options(sp);
+            return new ConsumerLeases(
+                options.Cluster,
+                options.Storage,
+                options.Name,
+                options.Cluster.Enabled ? sp.GetRequiredService<ClusterMembership>() : null,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansConsistency.Cluster.ConsumerLeases"));
+        });
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ConsumerLeases>());
+        services.TryAddSingleton(sp =>
+        {
+            var options = Options(sp);
+            return new ClusterStreamPoller(
+                options.Cluster,
+                options.Storage,
+                options.Name,
+                sp.GetRequiredService<StreamHub>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansConsistency.Cluster.Streams"));
+        });
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ClusterStreamPoller>());
+        services.AddResourceGrains(configuration);
+        return services;
+    }
+
+    private static SiloOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<SiloOptions>>().Value;
 }

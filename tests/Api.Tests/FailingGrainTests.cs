@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Runtime;
-using OrleansConsistency.Runtime.Storage;
+using OrleansConsistency.Storage;
 using static OrleansConsistency.Api.Tests.ApiClient;
 
 namespace OrleansConsistency.Api.Tests;

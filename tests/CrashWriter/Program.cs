@@ -4,8 +4,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansConsistency.CrashWriter;
 using OrleansConsistency.Runtime;
-using OrleansConsistency.Runtime.Hosting;
-using OrleansConsistency.Runtime.Storage;
+using OrleansConsistency.Silo.Hosting;
+using OrleansConsistency.Storage;
 using OrleansConsistency.Silo.Hosting;
 using OrleansConsistency.TestGrains;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
-using OrleansConsistency.TestingHost;
+using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Grains.Tests;
 

@@ -1,5 +1,3 @@
-using OrleansConsistency.Runtime;
-using OrleansConsistency.Runtime.Storage;
 
 namespace OrleansConsistency.TestGrains;
 
@@ -16,8 +14,10 @@ public interface ICounterGrain : IGrainWithStringKey
     Task Deactivate();
 }
 
+[GenerateSerializer]
 public sealed class CounterState
 {
+    [Id(0)]
     public long Value { get; set; }
 }
 

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
-using OrleansConsistency.Runtime;
-using OrleansConsistency.Runtime.Storage;
 
 namespace OrleansConsistency.TestGrains;
 
+[GenerateSerializer]
 public sealed class TestGrainException(string message) : Exception(message)
 {
     public TestGrainException() : this("test")
@@ -46,16 +45,18 @@ public sealed class FailingActivationGrain : Grain, IFailingActivationGrain
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _activation = Attempts.AddOrUpdate(GetPrimaryKeyString(), 1, (_, n) => n + 1);
-        return _activation == 1 ? throw new TestGrainException($"activation {_activation} of {GetPrimaryKeyString()} refused") : Task.CompletedTask;
+        _activation = Attempts.AddOrUpdate(this.GetPrimaryKeyString(), 1, (_, n) => n + 1);
+        return _activation == 1 ? throw new TestGrainException($"activation {_activation} of {this.GetPrimaryKeyString()} refused") : Task.CompletedTask;
     }
 
     public Task<int> GetActivationNumber() => Task.FromResult(_activation);
 }
 
+[GenerateSerializer]
 public sealed class UnserializableState
 {
     /// <summary>System.Text.Json refuses pointers, so no value of this type can be stored.</summary>
+    [Id(0)]
     public IntPtr Handle { get; set; }
 }
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using OrleansConsistency.Runtime;
 
 namespace OrleansConsistency.TestGrains;
 
@@ -27,14 +26,14 @@ public sealed class LifecycleGrain : Grain, ILifecycleGrain
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        Log.AddOrUpdate(GetPrimaryKeyString(), (1, 0), (_, v) => (v.Activations + 1, v.Deactivations));
+        Log.AddOrUpdate(this.GetPrimaryKeyString(), (1, 0), (_, v) => (v.Activations + 1, v.Deactivations));
         return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        Log.AddOrUpdate(GetPrimaryKeyString(), (0, 1), (_, v) => (v.Activations, v.Deactivations + 1));
-        if (Deactivations.TryRemove(GetPrimaryKeyString(), out var waiter))
+        Log.AddOrUpdate(this.GetPrimaryKeyString(), (0, 1), (_, v) => (v.Activations, v.Deactivations + 1));
+        if (Deactivations.TryRemove(this.GetPrimaryKeyString(), out var waiter))
         {
             waiter.TrySetResult(reason);
         }
@@ -42,12 +41,12 @@ public sealed class LifecycleGrain : Grain, ILifecycleGrain
         return Task.CompletedTask;
     }
 
-    public Task<int> Touch() => Task.FromResult(Log[GetPrimaryKeyString()].Activations);
+    public Task<int> Touch() => Task.FromResult(Log[this.GetPrimaryKeyString()].Activations);
 
     public Task<string?> RelayContext(string otherKey, string contextKey) =>
         GrainFactory.GetGrain<ILifecycleGrain>(otherKey).ReadContext(contextKey);
 
-    public Task<string?> ReadContext(string contextKey) => Task.FromResult(RequestContext.Get(contextKey));
+    public Task<string?> ReadContext(string contextKey) => Task.FromResult(RequestContext.Get(contextKey) as string);
 
-    public Task<DateTimeOffset?> ReadDeadline() => Task.FromResult(RequestContext.Deadline);
+    public Task<DateTimeOffset?> ReadDeadline() => Task.FromResult(CallDeadline.Current);
 }

@@ -1,4 +1,3 @@
-using OrleansConsistency.Runtime;
 
 namespace OrleansConsistency.TestGrains;
 

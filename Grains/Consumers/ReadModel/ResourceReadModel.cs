@@ -1,7 +1,7 @@
 using System.Text.Json;
 using OrleansConsistency.Grains.Interfaces.ReadModel;
 using OrleansConsistency.Grains.Interfaces.Resources;
-using OrleansConsistency.Runtime.Storage;
+using OrleansConsistency.Storage;
 
 namespace OrleansConsistency.Grains.Consumers.ReadModel;
 

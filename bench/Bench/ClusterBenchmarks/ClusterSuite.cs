@@ -4,8 +4,8 @@ using OrleansConsistency.Bench.Harness;
 using OrleansConsistency.Bench.RuntimeBenchmarks;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
-using OrleansConsistency.Runtime.Storage;
-using OrleansConsistency.TestingHost;
+using OrleansConsistency.Storage;
+using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Bench.ClusterBenchmarks;
 

@@ -8,10 +8,10 @@ using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Grains.Resources;
 using OrleansConsistency.Runtime;
-using OrleansConsistency.Runtime.Cluster.Leases;
-using OrleansConsistency.Runtime.Cluster.Placement;
-using OrleansConsistency.Runtime.Storage;
-using OrleansConsistency.TestingHost;
+using OrleansConsistency.Storage.Cluster.Leases;
+using OrleansConsistency.Storage.Cluster.Placement;
+using OrleansConsistency.Storage;
+using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Bench.ClusterBenchmarks;
 

@@ -1,5 +1,5 @@
 using OrleansConsistency.Runtime;
-using OrleansConsistency.Runtime.Storage;
+using OrleansConsistency.Storage;
 
 namespace OrleansConsistency.Bench.Grains;
 

@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansConsistency.Runtime;
-using OrleansConsistency.Runtime.Hosting;
-using OrleansConsistency.Runtime.Storage;
+using OrleansConsistency.Silo.Hosting;
+using OrleansConsistency.Storage;
 
 namespace OrleansConsistency.Bench.Harness;
 

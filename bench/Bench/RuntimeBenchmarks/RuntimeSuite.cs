@@ -2,8 +2,8 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using OrleansConsistency.Bench.Harness;
-using OrleansConsistency.Runtime.Storage;
-using OrleansConsistency.TestingHost;
+using OrleansConsistency.Storage;
+using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Bench.RuntimeBenchmarks;
 

@@ -9,7 +9,7 @@ using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Grains.Resources;
-using OrleansConsistency.TestingHost;
+using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Bench.SettlementBenchmarks;
 

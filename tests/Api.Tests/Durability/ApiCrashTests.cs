@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using OrleansConsistency.TestingHost;
+using OrleansConsistency.TestSupport;
 using Xunit.Abstractions;
 
 namespace OrleansConsistency.Api.Tests.Durability;

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansConsistency.Grains.Interfaces.Consumers;
-using OrleansConsistency.Runtime.Hosting;
-using OrleansConsistency.Runtime.Storage;
+using OrleansConsistency.Silo.Hosting;
+using OrleansConsistency.Storage;
 
 namespace OrleansConsistency.Api.Tests.PartialFailures;
 

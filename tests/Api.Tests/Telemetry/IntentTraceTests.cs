@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using OrleansConsistency.Grains.Telemetry;
-using OrleansConsistency.Runtime.Telemetry;
+using OrleansConsistency.Storage.Telemetry;
 
 namespace OrleansConsistency.Api.Tests.Telemetry;
 

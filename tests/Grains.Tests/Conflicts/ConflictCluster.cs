@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Grains.Resources;
 using OrleansConsistency.Grains.Serialization;
-using OrleansConsistency.Runtime.Storage;
-using OrleansConsistency.TestingHost;
+using OrleansConsistency.Storage;
+using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Grains.Tests.Conflicts;
 

@@ -5,10 +5,10 @@ using OrleansConsistency.Grains.Consumers;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Grains.Resources;
-using OrleansConsistency.Runtime.Cluster.Leases;
-using OrleansConsistency.Runtime.Hosting;
-using OrleansConsistency.Runtime.Storage;
-using OrleansConsistency.TestingHost;
+using OrleansConsistency.Storage.Cluster.Leases;
+using OrleansConsistency.Silo.Hosting;
+using OrleansConsistency.Storage;
+using OrleansConsistency.TestSupport;
 using Xunit.Abstractions;
 using static OrleansConsistency.Grains.Tests.ResourceCluster;
 

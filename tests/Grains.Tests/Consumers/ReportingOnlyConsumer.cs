@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Interfaces.Resources;
-using OrleansConsistency.Runtime.Storage;
+using OrleansConsistency.Storage;
 
 namespace OrleansConsistency.Grains.Tests.Consumers;
 

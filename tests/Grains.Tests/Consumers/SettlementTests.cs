@@ -5,8 +5,8 @@ using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.ReadModel;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Grains.Resources;
-using OrleansConsistency.Runtime.Storage;
-using OrleansConsistency.TestingHost;
+using OrleansConsistency.Storage;
+using OrleansConsistency.TestSupport;
 using static OrleansConsistency.Grains.Tests.ResourceCluster;
 
 namespace OrleansConsistency.Grains.Tests.Consumers;

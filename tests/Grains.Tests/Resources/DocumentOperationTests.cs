@@ -1,6 +1,6 @@
 using System.Text.Json;
 using OrleansConsistency.Grains.Interfaces.Intents;
-using OrleansConsistency.TestingHost;
+using OrleansConsistency.TestSupport;
 using static OrleansConsistency.Grains.Tests.ResourceCluster;
 
 namespace OrleansConsistency.Grains.Tests.Resources;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using OrleansConsistency.Grains.Interfaces.Intents;
-using OrleansConsistency.Runtime.Storage;
+using OrleansConsistency.Storage;
 using static OrleansConsistency.Grains.Tests.ResourceCluster;
 
 namespace OrleansConsistency.Grains.Tests.Resources;

@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
-using OrleansConsistency.Runtime.Storage;
-using OrleansConsistency.Runtime.Streams;
+using OrleansConsistency.Storage;
+using OrleansConsistency.Storage.Streams;
 using static OrleansConsistency.Grains.Tests.ResourceCluster;
 
 namespace OrleansConsistency.Grains.Tests.Streams;
@@ -37,20 +37,20 @@ public sealed class ClusterStreamTests
         // Subscribed before anything is committed, from version 0: nothing can come from the catch-up read, so every
         // version of a resource owned by the other silo has to arrive live.
         var received = new ConcurrentDictionary<(int Silo, string Id), ConcurrentQueue<long>>();
-        var handles = new List<StreamSubscriptionHandle>();
+        var handles = new List<EventStreamSubscriptionHandle>();
         for (var silo = 0; silo < cluster.Silos.Count; silo++)
         {
-            var streams = cluster.Silos[silo].Services.GetRequiredService<IStreamProvider>();
+            var streams = cluster.Silos[silo].Services.GetRequiredService<IEventStreams>();
             for (var i = 0; i < Resources; i++)
             {
                 var key = ResourceKey.Create("orders", $"s-{i}");
                 var versions = received.GetOrAdd((silo, key.Id), _ => new ConcurrentQueue<long>());
-                var stream = streams.GetStream<TransitionEvent>(new StreamId(key.StreamNamespace, key.Id));
+                var stream = streams.GetStream<TransitionEvent>(new EventStreamId(key.StreamNamespace, key.Id));
                 handles.Add(await stream.SubscribeAsync((transition, _) =>
                 {
                     versions.Enqueue(transition.Version);
                     return Task.CompletedTask;
-                }, new StreamSequenceToken(0)));
+                }, new EventStreamPosition(0)));
             }
         }
 

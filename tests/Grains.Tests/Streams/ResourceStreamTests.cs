@@ -6,9 +6,9 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
-using OrleansConsistency.Runtime.Hosting;
-using OrleansConsistency.Runtime.Streams;
-using OrleansConsistency.TestingHost;
+using OrleansConsistency.Silo.Hosting;
+using OrleansConsistency.Storage.Streams;
+using OrleansConsistency.TestSupport;
 using static OrleansConsistency.Grains.Tests.ResourceCluster;
 
 namespace OrleansConsistency.Grains.Tests.Streams;
@@ -50,7 +50,7 @@ public sealed class ResourceStreamTests
 
                 return Task.CompletedTask;
             },
-            StreamSequenceToken.Beginning);
+            EventStreamPosition.Beginning);
 
         await writer;
         await all.Task.WaitAsync(Patience);
@@ -100,7 +100,7 @@ public sealed class ResourceStreamTests
 
                 return Task.CompletedTask;
             },
-            StreamSequenceToken.Beginning);
+            EventStreamPosition.Beginning);
 
         for (var i = 0; i < 3; i++)
         {
@@ -126,9 +126,9 @@ public sealed class ResourceStreamTests
 
         await TruncateLogAsync(cluster, "resource/orders", "s4", beforeVersion: 6);
 
-        var exception = await Assert.ThrowsAsync<StreamTokenTooOldException>(() => StreamOf(cluster, "orders", "s4").SubscribeAsync((_, _) => Task.CompletedTask, new StreamSequenceToken(2)));
+        var exception = await Assert.ThrowsAsync<StreamTokenTooOldException>(() => StreamOf(cluster, "orders", "s4").SubscribeAsync((_, _) => Task.CompletedTask, new EventStreamPosition(2)));
         Assert.Equal(6, exception.OldestRetainedVersion);
-        await using var fromRetained = await StreamOf(cluster, "orders", "s4").SubscribeAsync((_, _) => Task.CompletedTask, new StreamSequenceToken(5));
+        await using var fromRetained = await StreamOf(cluster, "orders", "s4").SubscribeAsync((_, _) => Task.CompletedTask, new EventStreamPosition(5));
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class ResourceStreamTests
         await using var cluster = await StartAsync("sqlite");
         var resource = cluster.Resource("orders", "s5");
         var first = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var subscription = await StreamOf(cluster, "orders", "s5").SubscribeAsync((item, _) => { first.TrySetResult(item.Version); return Task.CompletedTask; }, StreamSequenceToken.Beginning);
+        await using var subscription = await StreamOf(cluster, "orders", "s5").SubscribeAsync((item, _) => { first.TrySetResult(item.Version); return Task.CompletedTask; }, EventStreamPosition.Beginning);
         cluster.StorageFaults.FailNextCommitsAfterDurable(1);
 
         await resource.Submit(Intent(IntentOperation.Set, """{"a":1}"""));
@@ -145,8 +145,8 @@ public sealed class ResourceStreamTests
         Assert.Equal(1, await first.Task.WaitAsync(Patience));
     }
 
-    private static IAsyncStream<TransitionEvent> StreamOf(TestCluster cluster, string type, string id) =>
-        cluster.Primary.Services.GetRequiredService<IStreamProvider>().GetStream<TransitionEvent>(new StreamId(ResourceKey.Create(type, id).StreamNamespace, id));
+    private static IEventStream<TransitionEvent> StreamOf(TestCluster cluster, string type, string id) =>
+        cluster.Primary.Services.GetRequiredService<IEventStreams>().GetStream<TransitionEvent>(new EventStreamId(ResourceKey.Create(type, id).StreamNamespace, id));
 
     /// <summary>Stands in for a log retention job: removes the oldest events of a stream.</summary>
     private static async Task TruncateLogAsync(TestCluster cluster, string streamNamespace, string streamKey, long beforeVersion)

@@ -6,7 +6,7 @@ using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Resources;
 using OrleansConsistency.Grains.Serialization;
-using OrleansConsistency.TestingHost;
+using OrleansConsistency.TestSupport;
 using Xunit.Abstractions;
 using static OrleansConsistency.Grains.Tests.ResourceCluster;
 

@@ -1,0 +1,76 @@
+using OrleansConsistency.Grains.Interfaces.Deadlines;
+
+namespace OrleansConsistency.Silo.Deadlines;
+
+/// <summary>
+/// Caller side of the deadline: a call whose chain's deadline has passed is not sent (<c>started: false</c>), and a
+/// call still running at the deadline is given up with <see cref="DeadlineExceededException"/>, whose
+/// <c>Started</c> says whether the callee had begun (decided exactly once for calls inside this process).
+/// </summary>
+internal sealed class DeadlineOutgoingCallFilter : IOutgoingGrainCallFilter
+{
+    /// <inheritdoc />
+    public async Task Invoke(IOutgoingGrainCallContext context)
+    {
+        if (CallDeadline.TimeLeft() is not { } left)
+        {
+            await context.Invoke().ConfigureAwait(false);
+            return;
+        }
+
+        var deadline = CallDeadline.Current!.Value;
+        if (left <= TimeSpan.Zero)
+        {
+            throw new DeadlineExceededException($"Call {DeadlineMessages.Describe(context)} was not started: its deadline ({deadline:O}) had passed.", deadline, started: false);
+        }
+
+        var claim = CallClaim.Create();
+        try
+        {
+            RequestContext.Set(CallClaim.RequestContextKey, claim.Id);
+            using var timeout = new CancellationTokenSource(left);
+            using var bounded = BoundCancellationToken(context, timeout.Token);
+            var call = context.Invoke();
+            var expired = Task.Delay(Timeout.Infinite, timeout.Token);
+            if (await Task.WhenAny(call, expired).ConfigureAwait(false) == call)
+            {
+                await call.ConfigureAwait(false);
+                return;
+            }
+
+            // The call may still complete; nobody waits for it, so its failure must not go unobserved.
+            _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            var started = !claim.TryAbandon();
+            throw new DeadlineExceededException(
+                started
+                    ? $"Call {DeadlineMessages.Describe(context)} did not complete before its deadline ({deadline:O}); it started, so its outcome is unknown."
+                    : $"Call {DeadlineMessages.Describe(context)} was not started: its deadline ({deadline:O}) passed while it waited.",
+                deadline,
+                started);
+        }
+        finally
+        {
+            claim.Close();
+        }
+    }
+
+    /// <summary>
+    /// A method that takes a <see cref="CancellationToken"/> gets one that is also cancelled at the deadline; Orleans
+    /// carries the cancellation to the callee, on any silo, so cooperative work stops when nobody waits for it.
+    /// </summary>
+    private static CancellationTokenSource? BoundCancellationToken(IOutgoingGrainCallContext context, CancellationToken deadline)
+    {
+        var request = context.Request;
+        for (var i = 0; i < request.GetArgumentCount(); i++)
+        {
+            if (request.GetArgument(i) is CancellationToken callers)
+            {
+                var linked = CancellationTokenSource.CreateLinkedTokenSource(callers, deadline);
+                request.SetArgument(i, linked.Token);
+                return linked;
+            }
+        }
+
+        return null;
+    }
+}

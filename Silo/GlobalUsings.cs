@@ -1,0 +1,5 @@
+global using Orleans;
+global using Orleans.Hosting;
+global using Orleans.Runtime;
+global using Orleans.Runtime.Hosting;
+global using Orleans.Providers;

@@ -1,0 +1,24 @@
+using Orleans.TestingHost;
+
+namespace OrleansConsistency.TestSupport;
+
+/// <summary>One in-process silo of a <see cref="ProductCluster"/>: an Orleans silo with the product's configuration.</summary>
+public sealed class ProductSilo
+{
+    internal ProductSilo(InProcessSiloHandle handle) => Handle = handle;
+
+    /// <summary>Orleans' handle of the silo.</summary>
+    public InProcessSiloHandle Handle { get; }
+
+    /// <summary>The silo's name.</summary>
+    public string Name => Handle.Name;
+
+    /// <summary>The silo's services (its storage, consumers, settlement feed, …).</summary>
+    public IServiceProvider Services => Handle.ServiceProvider;
+
+    /// <summary>References whose calls start on this silo (its own hosted client).</summary>
+    public IGrainFactory GrainFactory => (IGrainFactory)Services.GetService(typeof(IGrainFactory))!;
+
+    /// <summary>True until the silo is stopped or killed.</summary>
+    public bool IsRunning => Handle.IsActive;
+}
