@@ -1,8 +1,10 @@
 extern alias api;
 
+using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
+using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Api.Tests;
 
@@ -22,6 +24,10 @@ public class ApiFactory : WebApplicationFactory<api::Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("Silo:Storage:Provider", "sqlite");
         builder.UseSetting("Silo:Storage:ConnectionString", $"Data Source={DatabasePath}");
+
+        // Several co-hosted silos run side by side in one test process: each gets its own Orleans ports.
+        builder.UseSetting("Silo:SiloPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Silo:GatewayPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
         Configure(builder);
     }
 

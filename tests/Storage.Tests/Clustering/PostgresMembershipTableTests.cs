@@ -449,6 +449,57 @@ public sealed class PostgresMembershipTableTests(PostgresMembershipTableTests.Da
     }
 
     [Fact]
+    public void EveryInterfaceMethod_IsImplementedByTheProviders()
+    {
+        // Orleans 10.4.2 calls the CancellationToken overloads. Their default implementations call the old methods
+        // and only stop waiting when cancelled (WaitAsync), so a provider that left them to the interface would keep
+        // its statements running after Orleans gave up on them.
+        foreach (var (type, contract) in new[] { (typeof(PostgresMembershipTable), typeof(IMembershipTable)), (typeof(PostgresGatewayListProvider), typeof(Orleans.Messaging.IGatewayListProvider)) })
+        {
+            Assert.All(type.GetInterfaceMap(contract).TargetMethods, method => Assert.Equal(type, method.DeclaringType));
+        }
+    }
+
+    [Fact]
+    public async Task ReadAll_DatabaseThatNeverAnswers_FailsWithinTheShortTimeout()
+    {
+        // A listener that accepts and then says nothing: a database host that hangs rather than refuses.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var accepted = new System.Collections.Concurrent.ConcurrentBag<Socket>();
+        var accepting = Task.Run(async () =>
+        {
+            while (true)
+            {
+                accepted.Add(await silent.AcceptSocketAsync());
+            }
+        });
+        var connectionString = new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = ((IPEndPoint)silent.LocalEndpoint).Port,
+            Username = "postgres",
+        }.ConnectionString;
+        await using var table = new PostgresMembershipTable(
+            connectionString, Options.Create(new ClusterOptions { ClusterId = NewClusterId() }), NullLogger<PostgresMembershipTable>.Instance);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var failure = await Assert.ThrowsAnyAsync<NpgsqlException>(() => table.ReadAll());
+
+        Assert.IsType<TimeoutException>(failure.InnerException);
+
+        // Npgsql's own default would wait 15 s to connect; the table's pool gives up after 5 s.
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(12));
+        silent.Stop();
+        foreach (var socket in accepted)
+        {
+            socket.Dispose();
+        }
+
+        await Assert.ThrowsAnyAsync<Exception>(() => accepting);
+    }
+
+    [Fact]
     public async Task UsePostgresClustering_TwoSilosJoin_AndAClientConnectsThroughTheGatewayList()
     {
         var clusterId = NewClusterId();
