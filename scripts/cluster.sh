@@ -6,7 +6,8 @@
 #   scripts/cluster.sh stop     # stop the API, the silos and the PostgreSQL it started
 #   scripts/cluster.sh status   # what runs, and the membership table
 #
-# Ports: PostgreSQL 17000, silo endpoints 17011-17013, API http://127.0.0.1:17080. State and logs: ./data/cluster.
+# Ports: PostgreSQL 17000, Orleans silo ports 17011-17013 and gateways 17021-17023 (a co-hosted API: 17014/17024),
+# API http://127.0.0.1:17080. State and logs: ./data/cluster.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -72,14 +73,14 @@ start() {
   cluster_env
   local i=1
   for port in "${SILO_PORTS[@]}"; do
-    Silo__Name="silo-$i" Silo__Cluster__EndpointPort="$port" \
+    Silo__Name="silo-$i" Silo__SiloPort="$port" Silo__GatewayPort="$((port + 10))" \
       launch "silo-$i" "$STATE/silo-$i.log" dotnet "$ROOT/Silo/bin/Debug/net10.0/OrleansConsistency.Silo.dll"
-    if [ "$i" = 1 ]; then wait_for_log "$STATE/silo-1.log" "joined the cluster"; fi # the first one migrates the schema
+    if [ "$i" = 1 ]; then wait_for_log "$STATE/silo-1.log" "Application started"; fi # the first one migrates the schema
     i=$((i + 1))
   done
   local client=true
   [ "$API_MODE" = cohosted ] && client=false
-  Silo__Name=api Silo__Cluster__ClientOnly="$client" Silo__Cluster__EndpointPort=17014 \
+  Silo__Name=api Silo__Cluster__ClientOnly="$client" Silo__SiloPort=17014 Silo__GatewayPort=17024 \
     launch api "$STATE/api.log" dotnet "$ROOT/Api/bin/Debug/net10.0/OrleansConsistency.Api.dll" --urls "http://127.0.0.1:$API_PORT"
   for _ in $(seq 1 120); do
     if curl -sf "http://127.0.0.1:$API_PORT/health/live" >/dev/null; then
@@ -122,8 +123,9 @@ status() {
     if [ -f "$file" ] && kill -0 "$(cat "$file")" 2>/dev/null; then echo "$name: running (pid $(cat "$file"))"; else echo "$name: stopped"; fi
   done
   if [ -z "${OC_CLUSTER_POSTGRES:-}" ]; then
+    # Orleans' membership rows (status 3 = Active, 6 = Dead), as the silos' membership protocol keeps them.
     "$(psql_bin)" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d orleansconsistency -c \
-      "SELECT silo_id, address, status, to_timestamp(last_heartbeat / 1000.0) AS last_heartbeat FROM cluster_members ORDER BY started_at" 2>/dev/null || true
+      "SELECT silo_name, address, port, generation, status, proxy_port, i_am_alive_time FROM orleans_membership ORDER BY start_time" 2>/dev/null || true
   fi
 }
 

@@ -8,6 +8,7 @@ namespace OrleansConsistency.Grains.Interfaces.Resources;
 /// One resource (key <c>{type}/{id}</c>, see <see cref="ResourceKey"/>). Intents apply one at a time; each applied
 /// intent bumps the version by one and commits state, intent record and transition event in one transaction.
 /// </summary>
+[Alias("oc.IResourceGrain")]
 public interface IResourceGrain : IGrainWithStringKey
 {
     /// <summary>Applies or refuses an intent, or returns the recorded answer when its key is known.</summary>

@@ -14,7 +14,7 @@ using OrleansConsistency.Storage.Cluster;
 using OrleansConsistency.Storage.Cluster.Leases;
 using OrleansConsistency.Storage.Cluster.Membership;
 using OrleansConsistency.Storage.Cluster.Streams;
-//PENDING using OrleansConsistency.Storage.Clustering;
+using OrleansConsistency.Storage.Clustering;
 using OrleansConsistency.Storage.GrainStorage;
 using OrleansConsistency.Storage.Streams;
 
@@ -24,6 +24,9 @@ namespace OrleansConsistency.Silo.Hosting;
 /// <c>Program</c>, the API (co-hosted), a test cluster, or a benchmark.</summary>
 public static class SiloHostingExtensions
 {
+    /// <summary>The log category of Orleans' bridge between <c>IPersistentState</c> and a storage provider.</summary>
+    private const string StorageBridgeLogCategory = "Orleans.Core.StateStorageBridge";
+
     /// <summary>
     /// Adds an Orleans silo configured from the <c>Silo</c> configuration section (appsettings.json, then environment
     /// variables such as <c>Silo__Storage__Provider</c>), hosting the product's grains; <paramref name="configure"/>
@@ -40,7 +43,7 @@ public static class SiloHostingExtensions
             builder.UseOrleansClient(client =>
             {
                 client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
-                //PENDING client.UsePostgresClustering(options.Storage.EffectiveConnectionString);
+                client.UsePostgresClustering(options.Storage.EffectiveConnectionString);
                 client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.DefaultCallTimeout);
                 client.AddProductClient();
             });
@@ -54,7 +57,7 @@ public static class SiloHostingExtensions
             {
                 silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
                 silo.ConfigureEndpoints(IPAddress.Parse(options.Cluster.EndpointHost), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
-                //PENDING silo.UsePostgresClustering(options.Storage.EffectiveConnectionString);
+                silo.UsePostgresClustering(options.Storage.EffectiveConnectionString);
             }
             else
             {
@@ -78,6 +81,10 @@ public static class SiloHostingExtensions
         silo.Services.AddProductServices(configuration, configure);
         silo.Services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: _ => false));
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StorageMigrationLifecycle>();
+
+        // Orleans logs every exception a storage provider throws at Error, with a stack trace: a stale ETag or a
+        // replayed idempotency key too, which are expected answers here. The provider logs real failures itself.
+        silo.Services.AddLogging(logging => logging.AddFilter(StorageBridgeLogCategory, LogLevel.Critical));
 
         // The configured database is the default storage, and is also registered by its provider name.
         silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, CreateGrainStorage);

@@ -28,9 +28,6 @@ internal static class ClusteringDataSource
             MaxPoolSize = maxPoolSize,
             Timeout = TimeoutSeconds,
             CommandTimeout = TimeoutSeconds,
-
-            // Explicit transactions hold the version row's lock across statements; keep them on plain connections.
-            Multiplexing = false,
         };
         builder.MinPoolSize = Math.Min(builder.MinPoolSize, maxPoolSize);
         return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();

@@ -268,7 +268,7 @@ public sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposable
                     swap.Parameters.Add(MembershipRows.Bigint("version_etag", versionEtag));
                     if (await swap.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
                     {
-                        await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                        await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
                         return false;
                     }
                 }
@@ -283,7 +283,7 @@ public sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposable
 
                     if (await row.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
                     {
-                        await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                        await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
                         return false;
                     }
                 }

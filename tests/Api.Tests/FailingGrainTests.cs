@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
-using OrleansConsistency.Runtime;
 using OrleansConsistency.Storage;
 using static OrleansConsistency.Api.Tests.ApiClient;
 
@@ -21,13 +20,65 @@ public sealed class FailingGrainApiFactory : ApiFactory
     protected override void Configure(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        builder.ConfigureTestServices(services => services.AddSingleton<IGrainFactory>(new SingleGrainFactory(Grain)));
+        builder.ConfigureTestServices(services =>
+        {
+            // Orleans' own IGrainFactory stays underneath (the silo resolves it too); only resource grains are swapped.
+            var orleans = services.Last(d => d.ServiceType == typeof(IGrainFactory));
+            services.Remove(orleans);
+            services.AddSingleton<IGrainFactory>(sp => new ResourceGrainSwappingFactory(Resolve(orleans, sp), Grain));
+        });
     }
 
-    private sealed class SingleGrainFactory(IResourceGrain grain) : IGrainFactory
+    private static IGrainFactory Resolve(ServiceDescriptor descriptor, IServiceProvider services) => (IGrainFactory)(
+        descriptor.ImplementationInstance
+        ?? descriptor.ImplementationFactory?.Invoke(services)
+        ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
+
+    /// <summary>Orleans' grain factory, except that every <see cref="IResourceGrain"/> is the failing one.</summary>
+    private sealed class ResourceGrainSwappingFactory(IGrainFactory orleans, IResourceGrain grain) : IGrainFactory
     {
-        public TGrainInterface GetGrain<TGrainInterface>(string primaryKey)
-            where TGrainInterface : IGrainWithStringKey => (TGrainInterface)grain;
+        public TGrainInterface GetGrain<TGrainInterface>(string primaryKey, string? grainClassNamePrefix = null)
+            where TGrainInterface : IGrainWithStringKey =>
+            typeof(TGrainInterface) == typeof(IResourceGrain) ? (TGrainInterface)grain : orleans.GetGrain<TGrainInterface>(primaryKey, grainClassNamePrefix);
+
+        public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey, string? grainClassNamePrefix = null)
+            where TGrainInterface : IGrainWithGuidKey => orleans.GetGrain<TGrainInterface>(primaryKey, grainClassNamePrefix);
+
+        public TGrainInterface GetGrain<TGrainInterface>(long primaryKey, string? grainClassNamePrefix = null)
+            where TGrainInterface : IGrainWithIntegerKey => orleans.GetGrain<TGrainInterface>(primaryKey, grainClassNamePrefix);
+
+        public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey, string keyExtension, string? grainClassNamePrefix = null)
+            where TGrainInterface : IGrainWithGuidCompoundKey => orleans.GetGrain<TGrainInterface>(primaryKey, keyExtension, grainClassNamePrefix);
+
+        public TGrainInterface GetGrain<TGrainInterface>(long primaryKey, string keyExtension, string? grainClassNamePrefix = null)
+            where TGrainInterface : IGrainWithIntegerCompoundKey => orleans.GetGrain<TGrainInterface>(primaryKey, keyExtension, grainClassNamePrefix);
+
+        public TGrainInterface GetGrain<TGrainInterface>(GrainId grainId)
+            where TGrainInterface : IAddressable => orleans.GetGrain<TGrainInterface>(grainId);
+
+        public IAddressable GetGrain(GrainId grainId) => orleans.GetGrain(grainId);
+
+        public IAddressable GetGrain(GrainId grainId, GrainInterfaceType interfaceType) => orleans.GetGrain(grainId, interfaceType);
+
+        public IGrain GetGrain(Type grainInterfaceType, Guid grainPrimaryKey) => orleans.GetGrain(grainInterfaceType, grainPrimaryKey);
+
+        public IGrain GetGrain(Type grainInterfaceType, long grainPrimaryKey) => orleans.GetGrain(grainInterfaceType, grainPrimaryKey);
+
+        public IGrain GetGrain(Type grainInterfaceType, string grainPrimaryKey) => orleans.GetGrain(grainInterfaceType, grainPrimaryKey);
+
+        public IGrain GetGrain(Type grainInterfaceType, Guid grainPrimaryKey, string keyExtension) => orleans.GetGrain(grainInterfaceType, grainPrimaryKey, keyExtension);
+
+        public IGrain GetGrain(Type grainInterfaceType, long grainPrimaryKey, string keyExtension) => orleans.GetGrain(grainInterfaceType, grainPrimaryKey, keyExtension);
+
+        public IAddressable GetGrain(Type grainInterfaceType, IdSpan grainPrimaryKey) => orleans.GetGrain(grainInterfaceType, grainPrimaryKey);
+
+        public IAddressable GetGrain(Type grainInterfaceType, IdSpan grainPrimaryKey, string grainClassNamePrefix) => orleans.GetGrain(grainInterfaceType, grainPrimaryKey, grainClassNamePrefix);
+
+        public TGrainObserverInterface CreateObjectReference<TGrainObserverInterface>(IGrainObserver obj)
+            where TGrainObserverInterface : IGrainObserver => orleans.CreateObjectReference<TGrainObserverInterface>(obj);
+
+        public void DeleteObjectReference<TGrainObserverInterface>(IGrainObserver obj)
+            where TGrainObserverInterface : IGrainObserver => orleans.DeleteObjectReference<TGrainObserverInterface>(obj);
     }
 }
 

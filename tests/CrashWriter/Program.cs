@@ -3,14 +3,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansConsistency.CrashWriter;
-using OrleansConsistency.Runtime;
 using OrleansConsistency.Silo.Hosting;
 using OrleansConsistency.Storage;
-using OrleansConsistency.Silo.Hosting;
 using OrleansConsistency.TestGrains;
 
-// A real silo under write load, meant to be killed with SIGKILL. Storage comes from the usual configuration, e.g.
-// Silo__Storage__Provider and Silo__Storage__ConnectionString in the environment. stdout carries only:
+// A real Orleans silo (the product's AddSilo: localhost clustering, the project's grain storage) under write load,
+// meant to be killed with SIGKILL. Storage and ports come from the usual configuration, e.g. Silo__Storage__Provider,
+// Silo__Storage__ConnectionString, Silo__SiloPort and Silo__GatewayPort in the environment or --Silo:SiloPort=… as
+// arguments; the test passes free ports, so that runs side by side never fight over Orleans' defaults. stdout carries only:
 //   READY                               once the silo serves calls
 //   ACK <key> <value>                   after ICounterGrain.Add(1) on grain <key> returned <value>, i.e. committed
 //   STATS <transactions> <writes> <max> every 200 ms, from StorageProvider.Statistics
@@ -20,7 +20,6 @@ builder.Logging.ClearProviders();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
 builder.AddSilo();
-builder.Services.AddGrains(typeof(CounterGrain).Assembly);
 var writers = builder.Configuration.GetValue("CrashWriter:Writers", 64);
 
 // A bound on the run, so that a writer whose test runner died cannot write forever.

@@ -8,16 +8,17 @@ namespace OrleansConsistency.Grains.Tests;
 /// <summary>Starts a test cluster of the product's grains on fresh storage, and builds intents tersely.</summary>
 internal static class ResourceCluster
 {
-    public static async Task<TestCluster> StartAsync(string provider, int silos = 1, Action<TestClusterBuilder>? configure = null)
+    public static async Task<ProductCluster> StartAsync(string provider, int silos = 1, Action<ProductClusterBuilder>? configure = null)
     {
-        var builder = new TestClusterBuilder(silos);
+        // Fresh storage first, so that configure may point the cluster at storage of its own.
+        var builder = await new ProductClusterBuilder((short)silos).UseFreshStorageAsync(provider);
         configure?.Invoke(builder);
-        var cluster = (await builder.UseFreshStorageAsync(provider)).Build();
+        var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;
     }
 
-    public static IResourceGrain Resource(this TestCluster cluster, string type, string id) =>
+    public static IResourceGrain Resource(this ProductCluster cluster, string type, string id) =>
         cluster.GrainFactory.GetGrain<IResourceGrain>(ResourceKey.Create(type, id).GrainKey);
 
     public static Intent Intent(IntentOperation operation, string? payloadJson, long? expectedVersion = null, string? key = null) =>

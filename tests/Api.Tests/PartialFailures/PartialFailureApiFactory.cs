@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansConsistency.Grains.Interfaces.Consumers;
-using OrleansConsistency.Silo.Hosting;
 using OrleansConsistency.Storage;
 
 namespace OrleansConsistency.Api.Tests.PartialFailures;
@@ -16,7 +15,8 @@ public class PartialFailureApiFactory : ApiFactory
 
     public StorageHealth StorageHealth => Services.GetRequiredService<StorageHealth>();
 
-    public SiloRuntime Silo => Services.GetRequiredService<SiloRuntime>();
+    /// <summary>The co-hosted silo's resource activations, seen through Orleans' management grain.</summary>
+    public SiloActivations Silo => new(Services.GetRequiredService<IGrainFactory>());
 
     public IConsumerControl Consumers => Services.GetRequiredService<IConsumerControl>();
 
@@ -31,4 +31,18 @@ public class PartialFailureApiFactory : ApiFactory
     protected virtual void ConfigureLimits(IWebHostBuilder builder)
     {
     }
+}
+
+/// <summary>Counts and collects the silo's resource activations (Orleans' grain type <c>resource</c>).</summary>
+public sealed class SiloActivations(IGrainFactory grains)
+{
+    private static readonly GrainType Resource = GrainType.Create("resource");
+
+    private IManagementGrain Management => grains.GetGrain<IManagementGrain>(0);
+
+    /// <summary>How many resource activations are live now.</summary>
+    public async Task<int> CountAsync() => (await Management.GetActiveGrains(Resource)).Count;
+
+    /// <summary>Deactivates every activation idle for at least <paramref name="idleFor"/>, as the collector would.</summary>
+    public Task CollectIdleActivationsAsync(TimeSpan idleFor) => Management.ForceActivationCollection(idleFor);
 }

@@ -87,9 +87,10 @@ public sealed class ReadFallbackApiTests(CollectableApiFactory factory) : Partia
     private async Task DeactivateAllAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (Factory.Silo.ActivationCount > 0)
+        var silo = Factory.Silo;
+        while (await silo.CountAsync() > 0)
         {
-            Factory.Silo.CollectIdleActivations();
+            await silo.CollectIdleActivationsAsync(TimeSpan.FromMilliseconds(1));
             await Task.Delay(10, timeout.Token);
         }
     }

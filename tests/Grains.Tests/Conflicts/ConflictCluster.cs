@@ -19,7 +19,7 @@ public sealed class ConflictCluster : IAsyncLifetime
         ["manual"] = "manual-docs",
     };
 
-    public TestCluster Cluster { get; private set; } = null!;
+    public ProductCluster Cluster { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
         Cluster = await ResourceCluster.StartAsync("sqlite", configure: builder => builder.ConfigureServices(services => services.Configure<ResourcesOptions>(options =>

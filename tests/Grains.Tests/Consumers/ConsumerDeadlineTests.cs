@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using OrleansConsistency.Grains.Consumers;
 using OrleansConsistency.Grains.Interfaces.Resources;
-using OrleansConsistency.Runtime;
+using OrleansConsistency.Grains.Interfaces.Deadlines;
 using Polly;
 using Polly.Timeout;
 
@@ -24,7 +24,7 @@ public sealed class ConsumerDeadlineTests
         var cancelled = false;
         var stopwatch = Stopwatch.StartNew();
 
-        using (RequestContext.WithTimeout(TimeSpan.FromMilliseconds(200)))
+        using (CallDeadline.WithTimeout(TimeSpan.FromMilliseconds(200)))
         {
             await Assert.ThrowsAsync<TimeoutRejectedException>(() => pipeline.ExecuteAsync(
                 async (ctx, state) =>
@@ -55,18 +55,18 @@ public sealed class ConsumerDeadlineTests
     [Fact]
     public void Bound_ShortensATimeoutToTheTimeLeft_AndLeavesItAloneWithoutADeadline()
     {
-        Assert.Equal(TimeSpan.FromSeconds(30), RequestContext.Bound(TimeSpan.FromSeconds(30)));
-        Assert.Null(RequestContext.TimeLeft());
+        Assert.Equal(TimeSpan.FromSeconds(30), CallDeadline.Bound(TimeSpan.FromSeconds(30)));
+        Assert.Null(CallDeadline.TimeLeft());
 
-        using (RequestContext.WithTimeout(TimeSpan.FromSeconds(1)))
+        using (CallDeadline.WithTimeout(TimeSpan.FromSeconds(1)))
         {
-            Assert.True(RequestContext.Bound(TimeSpan.FromSeconds(30)) <= TimeSpan.FromSeconds(1));
-            Assert.Equal(TimeSpan.FromMilliseconds(1), RequestContext.Bound(TimeSpan.FromMilliseconds(1)));
+            Assert.True(CallDeadline.Bound(TimeSpan.FromSeconds(30)) <= TimeSpan.FromSeconds(1));
+            Assert.Equal(TimeSpan.FromMilliseconds(1), CallDeadline.Bound(TimeSpan.FromMilliseconds(1)));
         }
 
-        using (RequestContext.WithDeadline(DateTimeOffset.UtcNow.AddSeconds(-1)))
+        using (CallDeadline.WithDeadline(DateTimeOffset.UtcNow.AddSeconds(-1)))
         {
-            Assert.Equal(TimeSpan.Zero, RequestContext.TimeLeft());
+            Assert.Equal(TimeSpan.Zero, CallDeadline.TimeLeft());
         }
     }
 }

@@ -6,6 +6,7 @@ using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Grains.Resources;
 using OrleansConsistency.Storage.Cluster.Leases;
+using OrleansConsistency.Storage.Cluster.Membership;
 using OrleansConsistency.Silo.Hosting;
 using OrleansConsistency.Storage;
 using OrleansConsistency.TestSupport;
@@ -49,7 +50,7 @@ public sealed class ConsumerLeaseTests(ITestOutputHelper output)
             foreach (var row in mine)
             {
                 var holder = Assert.Single(cluster.Silos, s => Leases(s).HeldPartitions(consumer).Contains(row.Partition));
-                Assert.Equal(holder.Runtime.Membership!.SiloId, row.Owner);
+                Assert.Equal(Membership(holder).SiloId, row.Owner);
             }
         }
 
@@ -96,9 +97,11 @@ public sealed class ConsumerLeaseTests(ITestOutputHelper output)
         proxy.Heal();
     }
 
-    private static ConsumerLeases Leases(TestSilo silo) => silo.Services.GetRequiredService<ConsumerLeases>();
+    private static ConsumerLeases Leases(ProductSilo silo) => silo.Services.GetRequiredService<ConsumerLeases>();
 
-    private static async Task<TestCluster> StartClusterAsync(TestConsumer history, int silos)
+    private static ClusterMembership Membership(ProductSilo silo) => silo.Services.GetRequiredService<ClusterMembership>();
+
+    private static async Task<ProductCluster> StartClusterAsync(TestConsumer history, int silos)
     {
         var cluster = await StartAsync(StorageOptions.PostgresProvider, silos, builder => builder
             .ConfigureSilo(options =>
@@ -123,7 +126,7 @@ public sealed class ConsumerLeaseTests(ITestOutputHelper output)
                     options.Defaults.RequiredConsumers.Add("read-model");
                 });
             }));
-        await WaitUntilAsync(() => cluster.Silos.All(s => s.Runtime.Membership!.CurrentView.Members.Length == silos), $"every silo to see {silos} silos");
+        await WaitUntilAsync(() => cluster.Silos.All(s => Membership(s).CurrentView.Members.Length == silos), $"every silo to see {silos} silos");
         return cluster;
     }
 
@@ -132,9 +135,9 @@ public sealed class ConsumerLeaseTests(ITestOutputHelper output)
     /// silo holds some and no more than its fair share (a silo that held more before a join gives the surplus up at
     /// its next round, so the spread is reached a round after the coverage).
     /// </summary>
-    private static Task WaitForCoverageAsync(IReadOnlyList<TestSilo> silos) =>
+    private static Task WaitForCoverageAsync(IReadOnlyList<ProductSilo> silos) =>
         WaitUntilAsync(
-            () => silos.All(s => s.Runtime.Membership!.CurrentView.Members.Length == silos.Count)
+            () => silos.All(s => Membership(s).CurrentView.Members.Length == silos.Count)
                 && ConsumerNames.All(consumer =>
                 {
                     var held = silos.SelectMany(s => Leases(s).HeldPartitions(consumer)).ToList();
@@ -145,7 +148,7 @@ public sealed class ConsumerLeaseTests(ITestOutputHelper output)
             $"the {silos.Count} silos to share every partition fairly");
 
     private static async Task<List<(string Resource, string Key)>> SubmitAsync(
-        TestCluster cluster, string prefix, int resources, int perResource, IReadOnlyList<TestSilo>? through = null)
+        ProductCluster cluster, string prefix, int resources, int perResource, IReadOnlyList<ProductSilo>? through = null)
     {
         var silos = through ?? cluster.Silos;
         var submitted = new List<(string, string)>();
@@ -183,7 +186,7 @@ public sealed class ConsumerLeaseTests(ITestOutputHelper output)
     }
 
     private static async Task AssertAllSettledAsync(
-        TestCluster cluster, List<(string Resource, string Key)> submitted, TestConsumer history, int perResource, IReadOnlyList<TestSilo>? through = null)
+        ProductCluster cluster, List<(string Resource, string Key)> submitted, TestConsumer history, int perResource, IReadOnlyList<ProductSilo>? through = null)
     {
         var silo = (through ?? cluster.Silos)[0];
         foreach (var (resource, key) in submitted)

@@ -159,7 +159,7 @@ public sealed class SettlementTests
         Assert.Equal(0, status?.SettledVersion);
     }
 
-    private static void WithConsumers(TestClusterBuilder builder, IResourceConsumer consumer, bool readModel) =>
+    private static void WithConsumers(ProductClusterBuilder builder, IResourceConsumer consumer, bool readModel) =>
         builder.ConfigureServices(services =>
         {
             services.AddSingleton(consumer);

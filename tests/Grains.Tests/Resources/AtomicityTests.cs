@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Storage;
+using OrleansConsistency.TestSupport;
 using static OrleansConsistency.Grains.Tests.ResourceCluster;
 
 namespace OrleansConsistency.Grains.Tests.Resources;
@@ -32,19 +33,40 @@ public sealed class AtomicityTests
     [InlineData("postgresql")]
     public async Task TwoActivationsOfOneResource_CannotBothCommitAVersion(string provider)
     {
-        // Two silos without placement: each activates the resource, so only the ETag keeps the versions apart.
-        await using var cluster = await StartAsync(provider, silos: 2);
-        var onFirst = cluster.Silos[0].GrainFactory.GetGrain<Interfaces.Resources.IResourceGrain>("carts/shared");
-        var onSecond = cluster.Silos[1].GrainFactory.GetGrain<Interfaces.Resources.IResourceGrain>("carts/shared");
-        await onFirst.GetSnapshot();
-        await onSecond.GetSnapshot();
+        // Orleans keeps one activation per grain within a cluster, so two activations of one resource come from two
+        // clusters over the same storage (as a split cluster would have): only the ETag keeps the versions apart.
+        var sqliteDirectory = Path.Combine(Path.GetTempPath(), "orleansconsistency-tests", Guid.NewGuid().ToString("N"));
+        string? connectionString = null;
+        if (provider == StorageOptions.PostgresProvider)
+        {
+            connectionString = await (await PostgresServer.StartAsync()).CreateDatabaseAsync("two_activations");
+        }
+        else
+        {
+            Directory.CreateDirectory(sqliteDirectory);
+            connectionString = $"Data Source={Path.Combine(sqliteDirectory, "shared.db")}";
+        }
 
-        var results = await Task.WhenAll(
-            Enumerable.Range(0, 20).Select(i => (i % 2 == 0 ? onFirst : onSecond).Submit(Intent(IntentOperation.Increment, """{"n":1}"""))));
+        try
+        {
+            await using var first = await StartAsync(provider, configure: builder => builder.UseStorage(provider, connectionString));
+            await using var second = await StartAsync(provider, configure: builder => builder.UseStorage(provider, connectionString));
+            var onFirst = first.Resource("carts", "shared");
+            var onSecond = second.Resource("carts", "shared");
+            await onFirst.GetSnapshot();
+            await onSecond.GetSnapshot();
 
-        Assert.Equal(Enumerable.Range(1, 20).Select(v => (long)v), results.Select(r => r.Status.Version!.Value).Order());
-        var events = await cluster.Primary.Services.GetRequiredService<IEventLog>().ReadStreamAsync("resource/carts", "shared", 1, 100);
-        Assert.Equal(Enumerable.Range(1, 20).Select(v => (long)v), events.Select(e => e.Version));
+            var results = await Task.WhenAll(
+                Enumerable.Range(0, 20).Select(i => (i % 2 == 0 ? onFirst : onSecond).Submit(Intent(IntentOperation.Increment, """{"n":1}"""))));
+
+            Assert.Equal(Enumerable.Range(1, 20).Select(v => (long)v), results.Select(r => r.Status.Version!.Value).Order());
+            var events = await first.Primary.Services.GetRequiredService<IEventLog>().ReadStreamAsync("resource/carts", "shared", 1, 100);
+            Assert.Equal(Enumerable.Range(1, 20).Select(v => (long)v), events.Select(e => e.Version));
+        }
+        finally
+        {
+            TryDelete(sqliteDirectory);
+        }
     }
 
     [Theory]
@@ -64,5 +86,20 @@ public sealed class AtomicityTests
         Assert.Null(record.Version);
         var events = await cluster.Primary.Services.GetRequiredService<IEventLog>().ReadStreamAsync("resource/carts", "refusals", 1, 100);
         Assert.Single(events);
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // A file still held open by a pooled connection is left for the OS temp cleaner.
+        }
     }
 }

@@ -8,7 +8,7 @@ namespace OrleansConsistency.Grains.Tests.Resources;
 /// <summary>Each operation's documented effect, through the grain, on SQLite (operations do not depend on the database).</summary>
 public sealed class DocumentOperationTests : IAsyncLifetime
 {
-    private TestCluster _cluster = null!;
+    private ProductCluster _cluster = null!;
 
     public async Task InitializeAsync() => _cluster = await StartAsync("sqlite");
 

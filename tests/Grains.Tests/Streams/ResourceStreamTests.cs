@@ -145,11 +145,11 @@ public sealed class ResourceStreamTests
         Assert.Equal(1, await first.Task.WaitAsync(Patience));
     }
 
-    private static IEventStream<TransitionEvent> StreamOf(TestCluster cluster, string type, string id) =>
+    private static IEventStream<TransitionEvent> StreamOf(ProductCluster cluster, string type, string id) =>
         cluster.Primary.Services.GetRequiredService<IEventStreams>().GetStream<TransitionEvent>(new EventStreamId(ResourceKey.Create(type, id).StreamNamespace, id));
 
     /// <summary>Stands in for a log retention job: removes the oldest events of a stream.</summary>
-    private static async Task TruncateLogAsync(TestCluster cluster, string streamNamespace, string streamKey, long beforeVersion)
+    private static async Task TruncateLogAsync(ProductCluster cluster, string streamNamespace, string streamKey, long beforeVersion)
     {
         var storage = cluster.Primary.Services.GetRequiredService<IOptions<SiloOptions>>().Value.Storage;
         await using DbConnection connection = storage.Provider == "postgresql"

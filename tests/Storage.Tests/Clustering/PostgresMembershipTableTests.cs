@@ -449,6 +449,29 @@ public sealed class PostgresMembershipTableTests(PostgresMembershipTableTests.Da
     }
 
     [Fact]
+    public async Task ManyCallsAtOnce_UseOnlyTheTablesOwnSmallPool()
+    {
+        // A database of its own, so that no other test's connections are counted.
+        var server = await PostgresServer.StartAsync();
+        var connectionString = await server.CreateDatabaseAsync("membership_pool");
+        await new StorageMigrator(new StorageOptions { Provider = StorageOptions.PostgresProvider, ConnectionString = connectionString }).MigrateAsync();
+        await using var table = new PostgresMembershipTable(
+            connectionString + ";Maximum Pool Size=50;Application Name=storage",
+            Options.Create(new ClusterOptions { ClusterId = NewClusterId() }),
+            NullLogger<PostgresMembershipTable>.Instance);
+        await table.InitializeMembershipTable(true);
+
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(() => table.ReadAll())));
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = @name", connection);
+        command.Parameters.AddWithValue("name", PostgresMembershipTable.ApplicationName);
+        Assert.InRange((long)(await command.ExecuteScalarAsync())!, 1, PostgresMembershipTable.MaxPoolSize);
+    }
+
+    [Fact]
     public void EveryInterfaceMethod_IsImplementedByTheProviders()
     {
         // Orleans 10.4.2 calls the CancellationToken overloads. Their default implementations call the old methods
