@@ -1,2 +1,3 @@
 global using Orleans;
 global using Orleans.Runtime;
+global using Orleans.Runtime.Messaging;

@@ -225,7 +225,7 @@ internal static class IntentsApi
                 return await grain.WaitForIntentStatus(status.IdempotencyKey, wait).ConfigureAwait(false);
             }
         }
-        catch (Exception exception) when (exception is TimeoutException or DeadlineExceededException or StorageUnavailableException)
+        catch (Exception exception) when (exception is TimeoutException or DeadlineExceededException or StorageUnavailableException or OrleansMessageRejectionException)
         {
             return null;
         }
@@ -264,7 +264,7 @@ internal static class IntentsApi
 
             status = await query.ConfigureAwait(false);
         }
-        catch (Exception failure) when (failure is TimeoutException or DeadlineExceededException or StorageUnavailableException or LimitExceededException)
+        catch (Exception failure) when (failure is TimeoutException or DeadlineExceededException or StorageUnavailableException or LimitExceededException or OrleansMessageRejectionException)
         {
             // Falls through to outcome-unknown below.
         }

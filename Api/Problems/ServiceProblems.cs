@@ -27,7 +27,14 @@ internal static class ServiceProblems
             $"The request's deadline ({DeadlineText(context)}) ran out before the change was started (the resource was busy with earlier changes, or still loading). Nothing was changed, and it will not be applied later. Send it again, with more time or later; the same Idempotency-Key is fine.",
             idempotencyKey,
             extraExtensions: [new("started", false)]),
-        TimeoutException or DeadlineExceededException or CommitOutcomeUnknownException => Unavailable(
+        GatewayTooBusyException => Unavailable(
+            context,
+            ProblemTypes.Overloaded,
+            "The service is too busy to take this change now, so it was not sent on: nothing was changed. Try again after Retry-After with the same Idempotency-Key.",
+            idempotencyKey),
+
+        // A silo died or could not be reached mid-call: the change may have been applied before it went.
+        TimeoutException or DeadlineExceededException or CommitOutcomeUnknownException or OrleansMessageRejectionException or ConnectionFailedException or ClientNotAvailableException => Unavailable(
             context,
             ProblemTypes.OutcomeUnknown,
             "We could not confirm in time whether your change was applied; it may have been. Send the same request again with the same Idempotency-Key to learn the outcome: it will not be applied twice.",
@@ -48,7 +55,7 @@ internal static class ServiceProblems
             ProblemTypes.StorageUnavailable,
             "We could not reach storage to read this. Try again shortly.",
             idempotencyKey: null),
-        TimeoutException or DeadlineExceededException => Unavailable(
+        TimeoutException or DeadlineExceededException or OrleansMessageRejectionException or ConnectionFailedException or ClientNotAvailableException or GatewayTooBusyException => Unavailable(
             context,
             ProblemTypes.Timeout,
             "Reading this took too long. Nothing was changed; try again shortly.",

@@ -144,7 +144,8 @@ internal static class ResourcesApi
 
     /// <summary>The resource itself did not answer in time, is overloaded, or could not be loaded: the read model may still.</summary>
     private static bool CannotReachGrain(Exception exception) =>
-        exception is TimeoutException or DeadlineExceededException or LimitExceededException or Storage.StorageUnavailableException;
+        exception is TimeoutException or DeadlineExceededException or LimitExceededException or Storage.StorageUnavailableException
+            or OrleansMessageRejectionException or ConnectionFailedException or ClientNotAvailableException or GatewayTooBusyException;
 
     /// <summary>
     /// The last projected copy of the resource, marked stale with why and how old it is; null when the read model has

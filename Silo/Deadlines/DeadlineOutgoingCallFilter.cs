@@ -5,9 +5,13 @@ namespace OrleansConsistency.Silo.Deadlines;
 /// <summary>
 /// Caller side of the deadline: a call whose chain's deadline has passed is not sent (<c>started: false</c>), and a
 /// call still running at the deadline is given up with <see cref="DeadlineExceededException"/>, whose
-/// <c>Started</c> says whether the callee had begun (decided exactly once for calls inside this process).
+/// <c>Started</c> says whether the callee had begun. That is decided exactly once when every grain of the cluster runs
+/// in this process (a single silo and its co-hosted API, or an in-process test cluster); when calls may cross processes
+/// the caller cannot know, and a call given up at its deadline is reported as started (outcome unknown). The callee's
+/// filter still refuses to start it late, wherever it runs.
 /// </summary>
-internal sealed class DeadlineOutgoingCallFilter : IOutgoingGrainCallFilter
+/// <param name="callsStayInProcess">Whether every grain this process calls runs in this process.</param>
+internal sealed class DeadlineOutgoingCallFilter(DeadlineScope callsStayInProcess) : IOutgoingGrainCallFilter
 {
     /// <inheritdoc />
     public async Task Invoke(IOutgoingGrainCallContext context)
@@ -40,7 +44,7 @@ internal sealed class DeadlineOutgoingCallFilter : IOutgoingGrainCallFilter
 
             // The call may still complete; nobody waits for it, so its failure must not go unobserved.
             _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            var started = !claim.TryAbandon();
+            var started = !claim.TryAbandon() || !callsStayInProcess.CallsStayInProcess;
             throw new DeadlineExceededException(
                 started
                     ? $"Call {DeadlineMessages.Describe(context)} did not complete before its deadline ({deadline:O}); it started, so its outcome is unknown."

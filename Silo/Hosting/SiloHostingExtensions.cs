@@ -9,6 +9,7 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using OrleansConsistency.Grains;
 using OrleansConsistency.Silo.Deadlines;
+using OrleansConsistency.Silo.Telemetry;
 using OrleansConsistency.Storage;
 using OrleansConsistency.Storage.Cluster;
 using OrleansConsistency.Storage.Cluster.Leases;
@@ -24,8 +25,12 @@ namespace OrleansConsistency.Silo.Hosting;
 /// <c>Program</c>, the API (co-hosted), a test cluster, or a benchmark.</summary>
 public static class SiloHostingExtensions
 {
-    /// <summary>The log category of Orleans' bridge between <c>IPersistentState</c> and a storage provider.</summary>
-    private const string StorageBridgeLogCategory = "Orleans.Core.StateStorageBridge";
+    /// <summary>
+    /// The log category Orleans' bridge between <c>IPersistentState</c> and a storage provider logs under: the
+    /// provider's own type name (10.4.2 creates the logger with <c>CreateLogger(provider.GetType())</c>). The provider
+    /// logs nothing itself, so nothing else is filtered.
+    /// </summary>
+    private static readonly string StorageBridgeLogCategory = typeof(GroupCommitGrainStorage).FullName!;
 
     /// <summary>
     /// Adds an Orleans silo configured from the <c>Silo</c> configuration section (appsettings.json, then environment
@@ -58,6 +63,10 @@ public static class SiloHostingExtensions
                 silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
                 silo.ConfigureEndpoints(IPAddress.Parse(options.Cluster.EndpointHost), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
                 silo.UsePostgresClustering(options.Storage.EffectiveConnectionString);
+
+                // Orleans' failure detection (ProbeTimeout, NumMissedProbesLimit, NumVotesForDeathDeclaration, …),
+                // Orleans' defaults unless Silo:Cluster:Membership says otherwise.
+                silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection($"{SiloOptions.SectionName}:Cluster:Membership"));
             }
             else
             {
@@ -90,8 +99,11 @@ public static class SiloHostingExtensions
         silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, CreateGrainStorage);
         silo.Services.AddGrainStorage(options.Storage.Provider, CreateGrainStorage);
         silo.AddIncomingGrainCallFilter<DeadlineIncomingCallFilter>();
+        silo.Services.TryAddSingleton(new DeadlineScope(CallsStayInProcess: !options.Cluster.Enabled));
         silo.AddOutgoingGrainCallFilter<DeadlineOutgoingCallFilter>();
         silo.AddActivityPropagation();
+        silo.AddIncomingGrainCallFilter<CorrelationTagCallFilter>();
+        silo.AddOutgoingGrainCallFilter<CorrelationTagCallFilter>();
         silo.Configure<SiloMessagingOptions>(o =>
         {
             o.ResponseTimeout = options.DefaultCallTimeout;
@@ -100,7 +112,7 @@ public static class SiloHostingExtensions
         silo.Configure<GrainCollectionOptions>(o =>
         {
             o.CollectionAge = options.IdleDeactivationAge;
-            o.CollectionQuantum = options.CollectionInterval ?? TimeSpan.FromTicks(Math.Clamp(options.IdleDeactivationAge.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromMinutes(1).Ticks));
+            o.CollectionQuantum = options.EffectiveCollectionInterval;
             o.ActivationTimeout = options.ActivationTimeout;
             o.DeactivationTimeout = options.DeactivationTimeout;
         });
@@ -112,12 +124,17 @@ public static class SiloHostingExtensions
     /// Configures an Orleans client to call the product's grains, clustering aside: the same JSON codecs as the silos
     /// (a client refuses to start without them), the caller side of the deadline filters, and trace propagation.
     /// </summary>
-    public static IClientBuilder AddProductClient(this IClientBuilder client)
+    /// <param name="client">The client.</param>
+    /// <param name="silosInThisProcess">True when the silos run in this process (an in-process test cluster): a call
+    /// given up at its deadline can then be reported exactly as started or not.</param>
+    public static IClientBuilder AddProductClient(this IClientBuilder client, bool silosInThisProcess = false)
     {
         ArgumentNullException.ThrowIfNull(client);
         client.Services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: _ => false));
+        client.Services.TryAddSingleton(new DeadlineScope(silosInThisProcess));
         client.AddOutgoingGrainCallFilter<DeadlineOutgoingCallFilter>();
         client.AddActivityPropagation();
+        client.AddOutgoingGrainCallFilter<CorrelationTagCallFilter>();
         return client;
     }
 

@@ -15,8 +15,12 @@ public sealed class SiloOptions
     /// <summary>Activations idle longer than this are deactivated; the next call reactivates them from storage. Default 15 minutes, as Orleans.</summary>
     public TimeSpan IdleDeactivationAge { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>How often idle activations are looked for; by default a quarter of the idle age (between 100 ms and 1 minute).</summary>
+    /// <summary>How often idle activations are looked for; by default a quarter of the idle age (at most a minute).</summary>
     public TimeSpan? CollectionInterval { get; set; }
+
+    /// <summary>The collection interval in force: <see cref="CollectionInterval"/>, or a quarter of the idle age (at most a minute).</summary>
+    public TimeSpan EffectiveCollectionInterval =>
+        CollectionInterval ?? TimeSpan.FromTicks(Math.Clamp(IdleDeactivationAge.Ticks / 4, 1, TimeSpan.FromMinutes(1).Ticks));
 
     /// <summary>
     /// The most calls that may wait in one activation's mailbox (default 1,000; null for no limit). A call past it is
@@ -59,6 +63,12 @@ public sealed class SiloOptions
         if (IdleDeactivationAge <= TimeSpan.Zero)
         {
             throw new ArgumentException($"Silo:IdleDeactivationAge must be positive; it is {IdleDeactivationAge}.");
+        }
+
+        // Orleans collects in rounds of the interval and refuses an idle age that is not longer than one round.
+        if (EffectiveCollectionInterval <= TimeSpan.Zero || EffectiveCollectionInterval >= IdleDeactivationAge)
+        {
+            throw new ArgumentException($"Silo:CollectionInterval must be positive and shorter than Silo:IdleDeactivationAge ({IdleDeactivationAge}); it is {EffectiveCollectionInterval}.");
         }
 
         if (MaxMailboxLength is < 1)

@@ -3,12 +3,14 @@ using OrleansConsistency.Bench.Harness;
 using OrleansConsistency.Bench.HttpBenchmarks;
 using OrleansConsistency.Bench.RuntimeBenchmarks;
 using OrleansConsistency.Bench.SettlementBenchmarks;
+using OrleansConsistency.Bench.StorageBenchmarks;
 
 // Each suite prints Markdown: the machine and the exact command first, so that a pasted report says how to
 // reproduce it. Suites are added here by name.
 var suites = new Dictionary<string, Func<BenchArguments, TextWriter, Task>>(StringComparer.OrdinalIgnoreCase)
 {
     ["runtime"] = RuntimeSuite.RunAsync,
+    ["storage"] = StorageSuite.RunAsync,
     ["settlement"] = SettlementSuite.RunAsync,
     ["http"] = HttpSuite.RunAsync,
     ["cluster"] = ClusterSuite.RunAsync,

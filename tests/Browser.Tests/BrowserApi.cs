@@ -1,11 +1,13 @@
 extern alias api;
 
+using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Browser.Tests;
 
@@ -43,6 +45,10 @@ public sealed class BrowserApi : WebApplicationFactory<api::Program>
         builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting("Silo:Storage:Provider", "sqlite");
         builder.UseSetting("Silo:Storage:ConnectionString", $"Data Source={Path.Combine(_directory, "browser.db")}");
+
+        // The co-hosted silo gets Orleans ports of its own: other test processes may run silos at the same time.
+        builder.UseSetting("Silo:SiloPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Silo:GatewayPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Resources:Defaults:StalenessBound", "00:00:01");
         builder.UseSetting($"Resources:Types:{ManualConflictType}:ConflictPolicy", "manual");
         builder.UseSetting("Api:FaultInjection", "true");

@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
+using Orleans.Runtime.Placement;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.TestSupport;
@@ -20,6 +23,46 @@ internal static class ResourceCluster
 
     public static IResourceGrain Resource(this ProductCluster cluster, string type, string id) =>
         cluster.GrainFactory.GetGrain<IResourceGrain>(ResourceKey.Create(type, id).GrainKey);
+
+    /// <summary>
+    /// Restarts the primary silo, and returns once the cluster's client reaches the cluster again: until its gateway
+    /// connection to the new silo is up, the client's calls fail with <see cref="ConnectionFailedException"/>.
+    /// </summary>
+    public static async Task RestartPrimaryAsync(this ProductCluster cluster)
+    {
+        await cluster.RestartSiloAsync(cluster.Primary);
+        var management = cluster.Client.GetGrain<IManagementGrain>(0);
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            try
+            {
+                await management.GetHosts(onlyActive: true);
+                return;
+            }
+            catch (Exception ex) when (ex is ConnectionFailedException or SiloUnavailableException or OrleansMessageRejectionException && !patience.IsCancellationRequested)
+            {
+                await Task.Delay(50, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="call"/> with Orleans' placement hint, so that a grain it activates lives on
+    /// <paramref name="silo"/> (Orleans' placement decides otherwise; a grain already active stays where it is).
+    /// </summary>
+    public static async Task<T> PlacedOn<T>(ProductSilo silo, Func<Task<T>> call)
+    {
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo.Handle.SiloAddress);
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+    }
 
     public static Intent Intent(IntentOperation operation, string? payloadJson, long? expectedVersion = null, string? key = null) =>
         new(key ?? Guid.NewGuid().ToString("N"), operation, payloadJson is null ? null : JsonDocument.Parse(payloadJson).RootElement.Clone(), expectedVersion);

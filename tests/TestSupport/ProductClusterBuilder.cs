@@ -85,7 +85,7 @@ public sealed class ProductClusterBuilder(short initialSilosCount = 1)
                 perSilo?.Invoke(options);
             });
         });
-        orleans.ConfigureClient(client => client.AddProductClient());
+        orleans.ConfigureClient(client => client.AddProductClient(silosInThisProcess: true));
         cluster.Attach(orleans.Build());
         return cluster;
     }

@@ -12,8 +12,11 @@ namespace OrleansConsistency.Bench.ClusterBenchmarks;
 /// <summary>
 /// Accepted intents per second through <c>IResourceGrain.Submit</c> on PostgreSQL, with 1 and with 3 clustered silos
 /// in this one process (the same cores either way, so this shows the cost of membership, placement and forwarding,
-/// not a speed-up). Callers spread over the silos, so with 3 silos about two calls in three are forwarded over
-/// loopback HTTP/2. Options: <c>--clients 16,64</c>, <c>--silos 1,3</c>, <c>--resources 1000</c>, <c>--warmup</c>,
+/// not a speed-up). Callers spread over the silos (each silo's own client), so with 3 silos about two calls in three
+/// go to another silo through Orleans messaging. The silos are an Orleans in-process test cluster
+/// (<see cref="ProductClusterBuilder"/>, each silo configured by the product's <c>AddProductSilo</c>): the test
+/// cluster's membership and transport, not the product's Orleans membership on PostgreSQL (<c>AddSilo</c> with
+/// <c>Silo:Cluster:Enabled</c>), which only separate silo processes use. Options: <c>--clients 16,64</c>, <c>--silos 1,3</c>, <c>--resources 1000</c>, <c>--warmup</c>,
 /// <c>--duration</c> (seconds), <c>--settle-clients 8</c> (the submit→settled table, see <see cref="ConsumerSettleBenchmark"/>).
 /// </summary>
 public static class ClusterSuite
@@ -35,7 +38,7 @@ public static class ClusterSuite
         var table = new MarkdownTable("Silos", "Clients:", "Accepted intents/s:", "p50 ms:", "p99 ms:");
         foreach (var silos in siloCounts)
         {
-            var builder = await new TestClusterBuilder(silos)
+            var builder = await new ProductClusterBuilder((short)silos)
                 .ConfigureSilo(options => options.Cluster.Enabled = true)
                 .UseFreshStorageAsync(StorageOptions.PostgresProvider);
             await using var cluster = builder.Build();
@@ -65,6 +68,8 @@ public static class ClusterSuite
         }
 
         await output.WriteLineAsync($"### Accepted intents per second, 1 vs 3 silos ({database.Setup})");
+        await output.WriteLineAsync();
+        await output.WriteLineAsync("Silos: an Orleans `InProcessTestCluster` in this process whose silos use the product's `AddProductSilo` (the test cluster's membership and transport, not the product's Orleans membership on PostgreSQL, which separate silo processes use); `Silo:Cluster:Enabled` turns on the project's consumer leases over PostgreSQL.");
         await output.WriteLineAsync();
         await output.WriteLineAsync(table.ToString());
         var settleClients = Numbers(arguments.Get("settle-clients", "8"))[0];

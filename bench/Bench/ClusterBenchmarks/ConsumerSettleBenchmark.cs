@@ -7,10 +7,9 @@ using OrleansConsistency.Grains.Consumers;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Grains.Resources;
-using OrleansConsistency.Runtime;
-using OrleansConsistency.Storage.Cluster.Leases;
-using OrleansConsistency.Storage.Cluster.Placement;
 using OrleansConsistency.Storage;
+using OrleansConsistency.Storage.Cluster.Leases;
+using OrleansConsistency.Storage.Cluster.Membership;
 using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Bench.ClusterBenchmarks;
@@ -19,7 +18,9 @@ namespace OrleansConsistency.Bench.ClusterBenchmarks;
 /// Time from submitting an intent to its settlement by the read-model consumer, with clustered silos that share the
 /// consumer by leases. Each intent is counted as "same silo" when the silo that committed it (the grain's owner)
 /// leases the resource's partition, else as "other silo": then the event reaches the consumer through the events
-/// poller (<c>Silo:Cluster:ConsumerEventPollInterval</c>), which is the latency the leases add.
+/// poller (<c>Silo:Cluster:ConsumerEventPollInterval</c>), which is the latency the leases add. The silos are an
+/// Orleans in-process test cluster (<see cref="ProductClusterBuilder"/>); the leases use the project's own membership
+/// rows in PostgreSQL (<c>Silo:Cluster:Enabled</c>).
 /// </summary>
 public static class ConsumerSettleBenchmark
 {
@@ -29,7 +30,7 @@ public static class ConsumerSettleBenchmark
     public static async Task MeasureAsync(int silos, int clients, int resources, TimeSpan warmUp, TimeSpan duration, MarkdownTable table)
     {
         ArgumentNullException.ThrowIfNull(table);
-        var builder = await new TestClusterBuilder(silos)
+        var builder = await new ProductClusterBuilder((short)silos)
             .ConfigureSilo(options => options.Cluster.Enabled = true)
             .ConfigureServices(services =>
             {
@@ -40,6 +41,7 @@ public static class ConsumerSettleBenchmark
         await using var cluster = builder.Build();
         await cluster.DeployAsync();
         await WaitForLeasesAsync(cluster);
+        var owners = new System.Collections.Concurrent.ConcurrentDictionary<string, SiloAddress?>(StringComparer.Ordinal);
 
         var sameSilo = new LatencyRecorder();
         var otherSilo = new LatencyRecorder();
@@ -63,7 +65,7 @@ public static class ConsumerSettleBenchmark
 
                 if (Volatile.Read(ref counting))
                 {
-                    var recorder = CommittedWhereLeased(cluster, key) ? sameSilo : otherSilo;
+                    var recorder = await CommittedWhereLeasedAsync(cluster, owners, key) ? sameSilo : otherSilo;
                     lock (recorder)
                     {
                         recorder.Record(started, ended);
@@ -90,18 +92,27 @@ public static class ConsumerSettleBenchmark
 
     private static string Ms(TimeSpan value) => value.TotalMilliseconds.ToString("N1", CultureInfo.InvariantCulture);
 
-    private static bool CommittedWhereLeased(TestCluster cluster, string key)
+    /// <summary>
+    /// True when the silo hosting the grain of <paramref name="key"/> (found through Orleans' management grain, then
+    /// cached: activations stay where they are during a run) leases the key's read-model partition.
+    /// </summary>
+    private static async Task<bool> CommittedWhereLeasedAsync(ProductCluster cluster, System.Collections.Concurrent.ConcurrentDictionary<string, SiloAddress?> owners, string key)
     {
-        var view = cluster.Primary.Runtime.Membership!.CurrentView;
-        var owner = RendezvousPlacement.Owner(new GrainId("resource", key), view);
-        var committer = cluster.Silos.FirstOrDefault(s => s.Runtime.Membership!.SiloId == owner?.SiloId);
+        if (!owners.TryGetValue(key, out var owner))
+        {
+            var grain = cluster.Primary.GrainFactory.GetGrain<IResourceGrain>(key);
+            owner = await cluster.Primary.GrainFactory.GetGrain<IManagementGrain>(0).GetActivationAddress(grain);
+            owners[key] = owner;
+        }
+
+        var committer = cluster.Silos.FirstOrDefault(s => s.Handle.SiloAddress.Equals(owner));
         return committer?.Services.GetRequiredService<ConsumerLeases>().Holds("read-model", key) ?? false;
     }
 
-    private static async Task WaitForLeasesAsync(TestCluster cluster)
+    private static async Task WaitForLeasesAsync(ProductCluster cluster)
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (cluster.Silos.Any(s => s.Runtime.Membership!.CurrentView.Members.Length != cluster.Silos.Count)
+        while (cluster.Silos.Any(s => s.Services.GetRequiredService<ClusterMembership>().CurrentView.Members.Length != cluster.Silos.Count)
             || cluster.Silos.Sum(s => s.Services.GetRequiredService<ConsumerLeases>().HeldPartitions("read-model").Count)
                 != cluster.Primary.Services.GetRequiredService<ConsumerLeases>().Partitions
             || cluster.Silos.Any(s => s.Services.GetRequiredService<ConsumerLeases>().HeldPartitions("read-model").Count == 0))

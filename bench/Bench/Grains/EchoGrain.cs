@@ -1,8 +1,6 @@
-using OrleansConsistency.Runtime;
-
 namespace OrleansConsistency.Bench.Grains;
 
-/// <summary>Answers at once, so a benchmark of it measures the proxy, the mailbox and the scheduling.</summary>
+/// <summary>Answers at once, so a benchmark of it measures the proxy, the message, the scheduling and the activation.</summary>
 public sealed class EchoGrain : Grain, IEchoGrain
 {
     /// <inheritdoc />

@@ -1,16 +1,17 @@
-using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using OrleansConsistency.Runtime;
 using OrleansConsistency.Silo.Hosting;
 using OrleansConsistency.Storage;
+using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Bench.Harness;
 
 /// <summary>
-/// One silo built through the real hosting (<c>Host.CreateApplicationBuilder</c>, <c>AddSiloRuntime</c>,
-/// <c>AddGrains</c>), so a benchmark measures what a deployed silo does, wiring included.
+/// One Orleans silo built through the product's real hosting (<c>Host.CreateApplicationBuilder</c> +
+/// <see cref="SiloHostingExtensions.AddSilo"/>: localhost clustering, the project's grain storage as the default
+/// storage, the deadline filters, the product's grains), on free loopback ports so that several can run side by side.
+/// The bench's own grains are in the entry assembly, which Orleans scans for grain classes.
 /// </summary>
 public sealed class BenchSilo : IAsyncDisposable
 {
@@ -23,14 +24,17 @@ public sealed class BenchSilo : IAsyncDisposable
         Storage = host.Services.GetRequiredService<StorageProvider>();
     }
 
-    /// <summary>References whose calls this silo serves.</summary>
+    /// <summary>References whose calls this silo serves (the silo's co-hosted client: no network hop).</summary>
     public IGrainFactory GrainFactory { get; }
 
-    /// <summary>The silo's storage, for its group-commit statistics.</summary>
+    /// <summary>The silo's services.</summary>
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>The project's storage of this silo, for its group-commit statistics.</summary>
     public StorageProvider Storage { get; }
 
-    /// <summary>Starts a silo hosting the grains of <paramref name="grainAssembly"/> on the given storage.</summary>
-    public static async Task<BenchSilo> StartAsync(Assembly grainAssembly, Action<StorageOptions> configureStorage)
+    /// <summary>Starts a silo on the given storage; <paramref name="configureSilo"/> may add more (e.g. another grain storage).</summary>
+    public static async Task<BenchSilo> StartAsync(Action<StorageOptions> configureStorage, Action<ISiloBuilder>? configureSilo = null)
     {
         ArgumentNullException.ThrowIfNull(configureStorage);
 
@@ -40,12 +44,25 @@ public sealed class BenchSilo : IAsyncDisposable
         // Logs go to stderr, so that stdout holds only the report.
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Services.AddSiloRuntime(options =>
+        var siloPort = FreePort.Next();
+        var gatewayPort = FreePort.Next();
+        while (gatewayPort == siloPort)
+        {
+            gatewayPort = FreePort.Next();
+        }
+
+        builder.AddSilo(options =>
         {
             options.Name = "bench";
+            options.SiloPort = siloPort;
+            options.GatewayPort = gatewayPort;
             configureStorage(options.Storage);
         });
-        builder.Services.AddGrains(grainAssembly);
+        if (configureSilo is not null)
+        {
+            builder.UseOrleans(configureSilo);
+        }
+
         var host = builder.Build();
         try
         {

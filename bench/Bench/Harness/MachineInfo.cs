@@ -12,12 +12,23 @@ public static class MachineInfo
         {
             $"- Cores: {Environment.ProcessorCount}" + (CpuModel() is { } model ? $" ({model})" : string.Empty),
             $"- OS: {RuntimeInformation.OSDescription} ({RuntimeInformation.OSArchitecture})",
-            $"- .NET: {RuntimeInformation.FrameworkDescription}",
+            $"- .NET: {RuntimeInformation.FrameworkDescription}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC",
         };
+        if (LoadAverage() is { } load)
+        {
+            lines.Add($"- Load average at start (1, 5, 15 min): {load}");
+        }
+
 #if DEBUG
         lines.Add("- WARNING: a Debug build; run with -c Release for numbers worth comparing.");
 #endif
         return lines;
+    }
+
+    private static string? LoadAverage()
+    {
+        const string loadAverage = "/proc/loadavg";
+        return File.Exists(loadAverage) ? string.Join(", ", File.ReadAllText(loadAverage).Split(' ').Take(3)) : null;
     }
 
     private static string? CpuModel()

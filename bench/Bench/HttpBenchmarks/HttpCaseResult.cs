@@ -5,9 +5,10 @@ namespace OrleansConsistency.Bench.HttpBenchmarks;
 /// <param name="AcceptedPerSecond">Accepted answers completed inside the window, per second.</param>
 /// <param name="P50">Median latency of every request that overlapped the window, errors included.</param>
 /// <param name="P99">99th percentile of the same.</param>
+/// <param name="Max">The slowest of the same.</param>
 /// <param name="Errors">Answers that were not accepted (and requests that failed), from the window's start to the last answer.</param>
 /// <param name="FirstError">What the first of those was, or null.</param>
-internal sealed record HttpCaseResult(int Clients, double AcceptedPerSecond, TimeSpan P50, TimeSpan P99, long Errors, string? FirstError)
+internal sealed record HttpCaseResult(int Clients, double AcceptedPerSecond, TimeSpan P50, TimeSpan P99, TimeSpan Max, long Errors, string? FirstError)
 {
     /// <summary>
     /// CPU time the server process used in the measured window per accepted answer, or null when not measured: how much

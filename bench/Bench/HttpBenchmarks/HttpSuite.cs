@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using OrleansConsistency.Bench.Harness;
 using OrleansConsistency.Bench.RuntimeBenchmarks;
+using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Bench.HttpBenchmarks;
 
@@ -14,7 +15,7 @@ namespace OrleansConsistency.Bench.HttpBenchmarks;
 /// Intents accepted per second over HTTP on loopback: the real API (a child process) next to a plain endpoint that
 /// does one transaction per request (also a child process). Options: <c>--db sqlite|postgresql|all</c>,
 /// <c>--duration</c>, <c>--warmup</c> and <c>--max-warmup</c> (seconds per case, see <see cref="SteadyStateWarmUp"/>),
-/// <c>--clients 1,16,64</c>, <c>--api default,bare</c>
+/// <c>--clients 1,16,64,256</c>, <c>--api default,bare</c>
 /// (also <c>read-model</c>), <c>--load wrk|builtin</c> (wrk when it is installed), <c>--rounds 1</c> (more: the
 /// servers' measured windows alternate, see <see cref="MeasureAsync"/>).
 /// </summary>
@@ -45,7 +46,7 @@ public static class HttpSuite
         }
 
         var which = arguments.Get("db", "all").ToLowerInvariant();
-        var clients = arguments.Get("clients", "1,16,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+        var clients = arguments.Get("clients", "1,16,64,256").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
         var apiOptions = arguments.Get("api", "default,bare").Split(',');
         var kinds = apiOptions
             .Select(o => HttpServerKind.ApiKinds.FirstOrDefault(k => k.Option == o) ?? throw new ArgumentException($"--api: unknown '{o}'; use default, bare or read-model.", nameof(arguments)))
@@ -76,7 +77,7 @@ public static class HttpSuite
                 }
             }
 
-            var table = new MarkdownTable("Database", "Server", "Clients:", "Accepted/s:", "p50 ms:", "p99 ms:", "Errors:", "Server CPU µs/accepted:", "API ÷ plain:");
+            var table = new MarkdownTable("Database", "Server", "Clients:", "Accepted/s:", "p50 ms:", "p99 ms:", "Max ms:", "Errors:", "Server CPU µs/accepted:", "API ÷ plain:");
             var notes = new List<string>();
             foreach (var database in databases)
             {
@@ -94,6 +95,7 @@ public static class HttpSuite
                             result.AcceptedPerSecond.ToString("N0", CultureInfo.InvariantCulture),
                             Millis(result.P50),
                             Millis(result.P99),
+                            Millis(result.Max),
                             result.Errors.ToString(CultureInfo.InvariantCulture),
                             result.ServerCpuPerAccepted is { } cpu ? cpu.TotalMicroseconds.ToString("N0", CultureInfo.InvariantCulture) : "-",
                             kind.IsApi && plain.AcceptedPerSecond > 0
@@ -122,7 +124,7 @@ public static class HttpSuite
             }
 
             await output.WriteLineAsync("- Accepted: `202` from the API, `200`/`201` from plain; any other answer (or a failed request) is an error. " +
-                "p50/p99: every request that overlapped the window, errors included (with wrk: its latency distribution of the window). " +
+                "p50/p99/max: every request that overlapped the window, errors included (with wrk: its latency distribution and maximum of the window). " +
                 "Server CPU µs/accepted: CPU time of the server's process (user and kernel) in the measured window over its accepted answers; " +
                 "not the load generator's, nor, on PostgreSQL, the database server's. API ÷ plain: accepted/s over plain's at the same database and clients.");
             foreach (var note in notes)
@@ -262,6 +264,7 @@ public static class HttpSuite
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Silo__Storage__Provider"] = provider;
         start.Environment["Silo__Storage__ConnectionString"] = connectionString;
+        UseFreeSiloPorts(start);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         if (ReferenceEquals(kind, HttpServerKind.ApiReadModel))
@@ -271,6 +274,24 @@ public static class HttpSuite
         }
 
         return start;
+    }
+
+    /// <summary>
+    /// Gives an API child process free Orleans ports (its co-hosted silo would take 11111 and 30000): several API
+    /// processes run at once with <c>--rounds</c>, and other silos may be running on the machine.
+    /// </summary>
+    internal static void UseFreeSiloPorts(ProcessStartInfo start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        var siloPort = FreePort.Next();
+        var gatewayPort = FreePort.Next();
+        while (gatewayPort == siloPort)
+        {
+            gatewayPort = FreePort.Next();
+        }
+
+        start.Environment["Silo__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
+        start.Environment["Silo__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
     }
 
     private static ProcessStartInfo PlainStart(string provider, string connectionString)

@@ -137,12 +137,19 @@ internal sealed partial class WrkLoad : IHttpLoad, IDisposable
         var errors = notAccepted + socketErrors;
         string? firstError = errors == 0 ? null : $"wrk: {notAccepted} answers not 2xx, {socketErrors} socket errors";
         return new HttpCaseResult(
-            clients, Math.Max(0, requests - notAccepted) / seconds.TotalSeconds, Percentile(output, "50"), Percentile(output, "99"), errors, firstError);
+            clients, Math.Max(0, requests - notAccepted) / seconds.TotalSeconds, Percentile(output, "50"), Percentile(output, "99"), MaxLatency(output), errors, firstError);
     }
 
     private static TimeSpan Percentile(string output, string percent)
     {
         var match = Regex.Match(output, $@"^\s+{percent}(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline, TimeSpan.FromSeconds(1));
+        return match.Success ? DurationOf(match.Groups[1].Value, match.Groups[2].Value) : TimeSpan.Zero;
+    }
+
+    /// <summary>The "Max" of wrk's thread-stats latency line (<c>Latency  avg  stdev  max  +/-stdev</c>).</summary>
+    private static TimeSpan MaxLatency(string output)
+    {
+        var match = LatencyLine().Match(output);
         return match.Success ? DurationOf(match.Groups[1].Value, match.Groups[2].Value) : TimeSpan.Zero;
     }
 
@@ -161,6 +168,9 @@ internal sealed partial class WrkLoad : IHttpLoad, IDisposable
 
     [GeneratedRegex(@"(\d+) requests in ([\d.]+)(us|ms|s|m)")]
     private static partial Regex RequestsLine();
+
+    [GeneratedRegex(@"^[ \t]+Latency[ \t]+\S+[ \t]+\S+[ \t]+([\d.]+)(us|ms|s|m)[ \t]", RegexOptions.Multiline)]
+    private static partial Regex LatencyLine();
 
     [GeneratedRegex(@"Non-2xx or 3xx responses: (\d+)")]
     private static partial Regex NonSuccessLine();

@@ -54,7 +54,7 @@ public static class PersistedWriteBenchmark
     private static async Task<List<WriteRun>> RunModeAsync(BenchDatabase database, bool groupCommit, TimeSpan warmUp, TimeSpan duration)
     {
         var connectionString = await database.NewConnectionStringAsync();
-        await using var silo = await BenchSilo.StartAsync(typeof(WriterGrain).Assembly, storage =>
+        await using var silo = await BenchSilo.StartAsync(storage =>
         {
             storage.Provider = database.Provider;
             storage.ConnectionString = connectionString;
@@ -65,7 +65,7 @@ public static class PersistedWriteBenchmark
         var runs = new List<WriteRun>();
         foreach (var writers in WriterCounts)
         {
-            var grains = Enumerable.Range(0, writers).Select(i => silo.GrainFactory.GetGrain<IWriterGrain>($"writer-{i}")).ToArray();
+            var grains = Enumerable.Range(0, writers).Select(i => silo.GrainFactory.OnProjectStorage($"writer-{i}")).ToArray();
             var statistics = silo.Storage.Statistics;
             var load = await ClosedLoop.RunAsync(writers, writer => grains[writer].Write(), warmUp, duration, statistics.Reset);
             runs.Add(new WriteRun(

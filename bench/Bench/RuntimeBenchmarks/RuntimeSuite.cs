@@ -9,7 +9,8 @@ namespace OrleansConsistency.Bench.RuntimeBenchmarks;
 
 /// <summary>
 /// The foundation benchmarks: in-memory grain calls, and durable writes with and without group commit on SQLite and
-/// PostgreSQL. Options: <c>--warmup</c> and <c>--duration</c> (seconds per case), <c>--db sqlite|postgresql|all</c>.
+/// PostgreSQL. Options: <c>--warmup</c> and <c>--duration</c> (seconds per case), <c>--db sqlite|postgresql|all</c>
+/// and <c>--only all|calls|writes</c> (one of the two benchmarks).
 /// </summary>
 public static class RuntimeSuite
 {
@@ -21,6 +22,11 @@ public static class RuntimeSuite
         var warmUp = arguments.GetSeconds("warmup", TimeSpan.FromSeconds(1));
         var duration = arguments.GetSeconds("duration", TimeSpan.FromSeconds(3));
         var which = arguments.Get("db", "all").ToLowerInvariant();
+        var only = arguments.Get("only", "all").ToLowerInvariant();
+        if (only is not ("all" or "calls" or "writes"))
+        {
+            throw new ArgumentException($"--only: unknown '{only}'; use all, calls or writes.", nameof(arguments));
+        }
 
         var directory = Path.Combine(Path.GetTempPath(), $"oc-bench-{Guid.NewGuid().ToString("N")[..12]}");
         Directory.CreateDirectory(directory);
@@ -29,10 +35,15 @@ public static class RuntimeSuite
             await output.WriteLineAsync($"Each case: {warmUp.TotalSeconds:0.#} s warm-up, then {duration.TotalSeconds:0.#} s measured; closed loop (each caller waits for its answer before the next call).");
             await output.WriteLineAsync();
 
-            await output.WriteLineAsync("### In-memory grain calls, one silo (stateless `IEchoGrain.Echo(int)`)");
-            await output.WriteLineAsync();
-            await output.WriteAsync((await GrainCallBenchmark.RunAsync(warmUp, duration, directory)).ToString());
-            await output.WriteLineAsync();
+            if (only != "writes")
+            {
+                await WriteGrainCallsAsync(output, warmUp, duration, directory);
+            }
+
+            if (only == "calls")
+            {
+                return;
+            }
 
             var databases = new List<BenchDatabase>();
             if (which is "all" or "sqlite")
@@ -70,6 +81,28 @@ public static class RuntimeSuite
             SqliteConnection.ClearAllPools();
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    private static async Task WriteGrainCallsAsync(TextWriter output, TimeSpan warmUp, TimeSpan duration, string directory)
+    {
+        await output.WriteLineAsync("### In-memory grain calls, one Orleans silo (stateless `IEchoGrain.Echo(int)`, through the silo's co-hosted client)");
+        await output.WriteLineAsync();
+        await output.WriteLineAsync("- plain: each caller issues its next call as soon as its answer came (its continuation runs inline on the thread that completed the answer).");
+        await output.WriteLineAsync("- `await Task.Yield()` first: each caller yields to the thread pool before each call, as independent requests do; its latency includes that wait in the pool's queue.");
+        await output.WriteLineAsync("- Least-served caller: the calls the slowest caller completed in the window as a share of the mean (100 = fair, near 0 = some callers starved). Errors: calls that failed (e.g. timed out) in the window; they count as completed calls in Calls/s. Each case's grains are activated (one call each) before its warm-up.");
+        await output.WriteLineAsync();
+        var calls = await GrainCallBenchmark.RunAsync(warmUp, duration, directory);
+        await output.WriteAsync(calls.Measured.ToString());
+        foreach (var note in calls.Notes)
+        {
+            await output.WriteLineAsync($"- {note}");
+        }
+
+        await output.WriteLineAsync();
+        await output.WriteLineAsync("Against the home-made runtime's last figures (README, \"Runtime: grain calls and group commit\": 2026-11-22, this machine, nothing else running; not measured in this run):");
+        await output.WriteLineAsync();
+        await output.WriteAsync(calls.Comparison.ToString());
+        await output.WriteLineAsync();
     }
 
     internal static BenchDatabase Sqlite(string directory)

@@ -59,7 +59,7 @@ public static class SettlementSuite
 
     private static async Task<(long Submitted, LatencyRecorder Accept, LatencyRecorder Settle, int Unsettled)> MeasureAsync(Uri? webhook, int rate, TimeSpan duration)
     {
-        await using var cluster = new TestClusterBuilder()
+        await using var cluster = new ProductClusterBuilder()
             .ConfigureServices(services =>
             {
                 services.Configure<ConsumersOptions>(options =>
@@ -106,7 +106,8 @@ public static class SettlementSuite
         });
 
         var payload = JsonDocument.Parse("""{"n":1}""").RootElement.Clone();
-        var grains = Enumerable.Range(0, Resources).Select(i => cluster.GrainFactory.GetGrain<IResourceGrain>($"bench/r{i}")).ToArray();
+        // Through the silo's own client, as the API calls its co-hosted silo (the cluster's client is an external one).
+        var grains = Enumerable.Range(0, Resources).Select(i => cluster.Primary.GrainFactory.GetGrain<IResourceGrain>($"bench/r{i}")).ToArray();
         foreach (var grain in grains)
         {
             await grain.GetSnapshot();

@@ -28,6 +28,7 @@ internal static class SseLagBenchmark
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Silo__Storage__ConnectionString"] = $"Data Source={Path.Combine(directory, "sse.db")}";
+        HttpSuite.UseFreeSiloPorts(start);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         await using var server = await ChildServer.StartAsync(start, TimeSpan.FromSeconds(60));

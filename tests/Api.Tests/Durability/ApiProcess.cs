@@ -1,6 +1,8 @@
 extern alias api;
 
+using System.Globalization;
 using System.Text.RegularExpressions;
+using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Api.Tests.Durability;
 
@@ -20,6 +22,9 @@ internal sealed partial class ApiProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>Everything it printed so far (standard output and error).</summary>
+    public string Output => _process.Output;
+
     /// <summary>Starts the API; <paramref name="settings"/> are configuration keys (<c>a:b</c>) or environment names (<c>a__b</c>).</summary>
     public static async Task<ApiProcess> StartAsync(string storageProvider, string connectionString, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? settings = null)
     {
@@ -30,6 +35,10 @@ internal sealed partial class ApiProcess : IAsyncDisposable
             ["Silo__Storage__ConnectionString"] = connectionString,
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+
+            // Tests run side by side: the co-hosted silo gets Orleans ports of its own (settings may still name others).
+            ["Silo__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Silo__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

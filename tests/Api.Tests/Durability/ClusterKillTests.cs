@@ -38,18 +38,26 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
             ["Silo__Cluster__HeartbeatPeriod"] = "00:00:00.500",
             ["Silo__Cluster__DeathTimeout"] = "00:00:03",
             ["Resources__ConsumerSweepInterval"] = "00:00:02",
+
+            // When the cluster does not recover, the processes' output (written below) says when what happened.
+            ["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ",
+            ["Logging__LogLevel__Orleans.Messaging"] = "Information",
         };
 
         var silos = new SiloProcess?[3];
         var acknowledged = new ConcurrentBag<(string Resource, string Key, long Version, long AtTicks)>();
         var clock = Stopwatch.StartNew();
+        ApiProcess? apiProcess = null;
+
+        // Cancelled however the test ends, so that no client outlives it.
+        using var stop = new CancellationTokenSource(Bound);
         try
         {
             // The first silo creates the schema; the others join it.
             silos[0] = await SiloProcess.StartAsync("silo-1", environment, directory, StartTimeout);
             var rest = await Task.WhenAll(SiloProcess.StartAsync("silo-2", environment, directory, StartTimeout), SiloProcess.StartAsync("silo-3", environment, directory, StartTimeout));
             (silos[1], silos[2]) = (rest[0], rest[1]);
-            await using var api = await ApiProcess.StartAsync(
+            await using var api = apiProcess = await ApiProcess.StartAsync(
                 "postgresql",
                 connectionString,
                 directory,
@@ -57,7 +65,6 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
                 new Dictionary<string, string>(environment) { ["Silo__Cluster__ClientOnly"] = "true" });
             using var http = new HttpClient { BaseAddress = api.Address, Timeout = TimeSpan.FromSeconds(15) };
 
-            using var stop = new CancellationTokenSource(Bound);
             var clients = Enumerable.Range(0, Clients).Select(client => Task.Run(async () =>
             {
                 for (var n = 0; !stop.IsCancellationRequested; n++)
@@ -71,15 +78,18 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
                 }
             })).ToArray();
 
+            // A client that met a broken promise has stopped: fail with its reason rather than wait out the bound.
+            bool Running(Func<bool> condition) => clients.FirstOrDefault(c => c.IsFaulted) is { } failed ? throw failed.Exception!.InnerException! : condition();
+
             output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: cluster and API up");
-            await WaitForAsync(() => acknowledged.Count >= AcknowledgedPerPhase, "the first acknowledgements");
+            await WaitForAsync(() => Running(() => acknowledged.Count >= AcknowledgedPerPhase), "the first acknowledgements");
             output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {acknowledged.Count} acknowledged, killing silo-2");
             await silos[1]!.KillAsync();
             var killedAt = clock.ElapsedTicks;
 
             // Recovery: every resource (including those the killed silo owned) acknowledged again after the kill.
             await WaitForAsync(
-                () => Enumerable.Range(0, Resources).All(r => acknowledged.Any(a => a.Resource == $"r{r}" && a.AtTicks > killedAt)),
+                () => Running(() => Enumerable.Range(0, Resources).All(r => acknowledged.Any(a => a.Resource == $"r{r}" && a.AtTicks > killedAt))),
                 "every resource to be served again after the kill");
             var recovery = Enumerable.Range(0, Resources)
                 .Select(r => acknowledged.Where(a => a.Resource == $"r{r}" && a.AtTicks > killedAt).Min(a => a.AtTicks) - killedAt)
@@ -89,7 +99,7 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
             output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: recovered, restarting silo-2");
             var beforeRestart = acknowledged.Count;
             silos[1] = await SiloProcess.StartAsync("silo-2", environment, directory, StartTimeout);
-            await WaitForAsync(() => acknowledged.Count >= beforeRestart + AcknowledgedPerPhase, "acknowledgements after the restart");
+            await WaitForAsync(() => Running(() => acknowledged.Count >= beforeRestart + AcknowledgedPerPhase), "acknowledgements after the restart");
             await stop.CancelAsync();
             await Task.WhenAll(clients);
             output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: load stopped, {acknowledged.Count} intents acknowledged");
@@ -99,8 +109,20 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
             await VerifySettledAsync(http, acknowledged.Select(a => (a.Resource, a.Key)).ToList());
             output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: all settled");
         }
+        catch
+        {
+            // What the processes said is the first thing to read when the cluster did not recover.
+            for (var i = 0; i < silos.Length; i++)
+            {
+                output.WriteLine($"--- silo-{i + 1} (last lines) ---\n{Tail(silos[i]?.Output)}");
+            }
+
+            output.WriteLine($"--- API (last lines) ---\n{Tail(apiProcess?.Output)}");
+            throw;
+        }
         finally
         {
+            await stop.CancelAsync();
             foreach (var silo in silos)
             {
                 if (silo is not null)
@@ -110,6 +132,9 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
             }
         }
     }
+
+    private static string Tail(string? text, int lines = 80) =>
+        text is null ? "(not started)" : string.Join('\n', text.Split('\n').TakeLast(lines));
 
     /// <summary>Sends one intent, retrying with the same key on 503s and lost answers; its version, or null when the run stops first.</summary>
     private static async Task<long?> SendUntilAcknowledgedAsync(HttpClient http, string resource, string key, CancellationToken stop)
@@ -130,7 +155,11 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
                     return status.GetProperty("version").GetInt64();
                 }
 
-                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                // Anything but "unavailable, try again" is a broken promise; its body says which one.
+                if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
+                {
+                    Assert.Fail($"{resource} {key}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(stop)}");
+                }
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !stop.IsCancellationRequested)
             {

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
+using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Api.Tests.Durability;
 
@@ -11,7 +13,10 @@ internal sealed partial class SiloProcess : IAsyncDisposable
 
     public string Output => _process.Output;
 
-    /// <summary>Starts a silo and returns once it has joined the cluster.</summary>
+    /// <summary>
+    /// Starts a silo and returns once it has joined the cluster: once the host has started, which is after Orleans'
+    /// silo (and with it its join to the membership table) has started.
+    /// </summary>
     public static async Task<SiloProcess> StartAsync(string name, IReadOnlyDictionary<string, string> environment, string workingDirectory, TimeSpan timeout)
     {
         var settings = new Dictionary<string, string>
@@ -20,6 +25,12 @@ internal sealed partial class SiloProcess : IAsyncDisposable
             ["Silo__Name"] = name,
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__OrleansConsistency.Cluster.Membership"] = "Information",
+            ["Logging__LogLevel__Orleans.Runtime.MembershipService"] = "Information",
+            ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+
+            // Silos run side by side on one machine: each listens on Orleans ports of its own.
+            ["Silo__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Silo__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in environment)
         {
@@ -36,6 +47,6 @@ internal sealed partial class SiloProcess : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 
-    [GeneratedRegex("joined the cluster at")]
+    [GeneratedRegex("Application started")]
     private static partial Regex JoinedLine();
 }

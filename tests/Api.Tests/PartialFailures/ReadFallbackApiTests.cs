@@ -1,21 +1,15 @@
 using System.Globalization;
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
 using static OrleansConsistency.Api.Tests.ApiClient;
 
 namespace OrleansConsistency.Api.Tests.PartialFailures;
 
 /// <summary>
-/// A silo whose idle activations can be collected on demand (idle after 1 ms; the test collects them itself), so a
-/// test can make a resource's next activation slow.
+/// A silo whose idle activations can be collected on demand (the test collects them itself, through Orleans'
+/// management grain, whatever the configured idle age), so a test can make a resource's next activation slow.
 /// </summary>
 public sealed class CollectableApiFactory : PartialFailureApiFactory
 {
-    protected override void ConfigureLimits(IWebHostBuilder builder)
-    {
-        builder.UseSetting("Silo:IdleDeactivationAge", "00:00:00.001");
-        builder.UseSetting("Silo:CollectionInterval", "01:00:00");
-    }
 }
 
 /// <summary>Reads that cannot reach the resource in time answer from the read model, saying they are stale and how old.</summary>

@@ -73,7 +73,7 @@ public sealed class RandomizedConflictTests(ConflictCluster fixture, ITestOutput
         })));
 
         // From storage from here on: the stored state, not just the memory of the activations, must equal the replay.
-        await fixture.Cluster.RestartSiloAsync(fixture.Cluster.Primary);
+        await fixture.Cluster.RestartPrimaryAsync();
         var outcomes = answers.Values.GroupBy(a => a.Status.Conflict?.Outcome ?? a.Status.Rejection?.Code ?? "applied without conflict").Select(g => $"{g.Key}: {g.Count()}");
         output.WriteLine($"Outcomes: {string.Join(", ", outcomes)}.");
 

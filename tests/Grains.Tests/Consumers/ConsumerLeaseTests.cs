@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Runtime;
 using OrleansConsistency.Grains.Consumers;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
@@ -61,7 +62,7 @@ public sealed class ConsumerLeaseTests(ITestOutputHelper output)
         // A silo that stops releases its leases; the two others take them and consume what is committed meanwhile.
         var stopping = cluster.Silos[2];
         var stop = cluster.StopSiloAsync(stopping);
-        var duringStop = await SubmitAsync(cluster, "b", resources: 24, perResource: 2, through: cluster.Silos.Where(s => s != stopping).ToList());
+        var duringStop = await SubmitAsync(cluster, "b", resources: 24, perResource: 2, through: cluster.Silos.Where(s => s.Name != stopping.Name).ToList());
         await stop;
         await WaitForCoverageAsync(cluster.Silos);
         await AssertAllSettledAsync(cluster, duringStop, history, perResource: 2);
@@ -87,7 +88,7 @@ public sealed class ConsumerLeaseTests(ITestOutputHelper output)
         await AssertAllSettledAsync(cluster, before, history, perResource: 2);
 
         proxy.Cut();
-        var healthy = cluster.Silos.Where(s => s != cut).ToList();
+        var healthy = cluster.Silos.Where(s => s.Name != cut.Name).ToList();
         var meanwhile = await SubmitAsync(cluster, "e", resources: 24, perResource: 2, through: healthy);
 
         // Its leases run out on its own clock first (it stops consuming), then expire in the table and move.
@@ -155,10 +156,13 @@ public sealed class ConsumerLeaseTests(ITestOutputHelper output)
         await Parallel.ForEachAsync(Enumerable.Range(0, resources), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {
             var id = ResourceKey.Create("orders", $"{prefix}-{i}").GrainKey;
-            var grain = silos[i % silos.Count].GrainFactory.GetGrain<IResourceGrain>(id);
+            var silo = silos[i % silos.Count];
+            var grain = silo.GrainFactory.GetGrain<IResourceGrain>(id);
             for (var n = 0; n < perResource; n++)
             {
-                var result = await SubmitWithRetriesAsync(grain, Intent(IntentOperation.Increment, """{"n":1}"""));
+                // Served by that silo too: Orleans would place the resource anywhere, a silo cut off from the database
+                // included (to Orleans it is alive), and then every call to it would fail.
+                var result = await PlacedOn(silo, () => SubmitWithRetriesAsync(grain, Intent(IntentOperation.Increment, """{"n":1}""")));
                 lock (submitted)
                 {
                     submitted.Add((id, result.Status.IdempotencyKey));
@@ -168,7 +172,10 @@ public sealed class ConsumerLeaseTests(ITestOutputHelper output)
         return submitted;
     }
 
-    /// <summary>Like a client: a call that reached a silo cut off from the database fails, and is sent again with the same key (intents are idempotent).</summary>
+    /// <summary>
+    /// Like a client: a call that reached a silo cut off from the database, or a silo that is stopping (Orleans answers
+    /// those with <see cref="SiloUnavailableException"/>), fails, and is sent again with the same key (intents are idempotent).
+    /// </summary>
     private static async Task<IntentResult> SubmitWithRetriesAsync(IResourceGrain grain, Intent intent)
     {
         using var limit = new CancellationTokenSource(Patience);
@@ -178,7 +185,7 @@ public sealed class ConsumerLeaseTests(ITestOutputHelper output)
             {
                 return await grain.Submit(intent);
             }
-            catch (StorageUnavailableException) when (!limit.IsCancellationRequested)
+            catch (Exception ex) when (ex is StorageUnavailableException or SiloUnavailableException && !limit.IsCancellationRequested)
             {
                 await Task.Delay(100, CancellationToken.None);
             }

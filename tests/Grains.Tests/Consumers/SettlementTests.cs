@@ -138,7 +138,7 @@ public sealed class SettlementTests
             keys.Add((await cluster.Resource("orders", "o4").Submit(Intent(IntentOperation.Increment, """{"n":1}"""))).Status.IdempotencyKey);
         }
 
-        await cluster.RestartSiloAsync(cluster.Primary);
+        await cluster.RestartPrimaryAsync();
 
         Assert.Equal(IntentState.Settled, (await cluster.Resource("orders", "o4").WaitForIntentStatus(keys[^1], Patience))?.State);
         Assert.Equal(Enumerable.Range(1, 5).Select(v => (long)v), history.Order.Select(o => o.Version));

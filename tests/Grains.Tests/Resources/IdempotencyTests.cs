@@ -32,7 +32,7 @@ public sealed class IdempotencyTests
         var intent = Intent(IntentOperation.Merge, """{"status":"paid"}""");
         var first = await cluster.Resource("orders", "o1").Submit(intent);
 
-        await cluster.RestartSiloAsync(cluster.Primary);
+        await cluster.RestartPrimaryAsync();
         var replay = await cluster.Resource("orders", "o1").Submit(intent);
 
         Assert.True(replay.Replayed);
@@ -67,7 +67,7 @@ public sealed class IdempotencyTests
         var stale = Intent(IntentOperation.Set, """{"a":2}""", expectedVersion: 0);
 
         var refused = await resource.Submit(stale);
-        await cluster.RestartSiloAsync(cluster.Primary);
+        await cluster.RestartPrimaryAsync();
         var replay = await cluster.Resource("orders", "o3").Submit(stale);
 
         Assert.Equal(IntentState.Rejected, refused.Status.State);
@@ -86,7 +86,7 @@ public sealed class IdempotencyTests
         await using var cluster = await StartAsync(provider);
         var intent = Intent(IntentOperation.Increment, """{"n":1}""");
         await cluster.Resource("counters", "p1").Submit(intent);
-        await cluster.RestartSiloAsync(cluster.Primary);
+        await cluster.RestartPrimaryAsync();
         var store = cluster.Primary.Services.GetRequiredService<IIntentStore>();
 
         var purged = await store.PurgeExpiredAsync(DateTimeOffset.UtcNow.AddHours(25), maxRows: 1000);

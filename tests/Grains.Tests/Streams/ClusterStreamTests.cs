@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Storage;
@@ -34,21 +35,37 @@ public sealed class ClusterStreamTests
                 options.Cluster.ConsumerEventPollInterval = TimeSpan.FromMilliseconds(pollMilliseconds);
             }));
 
+        // Resource i lives on silo i % 2 (activating it commits nothing).
+        for (var i = 0; i < Resources; i++)
+        {
+            var grain = cluster.Silos[i % 2].GrainFactory.GetGrain<IResourceGrain>(ResourceKey.Create("orders", $"s-{i}").GrainKey);
+            await PlacedOn(cluster.Silos[i % 2], grain.GetSnapshot);
+        }
+
         // Subscribed before anything is committed, from version 0: nothing can come from the catch-up read, so every
         // version of a resource owned by the other silo has to arrive live.
         var received = new ConcurrentDictionary<(int Silo, string Id), ConcurrentQueue<long>>();
         var handles = new List<EventStreamSubscriptionHandle>();
+        var complete = new ConcurrentDictionary<(int Silo, string Id), byte>();
+        var incomplete = cluster.Silos.Count * Resources;
+        var allReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         for (var silo = 0; silo < cluster.Silos.Count; silo++)
         {
             var streams = cluster.Silos[silo].Services.GetRequiredService<IEventStreams>();
             for (var i = 0; i < Resources; i++)
             {
                 var key = ResourceKey.Create("orders", $"s-{i}");
-                var versions = received.GetOrAdd((silo, key.Id), _ => new ConcurrentQueue<long>());
+                var subscriber = (silo, key.Id);
+                var versions = received.GetOrAdd(subscriber, _ => new ConcurrentQueue<long>());
                 var stream = streams.GetStream<TransitionEvent>(new EventStreamId(key.StreamNamespace, key.Id));
                 handles.Add(await stream.SubscribeAsync((transition, _) =>
                 {
                     versions.Enqueue(transition.Version);
+                    if (versions.Count >= Versions && complete.TryAdd(subscriber, 0) && Interlocked.Decrement(ref incomplete) == 0)
+                    {
+                        allReceived.TrySetResult();
+                    }
+
                     return Task.CompletedTask;
                 }, new EventStreamPosition(0)));
             }
@@ -61,11 +78,16 @@ public sealed class ClusterStreamTests
                     .Submit(Intent(IntentOperation.Increment, """{"n":1}"""))));
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (received.Values.Any(v => v.Count < Versions) && !timeout.IsCancellationRequested)
-        {
-            await Task.Delay(50);
-        }
+        // Each silo owns some of the resources.
+        var owners = (await cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics())
+            .Where(a => a.GrainId.Key.ToString()?.StartsWith("orders/s-", StringComparison.Ordinal) == true)
+            .Select(a => a.SiloAddress)
+            .Distinct()
+            .Count();
+        Assert.Equal(2, owners);
+
+        // At most 30 s; what is missing then is reported per subscriber below.
+        await Task.WhenAny(allReceived.Task, Task.Delay(TimeSpan.FromSeconds(30)));
 
         foreach (var ((silo, id), versions) in received)
         {

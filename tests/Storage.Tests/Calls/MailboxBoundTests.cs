@@ -1,65 +1,77 @@
-using OrleansConsistency.TestGrains;
-using OrleansConsistency.TestSupport;
+using OrleansConsistency.Storage.Tests.Grains;
 
 namespace OrleansConsistency.Storage.Tests.Calls;
 
-/// <summary>A silo whose activations may hold at most two waiting calls.</summary>
-public sealed class SmallMailboxFixture : IAsyncLifetime
-{
-    public TestCluster Cluster { get; } = new TestClusterBuilder()
-        .AddGrains(typeof(CounterGrain).Assembly)
-        .ConfigureSilo(options => options.MaxMailboxLength = 2)
-        .Build();
-
-    public Task InitializeAsync() => Cluster.DeployAsync();
-
-    public Task DisposeAsync() => Cluster.DisposeAsync().AsTask();
-}
-
+/// <summary>
+/// <c>Silo:MaxMailboxLength</c> is Orleans' <c>MaxEnqueuedRequestsHardLimit</c>: a call that finds that many calls
+/// already waiting in an activation is refused at once with <see cref="LimitExceededException"/> and never runs, so a
+/// hot grain sheds load instead of queueing until every caller times out.
+/// </summary>
 public sealed class MailboxBoundTests(SmallMailboxFixture fixture) : IClassFixture<SmallMailboxFixture>
 {
+    private const int Extra = 5;
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
+
     [Fact]
     public async Task CallsPastTheMailboxBound_AreRefusedAtOnce_AndNeverRun()
     {
-        var grain = fixture.Cluster.GrainFactory.GetGrain<ISlowGrain>(Guid.NewGuid().ToString());
-        await grain.Ping();
+        var key = Guid.NewGuid().ToString();
+        var grain = fixture.Cluster.GrainFactory.GetGrain<IGateGrain>(key);
+        var holder = grain.Hold();
+        await GateGrain.WhenHolding(key).WaitAsync(WaitLimit);
 
-        // One call holds the grain; at most two more can wait behind it (three, if the first was not taken yet, counting it).
-        var holder = grain.Delay(TimeSpan.FromMilliseconds(500));
-        var others = Enumerable.Range(0, 5).Select(_ => grain.Delay(TimeSpan.FromMilliseconds(1))).ToList();
-        var outcomes = await Task.WhenAll(others.Select(Outcome));
+        // MailboxLength calls may wait behind the running holder; the rest are refused while it still holds the grain:
+        // at once, not after waiting for a turn.
+        var others = Enumerable.Range(0, Extra).Select(_ => Outcome(grain.Work())).ToList();
+        var refused = new List<object?>();
+        var pending = others.ToList();
+        while (refused.Count < Extra - SmallMailboxFixture.MailboxLength)
+        {
+            var done = await Task.WhenAny(pending).WaitAsync(WaitLimit);
+            pending.Remove(done);
+            refused.Add(await done);
+        }
 
-        var refused = outcomes.OfType<GrainOverloadedException>().ToList();
-        Assert.True(refused.Count >= 3, $"refused {refused.Count} of 5");
-        Assert.All(refused, r => Assert.Equal(2, r.MailboxLength));
-        Assert.Equal(5, outcomes.Length);
-        await holder;
+        Assert.False(holder.IsCompleted);
+        Assert.All(refused, outcome =>
+        {
+            var limit = Assert.IsType<LimitExceededException>(outcome);
+            Assert.Contains("MaxEnqueuedRequestsHardLimit", limit.Message, StringComparison.Ordinal);
+        });
 
-        // Exactly the accepted calls ran: a refused one was never queued, so it never starts later either.
-        Assert.Equal(1 + outcomes.Count(o => o is null), await grain.CountStartedCalls());
+        GateGrain.Release(key);
+        await holder.WaitAsync(WaitLimit);
+        Assert.All(await Task.WhenAll(pending).WaitAsync(WaitLimit), outcome => Assert.Equal("done", outcome));
+
+        // Exactly the accepted calls ran: a refused call was never queued, so it does not run later either.
+        Assert.Equal(SmallMailboxFixture.MailboxLength, GateGrain.WorkRuns(key));
     }
 
     [Fact]
-    public async Task InterleavingCalls_AreNotHeldByAFullMailbox()
+    public async Task GrainThatRefusedCalls_ServesAgainOnceItsMailboxDrains()
     {
-        var grain = fixture.Cluster.GrainFactory.GetGrain<ISlowGrain>(Guid.NewGuid().ToString());
-        await grain.Ping();
-        var calls = Enumerable.Range(0, 4).Select(_ => grain.Delay(TimeSpan.FromMilliseconds(300))).ToList();
+        var key = Guid.NewGuid().ToString();
+        var grain = fixture.Cluster.GrainFactory.GetGrain<IGateGrain>(key);
+        var holder = grain.Hold();
+        await GateGrain.WhenHolding(key).WaitAsync(WaitLimit);
+        var calls = Enumerable.Range(0, Extra).Select(_ => Outcome(grain.Work())).ToList();
+        Assert.IsType<LimitExceededException>(await await Task.WhenAny(calls).WaitAsync(WaitLimit));
 
+        GateGrain.Release(key);
+        await Task.WhenAll(calls).WaitAsync(WaitLimit);
+        await holder;
+
+        Assert.Equal("done", await grain.Work());
         Assert.Equal("pong", await grain.Ping());
-
-        await Task.WhenAll(calls.Select(Outcome));
-        Assert.Equal("done", await grain.Delay(TimeSpan.FromMilliseconds(1)));
     }
 
-    private static async Task<Exception?> Outcome(Task call)
+    private static async Task<object?> Outcome(Task<string> call)
     {
         try
         {
-            await call;
-            return null;
+            return await call;
         }
-        catch (GrainOverloadedException exception)
+        catch (LimitExceededException exception)
         {
             return exception;
         }

@@ -1,11 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OrleansConsistency.Silo.Hosting;
 using OrleansConsistency.Storage.Cluster.Membership;
-using OrleansConsistency.Storage;
-using OrleansConsistency.TestGrains;
 using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Storage.Tests.Cluster;
 
-/// <summary>Builds clusters of real silos on a fresh PostgreSQL database, with membership timings short enough for tests.</summary>
+/// <summary>
+/// Product clusters on a fresh PostgreSQL database with the project's own membership table on
+/// (<c>Silo:Cluster:Enabled</c>), which still decides the consumer partitions until Orleans streams take them over;
+/// its timings are short enough for tests. Orleans' own membership is the test cluster's.
+/// </summary>
 internal static class PostgresClusters
 {
     public static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromMilliseconds(250);
@@ -14,10 +19,9 @@ internal static class PostgresClusters
     /// <summary>Every wait in these tests is bounded by this; none asserts on how long anything took.</summary>
     public static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
 
-    public static async Task<TestCluster> StartAsync(int silos)
+    public static async Task<ProductCluster> StartAsync(short silos)
     {
-        var builder = await new TestClusterBuilder(silos)
-            .AddGrains(typeof(CounterGrain).Assembly)
+        var builder = await new ProductClusterBuilder(silos)
             .ConfigureSilo(options =>
             {
                 options.Cluster.Enabled = true;
@@ -32,16 +36,18 @@ internal static class PostgresClusters
         return cluster;
     }
 
-    public static ClusterMembership Membership(this TestSilo silo) =>
-        silo.Runtime.Membership ?? throw new InvalidOperationException($"Silo {silo.Name} is not in a cluster.");
+    public static ClusterMembership Membership(this ProductSilo silo) => silo.Services.GetRequiredService<ClusterMembership>();
+
+    public static SiloOptions Options(this ProductSilo silo) => silo.Services.GetRequiredService<IOptions<SiloOptions>>().Value;
 
     /// <summary>Waits until every running silo holds the same view, with <paramref name="members"/> live silos.</summary>
-    public static Task WaitUntilAllSeeAsync(TestCluster cluster, int members) =>
+    public static Task WaitUntilAllSeeAsync(ProductCluster cluster, int members) =>
         WaitUntilAsync(
             () => cluster.Silos.Select(s => s.Membership().CurrentView).DistinctBy(v => v.Version).Count() == 1
                 && cluster.Silos.All(s => s.Membership().CurrentView.Members.Length == members),
             $"every silo to see the same view of {members} silos");
 
+    /// <summary>Polls a condition the membership loop changes in the background (it raises no event for it).</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, string what)
     {
         using var limit = new CancellationTokenSource(WaitLimit);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Storage.Tests.Durability;
 
@@ -39,6 +40,17 @@ internal static class CrashWriterProcess
         start.ArgumentList.Add(AssemblyPath);
         start.Environment["Silo__Storage__Provider"] = provider;
         start.Environment["Silo__Storage__ConnectionString"] = connectionString;
+
+        // Free ports rather than Orleans' 11111/30000, which another test run or a developer's silo may hold.
+        var siloPort = FreePort.Next();
+        var gatewayPort = FreePort.Next();
+        while (gatewayPort == siloPort)
+        {
+            gatewayPort = FreePort.Next();
+        }
+
+        start.Environment["Silo__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
+        start.Environment["Silo__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["CrashWriter__MaxSeconds"] = ((int)timeout.TotalSeconds + 30).ToString(CultureInfo.InvariantCulture);
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the CrashWriter.");

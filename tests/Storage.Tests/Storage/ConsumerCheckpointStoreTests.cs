@@ -59,10 +59,10 @@ public sealed class ConsumerCheckpointStoreTests
             await storage.SetAsync("webhook", id, 100);
         }
 
-        var behind = await storage.ListBehindAsync("read-model", GrainType, "", 100);
+        var behind = await storage.ListBehindAsync("read-model", TestGrainType, "", 100);
 
         Assert.Equal([new ConsumerBacklogItem("test/behind", 5, 6), new ConsumerBacklogItem("test/no-checkpoint", 0, 2)], behind);
-        Assert.Empty(await storage.ListBehindAsync("webhook", GrainType, "", 100));
+        Assert.Empty(await storage.ListBehindAsync("webhook", TestGrainType, "", 100));
     }
 
     [Theory, StorageProviders]
@@ -113,15 +113,15 @@ public sealed class ConsumerCheckpointStoreTests
 
         await storage.SetAsync("read-model", "test/g1", 2);
 
-        var behind = await storage.ListBehindAsync("read-model", GrainType, "test/", 2);
+        var behind = await storage.ListBehindAsync("read-model", TestGrainType, "test/", 2);
 
         Assert.Equal([new ConsumerBacklogItem("test/g2", 0, 2), new ConsumerBacklogItem("test/g3", 0, 2)], behind);
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => storage.ListBehindAsync("read-model", GrainType, "test/", 0));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => storage.ListBehindAsync("read-model", TestGrainType, "test/", 0));
     }
 
     private static async Task<List<string>> BehindIdsAsync(StorageProvider storage, string prefix) =>
-        [.. (await storage.ListBehindAsync("read-model", GrainType, prefix, 100)).Select(item => item.ResourceId)];
+        [.. (await storage.ListBehindAsync("read-model", TestGrainType, prefix, 100)).Select(item => item.ResourceId)];
 
-    private static Task<string> WriteStateAsync(StorageProvider storage, string grainId, long? version, string grainType = GrainType) =>
+    private static Task<string> WriteStateAsync(StorageProvider storage, string grainId, long? version, string grainType = TestWrites.TestGrainType) =>
         storage.WriteAsync(new GrainStateWrite(grainType, grainId, null, """{"n":1}""", version, CommitRecords.None));
 }

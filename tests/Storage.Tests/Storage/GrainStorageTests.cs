@@ -1,3 +1,4 @@
+using Orleans.Storage;
 using OrleansConsistency.Storage;
 using static OrleansConsistency.Storage.Tests.Storage.TestWrites;
 
@@ -10,7 +11,7 @@ public sealed class GrainStorageTests
     {
         await using var storage = await StorageFixture.CreateStorageAsync(provider);
 
-        Assert.Null(await storage.ReadAsync(GrainType, "missing"));
+        Assert.Null(await storage.ReadAsync(TestGrainType, "missing"));
     }
 
     [Theory, StorageProviders]
@@ -20,11 +21,11 @@ public sealed class GrainStorageTests
 
         var first = await storage.WriteAsync(State("g1", null, """{"n":1}""", version: 1));
         Assert.Equal("1", first);
-        Assert.Equal(new StoredGrainState("1", 1, """{"n":1}"""), await storage.ReadAsync(GrainType, "g1"));
+        Assert.Equal(new StoredGrainState("1", 1, """{"n":1}"""), await storage.ReadAsync(TestGrainType, "g1"));
 
         var second = await storage.WriteAsync(State("g1", first, """{"n":2}""", version: 2));
         Assert.Equal("2", second);
-        Assert.Equal(new StoredGrainState("2", 2, """{"n":2}"""), await storage.ReadAsync(GrainType, "g1"));
+        Assert.Equal(new StoredGrainState("2", 2, """{"n":2}"""), await storage.ReadAsync(TestGrainType, "g1"));
     }
 
     [Theory, StorageProviders]
@@ -37,9 +38,9 @@ public sealed class GrainStorageTests
         var stale = State("g1", "1", """{"n":99}""", version: 3, Records(Intent("r1", "k1"), Event("g1", 3)));
         var exception = await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteAsync(stale));
 
-        Assert.Equal("1", exception.ExpectedEtag);
+        Assert.Equal("1", exception.CurrentEtag);
         Assert.Equal("2", exception.StoredEtag);
-        Assert.Equal(new StoredGrainState("2", 2, """{"n":2}"""), await storage.ReadAsync(GrainType, "g1"));
+        Assert.Equal(new StoredGrainState("2", 2, """{"n":2}"""), await storage.ReadAsync(TestGrainType, "g1"));
         Assert.Null(await storage.FindAsync("r1", "k1"));
         Assert.Empty(await storage.ReadStreamAsync(Namespace, "g1", 0, 10));
     }
@@ -53,7 +54,7 @@ public sealed class GrainStorageTests
         var exception = await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteAsync(State("g1", null, """{"n":2}""")));
 
         Assert.Equal("1", exception.StoredEtag);
-        Assert.Equal("""{"n":1}""", (await storage.ReadAsync(GrainType, "g1"))!.Payload);
+        Assert.Equal("""{"n":1}""", (await storage.ReadAsync(TestGrainType, "g1"))!.Payload);
     }
 
     [Theory, StorageProviders]
@@ -63,8 +64,9 @@ public sealed class GrainStorageTests
 
         var exception = await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteAsync(State("g1", "1")));
 
-        Assert.Null(exception.StoredEtag);
-        Assert.Null(await storage.ReadAsync(GrainType, "g1"));
+        Assert.True(string.IsNullOrEmpty(exception.StoredEtag), $"stored ETag: {exception.StoredEtag}");
+        Assert.Equal("1", exception.CurrentEtag);
+        Assert.Null(await storage.ReadAsync(TestGrainType, "g1"));
     }
 
     [Theory, StorageProviders]
@@ -86,7 +88,7 @@ public sealed class GrainStorageTests
         {
             Assert.True(a is null ^ b is null, $"{id}: exactly one insert must win (a: {a?.GetType().Name ?? "ok"}, b: {b?.GetType().Name ?? "ok"}).");
             Assert.IsType<InconsistentStateException>(a ?? b);
-            var stored = await siloA.ReadAsync(GrainType, id);
+            var stored = await siloA.ReadAsync(TestGrainType, id);
             Assert.Equal(new StoredGrainState("1", null, a is null ? "\"a\"" : "\"b\""), stored);
         }
     }
@@ -100,7 +102,7 @@ public sealed class GrainStorageTests
         var cleared = await storage.WriteAsync(State("g1", "1", payload: null, version: 1));
 
         Assert.Equal("2", cleared);
-        Assert.Equal(new StoredGrainState("2", 1, null), await storage.ReadAsync(GrainType, "g1"));
+        Assert.Equal(new StoredGrainState("2", 1, null), await storage.ReadAsync(TestGrainType, "g1"));
 
         // A writer that read before the clear must still fail: the ETag never goes back to a value seen before.
         await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteAsync(State("g1", "1")));
@@ -118,7 +120,7 @@ public sealed class GrainStorageTests
         var etag = await storage.WriteAsync(State("g1", null, """{"n":2}""", version: 2, Records(intent, events)));
 
         Assert.Equal("1", etag);
-        Assert.Equal(new StoredGrainState("1", 2, """{"n":2}"""), await storage.ReadAsync(GrainType, "g1"));
+        Assert.Equal(new StoredGrainState("1", 2, """{"n":2}"""), await storage.ReadAsync(TestGrainType, "g1"));
         Assert.Equal(intent, await storage.FindAsync("test/g1", "key-1"));
         var stored = await storage.ReadStreamAsync(Namespace, "g1", 1, 10);
         Assert.Equal(events, stored.Select(e => e with { Sequence = 0 }));
@@ -136,7 +138,7 @@ public sealed class GrainStorageTests
 
         Assert.Equal("test/g1", exception.ResourceId);
         Assert.Equal("key-1", exception.IdempotencyKey);
-        Assert.Equal(new StoredGrainState("1", 1, """{"n":1}"""), await storage.ReadAsync(GrainType, "g1"));
+        Assert.Equal(new StoredGrainState("1", 1, """{"n":1}"""), await storage.ReadAsync(TestGrainType, "g1"));
         Assert.Equal(1, (await storage.FindAsync("test/g1", "key-1"))!.Version);
         Assert.Equal([1L], (await storage.ReadStreamAsync(Namespace, "g1", 0, 10)).Select(e => e.Version));
     }
@@ -150,7 +152,7 @@ public sealed class GrainStorageTests
         var clash = State("g2", null, version: 1, records: Records(Intent("test/g2", "key-2"), Event("shared", 1)));
         await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteAsync(clash));
 
-        Assert.Null(await storage.ReadAsync(GrainType, "g2"));
+        Assert.Null(await storage.ReadAsync(TestGrainType, "g2"));
         Assert.Null(await storage.FindAsync("test/g2", "key-2"));
         Assert.Single(await storage.ReadStreamAsync(Namespace, "shared", 0, 10));
     }
@@ -179,11 +181,11 @@ public sealed class GrainStorageTests
         Assert.Equal("1", await good2);
         await Assert.ThrowsAsync<DuplicateIntentException>(() => duplicateOfCommitted);
         await Assert.ThrowsAsync<DuplicateIntentException>(() => duplicateInBatch);
-        Assert.Null(await storage.ReadAsync(GrainType, "b"));
-        Assert.Null(await storage.ReadAsync(GrainType, "e"));
+        Assert.Null(await storage.ReadAsync(TestGrainType, "b"));
+        Assert.Null(await storage.ReadAsync(TestGrainType, "e"));
         Assert.Empty(await storage.ReadStreamAsync(Namespace, "e", 0, 10));
-        Assert.NotNull(await storage.ReadAsync(GrainType, "c"));
-        Assert.NotNull(await storage.ReadAsync(GrainType, "d"));
+        Assert.NotNull(await storage.ReadAsync(TestGrainType, "c"));
+        Assert.NotNull(await storage.ReadAsync(TestGrainType, "d"));
         Assert.Single(await storage.ReadStreamAsync(Namespace, "c", 0, 10));
         Assert.Equal(2, storage.Statistics.Writes);
 
@@ -215,7 +217,7 @@ public sealed class GrainStorageTests
         Assert.Equal("1", await other);
         Assert.Equal("1", (await Assert.ThrowsAsync<InconsistentStateException>(() => wrongEtag)).StoredEtag);
         Assert.Equal("2", (await Assert.ThrowsAsync<InconsistentStateException>(() => second)).StoredEtag);
-        Assert.Equal(new StoredGrainState("2", null, "\"first\""), await storage.ReadAsync(GrainType, "g1"));
+        Assert.Equal(new StoredGrainState("2", null, "\"first\""), await storage.ReadAsync(TestGrainType, "g1"));
         Assert.Equal(1, storage.Statistics.Transactions);
     }
 
@@ -237,7 +239,7 @@ public sealed class GrainStorageTests
         Assert.Equal("1", await create);
         Assert.Equal("2", await update);
         Assert.Equal("1", await other);
-        Assert.Equal(new StoredGrainState("2", 2, "\"v2\""), await storage.ReadAsync(GrainType, "g1"));
+        Assert.Equal(new StoredGrainState("2", 2, "\"v2\""), await storage.ReadAsync(TestGrainType, "g1"));
         Assert.NotNull(await storage.FindAsync("test/g1", "k2"));
         Assert.Equal([1L, 2L], (await storage.ReadStreamAsync(Namespace, "g1", 0, 10)).Select(e => e.Version));
         Assert.Equal(1, storage.Statistics.Transactions);
@@ -276,7 +278,7 @@ public sealed class GrainStorageTests
         await using var storage = GrainStorageFactory.Create(options, null, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
 
         await Assert.ThrowsAsync<StorageUnavailableException>(() => storage.WriteAsync(State("g1", null)));
-        await Assert.ThrowsAsync<StorageUnavailableException>(() => storage.ReadAsync(GrainType, "g1"));
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => storage.ReadAsync(TestGrainType, "g1"));
         await Assert.ThrowsAsync<StorageUnavailableException>(() => storage.MigrateAsync());
     }
 

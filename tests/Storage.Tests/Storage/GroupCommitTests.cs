@@ -20,7 +20,7 @@ public sealed class GroupCommitTests
         Assert.True(storage.Statistics.MaxWritesInOneTransaction > 1);
         for (var i = 0; i < writers; i++)
         {
-            Assert.Equal(new StoredGrainState("1", 1, $"{i}"), await storage.ReadAsync(GrainType, $"g{i}"));
+            Assert.Equal(new StoredGrainState("1", 1, $"{i}"), await storage.ReadAsync(TestGrainType, $"g{i}"));
         }
 
         Assert.Equal(writers, (await storage.ReadNamespaceAsync(Namespace, 0, 1000)).Count);
@@ -71,7 +71,7 @@ public sealed class GroupCommitTests
         Assert.Equal(writers, storage.Statistics.Writes);
         Assert.Equal(writers, storage.Statistics.Transactions);
         Assert.Equal(1, storage.Statistics.MaxWritesInOneTransaction);
-        Assert.NotNull(await storage.ReadAsync(GrainType, $"g{writers - 1}"));
+        Assert.NotNull(await storage.ReadAsync(TestGrainType, $"g{writers - 1}"));
     }
 
     [Theory, StorageProviders]
@@ -128,8 +128,8 @@ public sealed class GroupCommitTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => canceled);
         await Task.WhenAll(others);
-        Assert.Null(await storage.ReadAsync(GrainType, "g1"));
-        Assert.NotNull(await storage.ReadAsync(GrainType, "g2"));
+        Assert.Null(await storage.ReadAsync(TestGrainType, "g1"));
+        Assert.NotNull(await storage.ReadAsync(TestGrainType, "g2"));
         Assert.Equal(2, storage.Statistics.Writes);
     }
 
@@ -140,7 +140,7 @@ public sealed class GroupCommitTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => storage.WriteAsync(State("g1", null), new CancellationToken(canceled: true)));
 
-        Assert.Null(await storage.ReadAsync(GrainType, "g1"));
+        Assert.Null(await storage.ReadAsync(TestGrainType, "g1"));
     }
 
     [Theory, StorageProviders]
@@ -154,7 +154,7 @@ public sealed class GroupCommitTests
 
         Assert.All(writes, write => Assert.True(write.IsCompletedSuccessfully));
         await using var reopened = await StorageFixture.CreateStorageAsync(options);
-        Assert.NotNull(await reopened.ReadAsync(GrainType, "g19"));
+        Assert.NotNull(await reopened.ReadAsync(TestGrainType, "g19"));
         await Assert.ThrowsAsync<ObjectDisposedException>(() => storage.WriteAsync(State("late", null)));
     }
 }

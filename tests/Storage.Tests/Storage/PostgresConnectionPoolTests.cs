@@ -20,7 +20,7 @@ public sealed class PostgresConnectionPoolTests
         // The pool keeps its connections open after use, so the server still shows how many it opened.
         Assert.InRange(await CountStorageConnectionsAsync(options.ConnectionString!), 1, PostgresConnectionStrings.DefaultMaxPoolSize);
         Assert.Equal(writers, storage.Statistics.Transactions);
-        Assert.NotNull(await storage.ReadAsync(GrainType, $"g{writers - 1}"));
+        Assert.NotNull(await storage.ReadAsync(TestGrainType, $"g{writers - 1}"));
     }
 
     private static async Task<long> CountStorageConnectionsAsync(string connectionString)

@@ -15,9 +15,9 @@ public sealed class StorageFaultInjectorTests
         await Assert.ThrowsAsync<StorageUnavailableException>(() => storage.WriteAsync(State("g2", null)));
         Assert.Equal("1", await storage.WriteAsync(State("g3", null)));
 
-        Assert.Null(await storage.ReadAsync(GrainType, "g1"));
+        Assert.Null(await storage.ReadAsync(TestGrainType, "g1"));
         Assert.Null(await storage.FindAsync("r", "k1"));
-        Assert.Null(await storage.ReadAsync(GrainType, "g2"));
+        Assert.Null(await storage.ReadAsync(TestGrainType, "g2"));
         Assert.Equal(0, storage.FaultInjector.PendingWriteFailures);
     }
 
@@ -30,7 +30,7 @@ public sealed class StorageFaultInjectorTests
         await Assert.ThrowsAsync<CommitOutcomeUnknownException>(() =>
             storage.WriteAsync(State("g1", null, """{"n":1}""", records: Records(Intent("r", "k1"), Event("g1", 1)))));
 
-        Assert.Equal(new StoredGrainState("1", null, """{"n":1}"""), await storage.ReadAsync(GrainType, "g1"));
+        Assert.Equal(new StoredGrainState("1", null, """{"n":1}"""), await storage.ReadAsync(TestGrainType, "g1"));
         Assert.NotNull(await storage.FindAsync("r", "k1"));
         Assert.Single(await storage.ReadStreamAsync(Namespace, "g1", 0, 10));
         Assert.Equal("2", await storage.WriteAsync(State("g1", "1")));
@@ -48,7 +48,7 @@ public sealed class StorageFaultInjectorTests
         await delayStarted;
 
         Assert.False(write.IsCompleted);
-        Assert.Null(await storage.ReadAsync(GrainType, "g1"));
+        Assert.Null(await storage.ReadAsync(TestGrainType, "g1"));
         clock.Advance(TimeSpan.FromSeconds(10));
         Assert.Equal("1", await write);
     }

@@ -29,7 +29,7 @@ public sealed class StorageHealthTests
         Assert.Equal(TimeSpan.FromSeconds(30), refused.RetryAfter);
         Assert.False(storage.Health.IsAvailable);
         Assert.Equal("open", storage.Health.State);
-        Assert.Null(await storage.ReadAsync(GrainType, "g3"));
+        Assert.Null(await storage.ReadAsync(TestGrainType, "g3"));
 
         storage.FaultInjector.Reset();
         clock.Advance(TimeSpan.FromSeconds(30));

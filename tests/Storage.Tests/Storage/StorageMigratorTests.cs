@@ -51,15 +51,15 @@ public sealed class StorageMigratorTests
             await ExecuteAsync(connection, createHistory);
             await ExecuteAsync(connection, migrations[0].Sql);
             await ExecuteAsync(connection, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, 'initial schema', 0)");
-            await ExecuteAsync(connection, $"INSERT INTO grain_state VALUES ('{GrainType}', 'g1', 1, 3, '{{}}', 0)");
+            await ExecuteAsync(connection, $"INSERT INTO grain_state VALUES ('{TestGrainType}', 'g1', 1, 3, '{{}}', 0)");
         }
 
         var applied = await new StorageMigrator(options).MigrateAsync();
 
         Assert.Equal(migrations.Count - 1, applied);
         await using var storage = await StorageFixture.CreateStorageAsync(options);
-        Assert.Equal(new StoredGrainState("1", 3, "{}"), await storage.ReadAsync(GrainType, "g1"));
-        Assert.Equal([new ConsumerBacklogItem("g1", 0, 3)], await storage.ListBehindAsync("c", GrainType, "", 10));
+        Assert.Equal(new StoredGrainState("1", 3, "{}"), await storage.ReadAsync(TestGrainType, "g1"));
+        Assert.Equal([new ConsumerBacklogItem("g1", 0, 3)], await storage.ListBehindAsync("c", TestGrainType, "", 10));
     }
 
     [Fact]

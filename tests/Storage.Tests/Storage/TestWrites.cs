@@ -5,7 +5,7 @@ namespace OrleansConsistency.Storage.Tests.Storage;
 /// <summary>Short builders for the writes and records the storage tests commit.</summary>
 internal static class TestWrites
 {
-    public const string GrainType = "test/counter";
+    public const string TestGrainType = "test/counter";
     public const string Namespace = "resource/test";
 
     /// <summary>A fixed time with millisecond precision, as storage keeps it.</summary>
@@ -13,7 +13,7 @@ internal static class TestWrites
 
     public static GrainStateWrite State(
         string grainId, string? expectedEtag, string? payload = """{"n":1}""", long? version = null, CommitRecords? records = null) =>
-        new(GrainType, grainId, expectedEtag, payload, version, records ?? CommitRecords.None);
+        new(TestGrainType, grainId, expectedEtag, payload, version, records ?? CommitRecords.None);
 
     public static CommitRecords Records(IntentRecord? intent = null, params EventRecord[] events) =>
         new(intent is null ? [] : [intent], events);
