@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Orleans.Storage;
-
 namespace OrleansConsistency.Storage.Tests.Grains;
 
 /// <summary>
@@ -40,16 +38,10 @@ public sealed class ProbeCounterGrain([PersistentState("state")] IPersistentStat
         {
             await counter.WriteStateAsync();
         }
-        catch (InconsistentStateException)
-        {
-            // Another activation (another cluster on the same database) committed this version first: take its state
-            // so that the caller's retry builds on what is stored, not on this activation's stale copy.
-            await counter.ReadStateAsync();
-            throw;
-        }
         catch
         {
             // Nothing was written (or it is unknown): never answer later calls with a value storage may not have.
+            // After a stale write Orleans deactivates this activation as well, so the next call reloads the state.
             counter.State.Value -= delta;
             throw;
         }
