@@ -24,28 +24,8 @@ internal static class ResourceCluster
     public static IResourceGrain Resource(this ProductCluster cluster, string type, string id) =>
         cluster.GrainFactory.GetGrain<IResourceGrain>(ResourceKey.Create(type, id).GrainKey);
 
-    /// <summary>
-    /// Restarts the primary silo, and returns once the cluster's client reaches the cluster again: until its gateway
-    /// connection to the new silo is up, the client's calls fail with <see cref="ConnectionFailedException"/>.
-    /// </summary>
-    public static async Task RestartPrimaryAsync(this ProductCluster cluster)
-    {
-        await cluster.RestartSiloAsync(cluster.Primary);
-        var management = cluster.Client.GetGrain<IManagementGrain>(0);
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            try
-            {
-                await management.GetHosts(onlyActive: true);
-                return;
-            }
-            catch (Exception ex) when (ex is ConnectionFailedException or SiloUnavailableException or OrleansMessageRejectionException && !patience.IsCancellationRequested)
-            {
-                await Task.Delay(50, CancellationToken.None);
-            }
-        }
-    }
+    /// <summary>Restarts the primary silo; returns once the cluster's client reaches the cluster again.</summary>
+    public static Task RestartPrimaryAsync(this ProductCluster cluster) => cluster.RestartSiloAsync(cluster.Primary);
 
     /// <summary>
     /// Runs <paramref name="call"/> with Orleans' placement hint, so that a grain it activates lives on

@@ -73,13 +73,29 @@ public sealed class ProductCluster : IAsyncDisposable
         return Orleans.KillSiloAsync(silo.Handle);
     }
 
-    /// <summary>Stops a silo and starts a new one with the same settings over the same storage.</summary>
+    /// <summary>
+    /// Stops a silo and starts a new one with the same settings over the same storage, and returns once the cluster's
+    /// client reaches the cluster again (with one silo, the client loses its only gateway meanwhile).
+    /// </summary>
     public async Task<ProductSilo> RestartSiloAsync(ProductSilo silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
         var handle = await Orleans.RestartSiloAsync(silo.Handle).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Silo {silo.Name} did not restart.");
-        return new ProductSilo(handle);
+        var management = Client.GetGrain<IManagementGrain>(0);
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            try
+            {
+                await management.GetHosts(onlyActive: true).ConfigureAwait(false);
+                return new ProductSilo(handle);
+            }
+            catch (Exception ex) when (ex is ConnectionFailedException or OrleansMessageRejectionException && !patience.IsCancellationRequested)
+            {
+                await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Stops every silo and deletes the cluster's directory.</summary>

@@ -2,8 +2,11 @@ using Orleans.TestingHost;
 
 namespace OrleansConsistency.TestSupport;
 
-/// <summary>One in-process silo of a <see cref="ProductCluster"/>: an Orleans silo with the product's configuration.</summary>
-public sealed class ProductSilo
+/// <summary>
+/// One in-process silo of a <see cref="ProductCluster"/>: an Orleans silo with the product's configuration. Two
+/// instances are equal when they stand for the same Orleans silo.
+/// </summary>
+public sealed class ProductSilo : IEquatable<ProductSilo>
 {
     internal ProductSilo(InProcessSiloHandle handle) => Handle = handle;
 
@@ -21,4 +24,19 @@ public sealed class ProductSilo
 
     /// <summary>True until the silo is stopped or killed.</summary>
     public bool IsRunning => Handle.IsActive;
+
+    /// <inheritdoc />
+    public bool Equals(ProductSilo? other) => other is not null && ReferenceEquals(Handle, other.Handle);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as ProductSilo);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => Handle.GetHashCode();
+
+    /// <summary>True when both stand for the same silo.</summary>
+    public static bool operator ==(ProductSilo? left, ProductSilo? right) => left?.Equals(right) ?? right is null;
+
+    /// <summary>True when they stand for different silos.</summary>
+    public static bool operator !=(ProductSilo? left, ProductSilo? right) => !(left == right);
 }
