@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using OrleansConsistency.Grains.Interfaces.Deadlines;
 
 namespace OrleansConsistency.Silo.Deadlines;
 
@@ -28,13 +29,19 @@ internal sealed class CallClaim
     /// <summary>Opens a claim for one outgoing call; close it once the caller is done with the call.</summary>
     public static CallClaim Create()
     {
-        var claim = new CallClaim(Guid.NewGuid().ToString("N"));
+        var claim = new CallClaim(CallDeadline.ProcessOrigin + Guid.NewGuid().ToString("N"));
         Open[claim.Id] = claim;
         return claim;
     }
 
     /// <summary>The open claim with this id, if it was made in this process.</summary>
     public static CallClaim? Find(string id) => Open.TryGetValue(id, out var claim) ? claim : null;
+
+    /// <summary>
+    /// True when the claim was made in this process: if it is no longer open, its caller already has an answer or gave
+    /// up (possibly a hair before the deadline, by its timer), and the call must not start.
+    /// </summary>
+    public static bool IsFromThisProcess(string id) => id.StartsWith(CallDeadline.ProcessOrigin, StringComparison.Ordinal);
 
     /// <summary>Forgets the claim: the caller has its answer or gave up.</summary>
     public void Close() => Open.TryRemove(Id, out _);

@@ -14,16 +14,18 @@ internal sealed class DeadlineIncomingCallFilter : IIncomingGrainCallFilter
     public Task Invoke(IIncomingGrainCallContext context)
     {
         CallClaim? claim = null;
+        var abandoned = false;
         if (RequestContext.Get(CallClaim.RequestContextKey) is string id)
         {
             // The claim is this call's alone: calls this grain makes get claims of their own.
             RequestContext.Remove(CallClaim.RequestContextKey);
             claim = CallClaim.Find(id);
+            abandoned = claim is null && CallClaim.IsFromThisProcess(id);
         }
 
         if (CallDeadline.Current is { } deadline)
         {
-            var expired = CallDeadline.HasPassed() && (claim is null || claim.TryAbandon());
+            var expired = abandoned || (CallDeadline.HasPassed() && (claim is null || claim.TryAbandon()));
             if (expired || (claim is not null && !claim.TryStart()))
             {
                 throw new DeadlineExceededException(

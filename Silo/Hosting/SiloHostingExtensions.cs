@@ -88,7 +88,7 @@ public static class SiloHostingExtensions
         ArgumentNullException.ThrowIfNull(silo);
         var options = ReadOptions(configuration, configure);
         silo.Services.AddProductServices(configuration, configure);
-        silo.Services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: _ => false));
+        AddCodecs(silo.Services);
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StorageMigrationLifecycle>();
 
         // Orleans logs every exception a storage provider throws at Error, with a stack trace: a stale ETag or a
@@ -130,7 +130,7 @@ public static class SiloHostingExtensions
     public static IClientBuilder AddProductClient(this IClientBuilder client, bool silosInThisProcess = false)
     {
         ArgumentNullException.ThrowIfNull(client);
-        client.Services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: _ => false));
+        AddCodecs(client.Services);
         client.Services.TryAddSingleton(new DeadlineScope(silosInThisProcess));
         client.AddOutgoingGrainCallFilter<DeadlineOutgoingCallFilter>();
         client.AddActivityPropagation();
@@ -138,8 +138,22 @@ public static class SiloHostingExtensions
         return client;
     }
 
+    /// <summary>
+    /// What silos and clients must agree on to pass each other's messages: JSON codecs for <c>JsonElement</c>/<c>JsonNode</c>
+    /// arguments, and Npgsql's exceptions (the storage exceptions carry them as inner exceptions; Orleans serializes only
+    /// System's and Microsoft's by default, and a caller on another silo would get a codec error instead).
+    /// </summary>
+    private static void AddCodecs(IServiceCollection services)
+    {
+        services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: _ => false));
+        services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
+    }
+
     private static GroupCommitGrainStorage CreateGrainStorage(IServiceProvider services, string name) =>
-        new(services.GetRequiredService<IGrainStateStore>(), services.GetRequiredService<IOptions<GrainStateJsonOptions>>().Value.JsonSerializerOptions);
+        new(
+            services.GetRequiredService<IGrainStateStore>(),
+            services.GetRequiredService<IOptions<GrainStateJsonOptions>>().Value.JsonSerializerOptions,
+            services.GetRequiredService<Orleans.Serialization.Serializers.IActivatorProvider>());
 
     private static SiloOptions ReadOptions(IConfiguration configuration, Action<SiloOptions>? configure)
     {

@@ -25,7 +25,7 @@ public sealed class SiloOptions
     /// <summary>
     /// The most calls that may wait in one activation's mailbox (default 1,000; null for no limit). A call past it is
     /// refused at once with Orleans' <c>LimitExceededException</c> and never runs: a hot grain sheds load instead of
-    /// queueing without bound until every caller times out. Interleaving calls on a running activation do not queue.
+    /// queueing without bound until every caller times out. Orleans counts every waiting request, interleaving ones too.
     /// </summary>
     public int? MaxMailboxLength { get; set; } = 1000;
 

@@ -2,8 +2,8 @@ namespace OrleansConsistency.Storage.Cluster;
 
 /// <summary>
 /// How a silo takes part in a cluster, bound from <c>Silo:Cluster</c>. Off by default: one silo on SQLite needs no
-/// membership. On, the silo registers in the PostgreSQL membership table, heartbeats, owns the grains that
-/// rendezvous hashing gives it and forwards the others.
+/// membership. On, the silo joins the Orleans cluster whose membership table is in the PostgreSQL storage, and also
+/// registers in the project's own membership rows, which decide which silo runs which consumer partition.
 /// </summary>
 public sealed class SiloClusterOptions
 {
@@ -11,22 +11,19 @@ public sealed class SiloClusterOptions
     public bool Enabled { get; set; }
 
     /// <summary>
-    /// True for a pure cluster client (e.g. the API in front of remote silos): it watches the membership table and
-    /// sends every grain call to its owner, but registers no member, owns no grains and runs no consumers.
+    /// True for a pure cluster client (e.g. the API in front of remote silos): an Orleans client that finds the
+    /// gateways in the membership table; it hosts no grains and runs no consumers.
     /// </summary>
     public bool ClientOnly { get; set; }
 
-    /// <summary>How often the silo writes its heartbeat and reads the table again. Default 3 seconds.</summary>
+    /// <summary>How often the silo renews its consumer-partition leases and reads the project's rows again. Default 3 seconds.</summary>
     public TimeSpan HeartbeatPeriod { get; set; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>A silo whose last heartbeat is older than this is declared dead. Default 10 seconds.</summary>
+    /// <summary>A silo whose leases went unrenewed this long loses its consumer partitions. Default 10 seconds.</summary>
     public TimeSpan DeathTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The loopback (or private) address the silo's internal call endpoint listens on.</summary>
+    /// <summary>The loopback (or private) address the silo advertises to the others and listens on.</summary>
     public string EndpointHost { get; set; } = "127.0.0.1";
-
-    /// <summary>The port of the internal call endpoint; 0 picks a free one (the table records the real one).</summary>
-    public int EndpointPort { get; set; }
 
     /// <summary>
     /// How many partitions each consumer's resources are split into (a stable hash of the resource id); each
@@ -86,11 +83,9 @@ public sealed class SiloClusterOptions
             throw new ArgumentException($"Silo:Cluster:ConsumerEventPollInterval must be positive; it is {ConsumerEventPollInterval}.");
         }
 
-        if (EndpointPort is < 0 or > 65535)
+        if (!System.Net.IPAddress.TryParse(EndpointHost, out _))
         {
-            throw new ArgumentException($"Silo:Cluster:EndpointPort must be between 0 and 65535; it is {EndpointPort}.");
+            throw new ArgumentException($"Silo:Cluster:EndpointHost must be an IP address (the silo advertises it to the others); it is '{EndpointHost}'.");
         }
-
-        ArgumentException.ThrowIfNullOrWhiteSpace(EndpointHost, "Silo:Cluster:EndpointHost");
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Orleans.Runtime;
+using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 
 namespace OrleansConsistency.Storage.GrainStorage;
@@ -12,7 +13,8 @@ namespace OrleansConsistency.Storage.GrainStorage;
 /// </summary>
 /// <param name="store">The row store (with its group committer) the provider reads and writes.</param>
 /// <param name="json">How states are serialized; the grains' source-generated contexts are in its resolver chain.</param>
-public sealed class GroupCommitGrainStorage(IGrainStateStore store, JsonSerializerOptions json) : IGrainStorage
+/// <param name="activators">Creates the empty state of a grain that has none stored (or whose state was cleared).</param>
+public sealed class GroupCommitGrainStorage(IGrainStateStore store, JsonSerializerOptions json, IActivatorProvider activators) : IGrainStorage
 {
     /// <summary>The state name whose row uses the bare grain type, so one-state grains have plain rows.</summary>
     public const string DefaultStateName = "state";
@@ -25,10 +27,11 @@ public sealed class GroupCommitGrainStorage(IGrainStateStore store, JsonSerializ
         var row = await store.ReadAsync(rowType, rowKey).ConfigureAwait(false);
         grainState.ETag = row?.Etag;
         grainState.RecordExists = row?.Payload is not null;
-        if (row?.Payload is { } payload)
-        {
-            grainState.State = Deserialize<T>(payload, rowType, rowKey) ?? grainState.State;
-        }
+
+        // A re-read of a missing or cleared row must not leave the old value in memory for the next write to restore.
+        grainState.State = row?.Payload is { } payload
+            ? Deserialize<T>(payload, rowType, rowKey) ?? activators.GetActivator<T>().Create()
+            : activators.GetActivator<T>().Create();
     }
 
     /// <inheritdoc />
@@ -52,6 +55,7 @@ public sealed class GroupCommitGrainStorage(IGrainStateStore store, JsonSerializ
         // The row stays, with a new ETag, so that a stale writer still fails after the clear.
         grainState.ETag = await store.WriteAsync(new GrainStateWrite(rowType, rowKey, grainState.ETag, Payload: null, Version: null, CommitRecords.None)).ConfigureAwait(false);
         grainState.RecordExists = false;
+        grainState.State = activators.GetActivator<T>().Create();
     }
 
     private static (string RowType, string RowKey) RowOf(string stateName, GrainId grainId)
