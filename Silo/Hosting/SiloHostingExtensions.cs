@@ -39,7 +39,7 @@ public static class SiloHostingExtensions
     /// whose Orleans membership table is in the PostgreSQL storage, and with <c>Silo:Cluster:ClientOnly</c> this
     /// process is an Orleans client of those silos instead of a silo.
     /// </summary>
-    public static IHostApplicationBuilder AddSilo(this IHostApplicationBuilder builder, Action<SiloOptions>? configure = null)
+    public static IHostApplicationBuilder AddSilo(this IHostApplicationBuilder builder, Action<SiloHostOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = ReadOptions(builder.Configuration, configure);
@@ -66,7 +66,7 @@ public static class SiloHostingExtensions
 
                 // Orleans' failure detection (ProbeTimeout, NumMissedProbesLimit, NumVotesForDeathDeclaration, …),
                 // Orleans' defaults unless Silo:Cluster:Membership says otherwise.
-                silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection($"{SiloOptions.SectionName}:Cluster:Membership"));
+                silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection($"{SiloHostOptions.SectionName}:Cluster:Membership"));
             }
             else
             {
@@ -83,7 +83,7 @@ public static class SiloHostingExtensions
     /// test cluster's): the grain storage provider, deadline filters, JSON codecs, message and collection limits, and
     /// the product's services.
     /// </summary>
-    public static ISiloBuilder AddProductSilo(this ISiloBuilder silo, IConfiguration configuration, Action<SiloOptions>? configure = null)
+    public static ISiloBuilder AddProductSilo(this ISiloBuilder silo, IConfiguration configuration, Action<SiloHostOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
         var options = ReadOptions(configuration, configure);
@@ -155,10 +155,10 @@ public static class SiloHostingExtensions
             services.GetRequiredService<IOptions<GrainStateJsonOptions>>().Value.JsonSerializerOptions,
             services.GetRequiredService<Orleans.Serialization.Serializers.IActivatorProvider>());
 
-    private static SiloOptions ReadOptions(IConfiguration configuration, Action<SiloOptions>? configure)
+    private static SiloHostOptions ReadOptions(IConfiguration configuration, Action<SiloHostOptions>? configure)
     {
-        var options = new SiloOptions();
-        configuration.GetSection(SiloOptions.SectionName).Bind(options);
+        var options = new SiloHostOptions();
+        configuration.GetSection(SiloHostOptions.SectionName).Bind(options);
         configure?.Invoke(options);
         options.Validate();
         return options;
@@ -169,14 +169,14 @@ public static class SiloHostingExtensions
     /// straight from the database), the project's own membership table for consumer partitions, and the resource
     /// grains' services.
     /// </summary>
-    private static IServiceCollection AddProductServices(this IServiceCollection services, IConfiguration configuration, Action<SiloOptions>? configure)
+    private static IServiceCollection AddProductServices(this IServiceCollection services, IConfiguration configuration, Action<SiloHostOptions>? configure)
     {
         if (services.Any(d => d.ServiceType == typeof(StorageProvider)))
         {
             return services;
         }
 
-        services.AddOptions<SiloOptions>().Bind(configuration.GetSection(SiloOptions.SectionName));
+        services.AddOptions<SiloHostOptions>().Bind(configuration.GetSection(SiloHostOptions.SectionName));
         if (configure is not null)
         {
             services.Configure(configure);
@@ -248,5 +248,5 @@ public static class SiloHostingExtensions
         return services;
     }
 
-    private static SiloOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<SiloOptions>>().Value;
+    private static SiloHostOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<SiloHostOptions>>().Value;
 }

@@ -12,8 +12,8 @@ namespace OrleansConsistency.TestSupport;
 /// </summary>
 public sealed class ProductCluster : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, Action<SiloOptions>> _siloOverrides = new(StringComparer.Ordinal);
-    private Action<SiloOptions>? _nextSiloOverride;
+    private readonly ConcurrentDictionary<string, Action<SiloHostOptions>> _siloOverrides = new(StringComparer.Ordinal);
+    private Action<SiloHostOptions>? _nextSiloOverride;
     private InProcessTestCluster? _orleans;
 
     internal ProductCluster(string dataDirectory, StorageFaultInjector storageFaults)
@@ -51,7 +51,7 @@ public sealed class ProductCluster : IAsyncDisposable
     }
 
     /// <summary>Starts one more silo; <paramref name="configure"/> changes only its options (e.g. its own connection string).</summary>
-    public async Task<ProductSilo> StartAdditionalSiloAsync(Action<SiloOptions>? configure = null)
+    public async Task<ProductSilo> StartAdditionalSiloAsync(Action<SiloHostOptions>? configure = null)
     {
         // Orleans configures the new silo inside this call; the override is taken by that silo alone.
         _nextSiloOverride = configure;
@@ -113,7 +113,7 @@ public sealed class ProductCluster : IAsyncDisposable
     internal void Attach(InProcessTestCluster orleans) => _orleans = orleans;
 
     /// <summary>The extra options of a silo by name: given when it was first started, kept for its restarts.</summary>
-    internal Action<SiloOptions>? TakeSiloOverride(string siloName)
+    internal Action<SiloHostOptions>? TakeSiloOverride(string siloName)
     {
         if (Interlocked.Exchange(ref _nextSiloOverride, null) is { } next)
         {

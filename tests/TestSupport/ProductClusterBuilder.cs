@@ -13,13 +13,13 @@ namespace OrleansConsistency.TestSupport;
 /// <param name="initialSilosCount">How many silos <see cref="ProductCluster.DeployAsync"/> starts.</param>
 public sealed class ProductClusterBuilder(short initialSilosCount = 1)
 {
-    private readonly List<Action<SiloOptions>> _siloConfigurations = [];
+    private readonly List<Action<SiloHostOptions>> _siloConfigurations = [];
     private readonly List<Action<IServiceCollection>> _serviceConfigurations = [];
     private string _storageProvider = StorageOptions.SqliteProvider;
     private string? _connectionString;
 
     /// <summary>Changes every silo's options (after the defaults and the storage choice).</summary>
-    public ProductClusterBuilder ConfigureSilo(Action<SiloOptions> configure)
+    public ProductClusterBuilder ConfigureSilo(Action<SiloHostOptions> configure)
     {
         _siloConfigurations.Add(configure);
         return this;

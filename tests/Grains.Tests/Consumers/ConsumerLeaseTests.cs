@@ -76,7 +76,7 @@ public sealed class ConsumerLeaseTests(ITestOutputHelper output)
     {
         var history = new TestConsumer("history");
         await using var cluster = await StartClusterAsync(history, silos: 2);
-        var direct = new NpgsqlConnectionStringBuilder(cluster.Primary.Services.GetRequiredService<IOptions<SiloOptions>>().Value.Storage.ConnectionString);
+        var direct = new NpgsqlConnectionStringBuilder(cluster.Primary.Services.GetRequiredService<IOptions<SiloHostOptions>>().Value.Storage.ConnectionString);
 
         // The third silo reaches PostgreSQL only through a proxy the test can cut: to the others it looks dead.
         await using var proxy = LoopbackTcpProxy.Start(direct.Port);

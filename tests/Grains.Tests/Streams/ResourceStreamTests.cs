@@ -151,7 +151,7 @@ public sealed class ResourceStreamTests
     /// <summary>Stands in for a log retention job: removes the oldest events of a stream.</summary>
     private static async Task TruncateLogAsync(ProductCluster cluster, string streamNamespace, string streamKey, long beforeVersion)
     {
-        var storage = cluster.Primary.Services.GetRequiredService<IOptions<SiloOptions>>().Value.Storage;
+        var storage = cluster.Primary.Services.GetRequiredService<IOptions<SiloHostOptions>>().Value.Storage;
         await using DbConnection connection = storage.Provider == "postgresql"
             ? new NpgsqlConnection(storage.ConnectionString)
             : new SqliteConnection(storage.ConnectionString);

@@ -7,7 +7,7 @@ namespace OrleansConsistency.Storage.Tests.Activation;
 
 /// <summary>
 /// Activation lifecycle as the product configures it: idle activations are collected after
-/// <see cref="SiloOptions.IdleDeactivationAge"/> (Orleans' <c>GrainCollectionOptions</c>), busy ones are not, a failed
+/// <see cref="SiloHostOptions.IdleDeactivationAge"/> (Orleans' <c>GrainCollectionOptions</c>), busy ones are not, a failed
 /// activation leaves nothing behind, and a stopping silo deactivates its grains.
 /// </summary>
 public sealed class LifecycleTests
@@ -75,7 +75,7 @@ public sealed class LifecycleTests
         Assert.Equal(DeactivationReasonCode.ShuttingDown, (await deactivated.WaitAsync(WaitLimit)).ReasonCode);
     }
 
-    private static async Task<ProductCluster> StartAsync(Action<SiloOptions>? configure = null)
+    private static async Task<ProductCluster> StartAsync(Action<SiloHostOptions>? configure = null)
     {
         var cluster = new ProductClusterBuilder().ConfigureSilo(options => configure?.Invoke(options)).Build();
         await cluster.DeployAsync();

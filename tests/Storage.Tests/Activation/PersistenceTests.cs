@@ -80,7 +80,7 @@ public sealed class PersistenceTests
         Assert.Equal(2, await counter.Add(1));
     }
 
-    private static async Task<ProductCluster> StartAsync(string provider, Action<SiloOptions>? configure = null)
+    private static async Task<ProductCluster> StartAsync(string provider, Action<SiloHostOptions>? configure = null)
     {
         var builder = await new ProductClusterBuilder()
             .ConfigureSilo(options => configure?.Invoke(options))

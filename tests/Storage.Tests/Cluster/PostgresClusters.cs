@@ -38,7 +38,7 @@ internal static class PostgresClusters
 
     public static ClusterMembership Membership(this ProductSilo silo) => silo.Services.GetRequiredService<ClusterMembership>();
 
-    public static SiloOptions Options(this ProductSilo silo) => silo.Services.GetRequiredService<IOptions<SiloOptions>>().Value;
+    public static SiloHostOptions Options(this ProductSilo silo) => silo.Services.GetRequiredService<IOptions<SiloHostOptions>>().Value;
 
     /// <summary>Waits until every running silo holds the same view, with <paramref name="members"/> live silos.</summary>
     public static Task WaitUntilAllSeeAsync(ProductCluster cluster, int members) =>

@@ -4,7 +4,7 @@ using OrleansConsistency.Storage.Cluster;
 namespace OrleansConsistency.Silo.Hosting;
 
 /// <summary>A silo's settings, bound from the configuration section <c>Silo</c>.</summary>
-public sealed class SiloOptions
+public sealed class SiloHostOptions
 {
     /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "Silo";
