@@ -32,14 +32,16 @@ internal sealed class DeadlineOutgoingCallFilter(DeadlineScope callsStayInProces
         try
         {
             RequestContext.Set(CallClaim.RequestContextKey, claim.Id);
-            using var timeout = new CancellationTokenSource(left);
-            using var bounded = BoundCancellationToken(context, timeout.Token);
+            using var bounded = BoundCancellationToken(context, left);
             var call = context.Invoke();
-            var expired = Task.Delay(Timeout.Infinite, timeout.Token);
-            if (await Task.WhenAny(call, expired).ConfigureAwait(false) == call)
+            try
             {
-                await call.ConfigureAwait(false);
+                await call.WaitAsync(left).ConfigureAwait(false);
                 return;
+            }
+            catch (TimeoutException) when (!call.IsCompleted)
+            {
+                // The deadline passed with the call still out; a TimeoutException of the call itself is passed on.
             }
 
             // The call may still complete; nobody waits for it, so its failure must not go unobserved.
@@ -62,14 +64,15 @@ internal sealed class DeadlineOutgoingCallFilter(DeadlineScope callsStayInProces
     /// A method that takes a <see cref="CancellationToken"/> gets one that is also cancelled at the deadline; Orleans
     /// carries the cancellation to the callee, on any silo, so cooperative work stops when nobody waits for it.
     /// </summary>
-    private static CancellationTokenSource? BoundCancellationToken(IOutgoingGrainCallContext context, CancellationToken deadline)
+    private static CancellationTokenSource? BoundCancellationToken(IOutgoingGrainCallContext context, TimeSpan left)
     {
         var request = context.Request;
         for (var i = 0; i < request.GetArgumentCount(); i++)
         {
             if (request.GetArgument(i) is CancellationToken callers)
             {
-                var linked = CancellationTokenSource.CreateLinkedTokenSource(callers, deadline);
+                var linked = CancellationTokenSource.CreateLinkedTokenSource(callers);
+                linked.CancelAfter(left);
                 request.SetArgument(i, linked.Token);
                 return linked;
             }
