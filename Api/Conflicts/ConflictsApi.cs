@@ -7,9 +7,9 @@ using OrleansConsistency.Api.Problems;
 using OrleansConsistency.Api.Resources;
 using OrleansConsistency.Api.Serialization;
 using OrleansConsistency.Grains.Interfaces.Conflicts;
+using OrleansConsistency.Grains.Interfaces.Deadlines;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
-using OrleansConsistency.Grains.Interfaces.Deadlines;
 
 namespace OrleansConsistency.Api.Conflicts;
 

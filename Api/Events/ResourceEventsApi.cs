@@ -8,8 +8,8 @@ using OrleansConsistency.Api.Problems;
 using OrleansConsistency.Api.Resources;
 using OrleansConsistency.Api.Serialization;
 using OrleansConsistency.Grains.Interfaces.Consumers;
-using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Grains.Interfaces.Deadlines;
+using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Storage;
 using OrleansConsistency.Storage.Streams;
 

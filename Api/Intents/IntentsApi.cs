@@ -7,9 +7,9 @@ using OrleansConsistency.Api.Deadlines;
 using OrleansConsistency.Api.OpenApi;
 using OrleansConsistency.Api.Problems;
 using OrleansConsistency.Api.Resources;
+using OrleansConsistency.Grains.Interfaces.Deadlines;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
-using OrleansConsistency.Grains.Interfaces.Deadlines;
 using OrleansConsistency.Storage;
 
 namespace OrleansConsistency.Api.Intents;

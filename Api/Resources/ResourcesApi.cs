@@ -6,9 +6,9 @@ using OrleansConsistency.Api.Deadlines;
 using OrleansConsistency.Api.Intents;
 using OrleansConsistency.Api.OpenApi;
 using OrleansConsistency.Api.Problems;
+using OrleansConsistency.Grains.Interfaces.Deadlines;
 using OrleansConsistency.Grains.Interfaces.ReadModel;
 using OrleansConsistency.Grains.Interfaces.Resources;
-using OrleansConsistency.Grains.Interfaces.Deadlines;
 
 namespace OrleansConsistency.Api.Resources;
 

@@ -1,6 +1,6 @@
-using OrleansConsistency.Grains.Interfaces.Intents;
 using Orleans;
 using Orleans.Concurrency;
+using OrleansConsistency.Grains.Interfaces.Intents;
 
 namespace OrleansConsistency.Grains.Interfaces.Resources;
 

@@ -1,5 +1,5 @@
-using OrleansConsistency.Grains.Dependencies;
 using Orleans;
+using OrleansConsistency.Grains.Dependencies;
 using OrleansConsistency.Storage;
 
 namespace OrleansConsistency.Grains.Checkout;

@@ -1,7 +1,7 @@
+using Orleans;
 using OrleansConsistency.Grains.Dependencies;
 using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Interfaces.Resources;
-using Orleans;
 using OrleansConsistency.Storage;
 
 namespace OrleansConsistency.Grains.Checkout;

@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Orleans;
 using OrleansConsistency.Grains.Dependencies;
 using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Grains.Serialization;
-using Orleans;
 using OrleansConsistency.Storage;
 
 namespace OrleansConsistency.Grains.Checkout;

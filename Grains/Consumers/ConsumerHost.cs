@@ -2,15 +2,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans;
 using OrleansConsistency.Grains.Checkout;
 using OrleansConsistency.Grains.Consumers.ReadModel;
-using OrleansConsistency.Grains.Dependencies;
 using OrleansConsistency.Grains.Consumers.Webhooks;
+using OrleansConsistency.Grains.Dependencies;
 using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Interfaces.Resources;
-using Orleans;
-using OrleansConsistency.Storage.Cluster.Leases;
 using OrleansConsistency.Storage;
+using OrleansConsistency.Storage.Cluster.Leases;
 using OrleansConsistency.Storage.Streams;
 
 namespace OrleansConsistency.Grains.Consumers;

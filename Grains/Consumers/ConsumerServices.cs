@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans;
-using OrleansConsistency.Storage.Cluster.Leases;
 using OrleansConsistency.Storage;
+using OrleansConsistency.Storage.Cluster.Leases;
 using OrleansConsistency.Storage.Streams;
 
 namespace OrleansConsistency.Grains.Consumers;

@@ -1,8 +1,8 @@
-using System.Text.Json.Serialization;
-using OrleansConsistency.Storage.GrainStorage;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using OrleansConsistency.Grains.Conflicts;
 using OrleansConsistency.Grains.Interfaces.Conflicts;
+using OrleansConsistency.Storage.GrainStorage;
 
 namespace OrleansConsistency.Grains.Resources;
 

@@ -1,6 +1,6 @@
-using Orleans.Storage;
 using System.Globalization;
 using Npgsql;
+using Orleans.Storage;
 using OrleansConsistency.Storage.GroupCommit;
 
 namespace OrleansConsistency.Storage.Postgres;

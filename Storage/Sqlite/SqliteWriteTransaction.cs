@@ -1,6 +1,6 @@
-using Orleans.Storage;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Orleans.Storage;
 using OrleansConsistency.Storage.GroupCommit;
 
 namespace OrleansConsistency.Storage.Sqlite;

@@ -3,8 +3,8 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using OrleansConsistency.Storage.Cluster.Membership;
 using OrleansConsistency.Storage;
+using OrleansConsistency.Storage.Cluster.Membership;
 
 namespace OrleansConsistency.Storage.Cluster.Leases;
 

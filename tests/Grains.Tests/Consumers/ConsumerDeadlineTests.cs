@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using OrleansConsistency.Grains.Consumers;
-using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Grains.Interfaces.Deadlines;
+using OrleansConsistency.Grains.Interfaces.Resources;
 using Polly;
 using Polly.Timeout;
 

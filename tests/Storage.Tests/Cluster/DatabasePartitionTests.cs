@@ -1,8 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OrleansConsistency.Storage.Tests.Grains;
 using OrleansConsistency.Storage.Tests.Storage;
 using OrleansConsistency.TestSupport;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace OrleansConsistency.Storage.Tests.Cluster;
 
