@@ -6,8 +6,8 @@ namespace OrleansConsistency.Grains.Interfaces.Consumers;
 /// <summary>
 /// A consumer whose effect is written to the silo's own database, and which moves its checkpoint in the same
 /// transaction (see <see cref="IProjectionStore.UpsertAsync(ProjectionRow, ConsumerCheckpoint, CancellationToken)"/>).
-/// The runtime then writes no checkpoint of its own after a successful delivery: the effect and the checkpoint can
-/// never disagree, and each event waits for one commit instead of two. After a delivery it gave up on, the runtime still
+/// The consumer runner then writes no checkpoint of its own after a successful delivery: the effect and the checkpoint can
+/// never disagree, and each event waits for one commit instead of two. After a delivery it gave up on, the runner still
 /// moves the checkpoint itself.
 /// </summary>
 public interface ICheckpointingConsumer : IResourceConsumer

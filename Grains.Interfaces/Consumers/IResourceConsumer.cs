@@ -3,7 +3,7 @@ using OrleansConsistency.Grains.Interfaces.Resources;
 namespace OrleansConsistency.Grains.Interfaces.Consumers;
 
 /// <summary>
-/// A downstream consumer of resource transitions (a read model, a webhook, application code). The runtime calls it
+/// A downstream consumer of resource transitions (a read model, a webhook, application code). The silo calls it
 /// once per event, per resource in version order, at least once: it must be idempotent by (resource, version). A
 /// throw is retried with backoff; <see cref="PoisonEventException"/> gives up on the event at once.
 /// </summary>

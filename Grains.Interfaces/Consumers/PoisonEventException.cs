@@ -4,7 +4,7 @@ using Orleans.Runtime;
 namespace OrleansConsistency.Grains.Interfaces.Consumers;
 
 /// <summary>
-/// Thrown by a consumer for an event it can never handle (retrying cannot help). The runtime gives up on that event:
+/// Thrown by a consumer for an event it can never handle (retrying cannot help). The silo gives up on that event:
 /// the intent that caused it ends <c>failed</c> with this message, later events go on, and an operator can retry it.
 /// </summary>
 [GenerateSerializer]
