@@ -38,9 +38,8 @@ public sealed class SiloClusterOptions
     public TimeSpan ConsumerEventPollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
-    /// How long a silo keeps serving its grains after its last successful heartbeat: shorter than
-    /// <see cref="DeathTimeout"/> by one heartbeat period, so it stops before any other silo can declare it dead and
-    /// take its grains over.
+    /// How long a silo keeps running its consumer partitions after its last successful heartbeat: shorter than
+    /// <see cref="DeathTimeout"/> by one heartbeat period, so it stops before any other silo can take them over.
     /// </summary>
     public TimeSpan OwnershipLease => DeathTimeout - HeartbeatPeriod;
 

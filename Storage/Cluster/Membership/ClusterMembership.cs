@@ -4,10 +4,11 @@ using Npgsql;
 namespace OrleansConsistency.Storage.Cluster.Membership;
 
 /// <summary>
-/// One silo's (or cluster client's) part in membership: it registers the silo, heartbeats, reads the table every
-/// heartbeat period (and at once when a caller suspects a silo), and publishes the view. A silo holds an
-/// ownership lease only while its heartbeats succeed: once the last success is older than
-/// <see cref="SiloClusterOptions.OwnershipLease"/> it serves no grain, because by then others may declare it dead.
+/// One silo's (or cluster client's) part in the project's own membership rows, which today decide only which silo
+/// runs which consumer partition (Orleans' membership decides liveness and placement): it registers the silo,
+/// heartbeats, reads the table every heartbeat period, and publishes the view. A silo holds its lease only while its
+/// heartbeats succeed: once the last success is older than <see cref="SiloClusterOptions.OwnershipLease"/> it runs
+/// no consumer partition, because by then others may take its partitions over.
 /// </summary>
 public sealed partial class ClusterMembership : IAsyncDisposable
 {
