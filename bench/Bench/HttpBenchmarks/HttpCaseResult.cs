@@ -15,4 +15,10 @@ internal sealed record HttpCaseResult(int Clients, double AcceptedPerSecond, Tim
     /// work one intent costs, apart from the load generator and (on PostgreSQL) the database server.
     /// </summary>
     public TimeSpan? ServerCpuPerAccepted { get; init; }
+
+    /// <summary>
+    /// The least-served client's answers as a share of the mean, in percent (100 = fair, near 0 = some clients
+    /// starved while others ran); null when the load generator cannot tell (wrk reports no per-connection counts).
+    /// </summary>
+    public double? LeastServedPercent { get; init; }
 }

@@ -77,7 +77,7 @@ public static class HttpSuite
                 }
             }
 
-            var table = new MarkdownTable("Database", "Server", "Clients:", "Accepted/s:", "p50 ms:", "p99 ms:", "Max ms:", "Errors:", "Server CPU µs/accepted:", "API ÷ plain:");
+            var table = new MarkdownTable("Database", "Server", "Clients:", "Accepted/s:", "p50 ms:", "p99 ms:", "Max ms:", "Least-served client %:", "Errors:", "Server CPU µs/accepted:", "API ÷ plain:");
             var notes = new List<string>();
             foreach (var database in databases)
             {
@@ -96,6 +96,7 @@ public static class HttpSuite
                             Millis(result.P50),
                             Millis(result.P99),
                             Millis(result.Max),
+                            result.LeastServedPercent is { } least ? least.ToString("0", CultureInfo.InvariantCulture) : "-",
                             result.Errors.ToString(CultureInfo.InvariantCulture),
                             result.ServerCpuPerAccepted is { } cpu ? cpu.TotalMicroseconds.ToString("N0", CultureInfo.InvariantCulture) : "-",
                             kind.IsApi && plain.AcceptedPerSecond > 0
@@ -124,7 +125,7 @@ public static class HttpSuite
             }
 
             await output.WriteLineAsync("- Accepted: `202` from the API, `200`/`201` from plain; any other answer (or a failed request) is an error. " +
-                "p50/p99/max: every request that overlapped the window, errors included (with wrk: its latency distribution and maximum of the window). " +
+                "p50/p99/max: every request that overlapped the window, errors included (with wrk: its latency distribution and maximum of the window). Least-served client: the fewest answers one client got in the window as a share of the mean (100 = fair); only with `--load builtin`, since wrk reports no per-connection counts. " +
                 "Server CPU µs/accepted: CPU time of the server's process (user and kernel) in the measured window over its accepted answers; " +
                 "not the load generator's, nor, on PostgreSQL, the database server's. API ÷ plain: accepted/s over plain's at the same database and clients.");
             foreach (var note in notes)

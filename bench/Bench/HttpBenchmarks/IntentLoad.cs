@@ -100,7 +100,10 @@ internal sealed class IntentLoad : IHttpLoad, IDisposable
         var errors = Interlocked.Read(ref _errors);
         var accepted = Math.Max(0, result.Operations - errors);
         return new HttpCaseResult(
-            clients, accepted / result.Elapsed.TotalSeconds, result.Latency.Percentile(50), result.Latency.Percentile(99), result.Latency.Max, errors, _firstError);
+            clients, accepted / result.Elapsed.TotalSeconds, result.Latency.Percentile(50), result.Latency.Percentile(99), result.Latency.Max, errors, _firstError)
+        {
+            LeastServedPercent = result.Fairness,
+        };
     }
 
     /// <inheritdoc />
