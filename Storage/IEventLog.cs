@@ -35,4 +35,33 @@ public interface IEventLog
         long afterSequence,
         int maxCount,
         CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads the events stamped with stream queue <paramref name="queue"/> (see <see cref="EventRecord.Queue"/>) whose
+    /// sequence is above <paramref name="afterSequence"/>, in sequence order, at most <paramref name="maxCount"/>, each
+    /// with its <see cref="EventRecord.Sequence"/> and <see cref="EventRecord.Queue"/>. Rows without a queue (written
+    /// before queues existed) belong to no queue and are never returned.
+    /// </summary>
+    /// <param name="queue">The stream queue's id, as the Orleans stream queue mapper numbers it.</param>
+    /// <param name="afterSequence">The sequence the reader has already handled (its checkpoint); 0 from the start.</param>
+    /// <param name="maxCount">The most events to return; 1 to 10 000.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <remarks>
+    /// As for <see cref="ReadNamespaceAsync"/>: with PostgreSQL, concurrent transactions may make a lower sequence
+    /// visible after a higher one.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxCount"/> is not between 1 and 10 000.</exception>
+    Task<IReadOnlyList<EventRecord>> ReadQueueAsync(
+        int queue,
+        long afterSequence,
+        int maxCount,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>The highest sequence in the log, 0 when it holds no event.</summary>
+    /// <remarks>
+    /// With PostgreSQL, sequences are taken before commit, so transactions still running may hold lower (or, once
+    /// committed, higher) sequences that this read does not see yet; it is a position to start from, not a promise that
+    /// every event up to it is visible.
+    /// </remarks>
+    Task<long> ReadLastSequenceAsync(CancellationToken cancellationToken = default);
 }

@@ -5,13 +5,17 @@ namespace OrleansConsistency.Storage;
 
 /// <summary>
 /// A configured storage provider (SQLite or PostgreSQL): grain state with group-committed writes, the intent
-/// store, the event log, consumer checkpoints and failures, and projections on one database. Create it with
+/// store, the event log, consumer checkpoints and failures, stream queue checkpoints, and projections on one database. Create it with
 /// <see cref="GrainStorageFactory.Create"/>, run <see cref="MigrateAsync"/> at start-up, and dispose it at shutdown
 /// (queued writes are committed first).
 /// </summary>
 public sealed class StorageProvider
-    : IGrainStateStore, IIntentStore, IEventLog, IConsumerCheckpointStore, IConsumerFailureStore, IProjectionStore, IAsyncDisposable
+    : IGrainStateStore, IIntentStore, IEventLog, IConsumerCheckpointStore, IStreamQueueCheckpointStore, IConsumerFailureStore, IProjectionStore,
+        IAsyncDisposable
 {
+    /// <summary>The most events one <see cref="ReadQueueAsync"/> returns.</summary>
+    public const int MaxQueueReadCount = 10_000;
+
     private readonly IStorageBackend _backend;
     private readonly StorageMigrator _migrator;
     private readonly TimeProvider _timeProvider;
@@ -84,6 +88,32 @@ public sealed class StorageProvider
     public Task<IReadOnlyList<EventRecord>> ReadNamespaceAsync(
         string streamNamespace, long afterSequence, int maxCount, CancellationToken cancellationToken = default) =>
         _backend.ReadNamespaceAsync(streamNamespace, afterSequence, maxCount, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<EventRecord>> ReadQueueAsync(int queue, long afterSequence, int maxCount, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxCount, MaxQueueReadCount);
+        return _backend.ReadQueueAsync(queue, afterSequence, maxCount, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<long> ReadLastSequenceAsync(CancellationToken cancellationToken = default) =>
+        _backend.ReadLastSequenceAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public Task<long?> GetQueueCheckpointAsync(string provider, int queue, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        return _backend.GetQueueCheckpointAsync(provider, queue, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task SetQueueCheckpointAsync(string provider, int queue, long sequence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        return _backend.SetQueueCheckpointAsync(provider, queue, sequence, cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task<long?> GetAsync(string consumer, string resourceId, CancellationToken cancellationToken = default) =>

@@ -13,7 +13,7 @@ internal static class StorageRows
 
     public const string IntentColumns = "resource_id, idempotency_key, fingerprint, version, outcome, created_at, expires_at";
 
-    public const string EventColumns = "seq, stream_namespace, stream_key, version, type, intent_key, correlation_id, payload, created_at";
+    public const string EventColumns = "seq, stream_namespace, stream_key, version, type, intent_key, correlation_id, payload, created_at, queue_id";
 
     public const string FailureColumns = "consumer, resource_id, version, reason, attempts, failed_at";
 
@@ -44,6 +44,7 @@ internal static class StorageRows
             Timestamp(reader, 8))
         {
             Sequence = reader.GetInt64(0),
+            Queue = NullableInt32(reader, 9),
         };
 
     public static ConsumerFailure Failure(DbDataReader reader) =>
@@ -72,6 +73,8 @@ internal static class StorageRows
         new(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2));
 
     private static long? NullableInt64(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
+
+    private static int? NullableInt32(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
 
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

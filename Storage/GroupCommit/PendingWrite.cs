@@ -42,7 +42,7 @@ internal sealed class PendingWrite
     /// <summary>
     /// What the write produced in the current attempt, valid only once its transaction commits: the new ETag of a
     /// grain write, or the number a progress write answers (see <see cref="CheckpointAdvance"/>,
-    /// <see cref="ProjectionUpsert"/>).
+    /// <see cref="ProjectionUpsert"/>, <see cref="QueueCheckpointAdvance"/>).
     /// </summary>
     public string? Result { get; set; }
 

@@ -160,5 +160,21 @@ internal static class PostgresMigrations
                 CONSTRAINT orleans_membership_cluster_fkey FOREIGN KEY (cluster_id)
                     REFERENCES orleans_membership_version (cluster_id) ON DELETE CASCADE);
             """),
+
+        // The events table as the source of an Orleans persistent stream provider: each row names its stream queue
+        // (null for rows written before), receivers read one queue in sequence order and keep a checkpoint per queue.
+        // Adding a nullable column without a default only changes the catalog (no table rewrite); the migrator's
+        // advisory lock keeps two silos from running the step at once.
+        new(5, "stream queues", """
+            ALTER TABLE events ADD COLUMN queue_id integer NULL;
+            CREATE INDEX events_queue_seq_idx ON events (queue_id, seq);
+
+            CREATE TABLE stream_queue_checkpoints (
+                provider text COLLATE "C" NOT NULL,
+                queue_id integer NOT NULL,
+                seq bigint NOT NULL,
+                updated_at bigint NOT NULL,
+                CONSTRAINT stream_queue_checkpoints_pkey PRIMARY KEY (provider, queue_id));
+            """),
     ];
 }

@@ -81,5 +81,20 @@ internal static class SqliteMigrations
                 projected_at INTEGER NOT NULL,
                 PRIMARY KEY (projection, partition, item_key));
             """),
+
+        // The events table as the source of an Orleans persistent stream provider: each row names its stream queue
+        // (null for rows written before), receivers read one queue in sequence order and keep a checkpoint per queue.
+        // The migrator runs the step once, inside its BEGIN IMMEDIATE, so the ALTER never races another silo's.
+        new(3, "stream queues", """
+            ALTER TABLE events ADD COLUMN queue_id INTEGER NULL;
+            CREATE INDEX events_queue_seq_idx ON events (queue_id, seq);
+
+            CREATE TABLE stream_queue_checkpoints (
+                provider TEXT NOT NULL,
+                queue_id INTEGER NOT NULL,
+                seq INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (provider, queue_id));
+            """),
     ];
 }

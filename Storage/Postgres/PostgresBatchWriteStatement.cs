@@ -41,6 +41,7 @@ internal static class PostgresBatchWriteStatement
         parameters.Add(TextArray(events.Select(e => e.@event.CorrelationId)));
         parameters.Add(TextArray(events.Select(e => e.@event.Payload)));
         parameters.Add(BigintArray(events.Select(e => (long?)e.@event.CreatedAt.ToUnixTimeMilliseconds())));
+        parameters.Add(NullableIntArray(events.Select(e => e.@event.Queue)));
         return command;
     }
 
@@ -49,6 +50,9 @@ internal static class PostgresBatchWriteStatement
 
     public static NpgsqlParameter BigintArray(IEnumerable<long?> values) =>
         new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = values.ToArray() };
+
+    public static NpgsqlParameter NullableIntArray(IEnumerable<int?> values) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = values.ToArray() };
 
     private static NpgsqlParameter IntArray(IEnumerable<int> values) =>
         new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = values.ToArray() };

@@ -88,6 +88,22 @@ internal sealed class PostgresGrainStorage : IStorageBackend
             StorageRows.Event,
             cancellationToken);
 
+    public Task<IReadOnlyList<EventRecord>> ReadQueueAsync(int queue, long afterSequence, int maxCount, CancellationToken cancellationToken = default) =>
+        QueryListAsync(PostgresSql.ReadQueue, [Integer(queue), Bigint(afterSequence), Integer(maxCount)], StorageRows.Event, cancellationToken);
+
+    public Task<long> ReadLastSequenceAsync(CancellationToken cancellationToken = default) =>
+        QueryAsync(PostgresSql.LastSequence, [], static async (reader, ct) =>
+            await reader.ReadAsync(ct).ConfigureAwait(false) ? reader.GetInt64(0) : 0L,
+            cancellationToken);
+
+    public Task<long?> GetQueueCheckpointAsync(string provider, int queue, CancellationToken cancellationToken = default) =>
+        QueryAsync(PostgresSql.GetQueueCheckpoint, [Text(provider), Integer(queue)], static async (reader, ct) =>
+            await reader.ReadAsync(ct).ConfigureAwait(false) ? reader.GetInt64(0) : (long?)null,
+            cancellationToken);
+
+    public Task SetQueueCheckpointAsync(string provider, int queue, long sequence, CancellationToken cancellationToken = default) =>
+        _committer.WriteProgressAsync(new QueueCheckpointAdvance(provider, queue, sequence), cancellationToken);
+
     public Task<long?> GetAsync(string consumer, string resourceId, CancellationToken cancellationToken = default) =>
         QueryAsync(PostgresSql.GetCheckpoint, [Text(consumer), Text(resourceId)], static async (reader, ct) =>
             await reader.ReadAsync(ct).ConfigureAwait(false) ? reader.GetInt64(0) : (long?)null,

@@ -24,14 +24,17 @@ internal static class PostgresProgressStatement
                 }
 
                 break;
+            case QueueCheckpointAdvance queue:
+                batch.BatchCommands.Add(AdvanceQueue(queue, now));
+                break;
             default:
                 throw new InvalidOperationException($"Unknown progress write {progress.GetType().Name}.");
         }
     }
 
     /// <summary>
-    /// Reads the answer of the commands <see cref="AddTo"/> added: the checkpoint after the write, or 1/0 for a
-    /// projection row written or not.
+    /// Reads the answer of the commands <see cref="AddTo"/> added: the checkpoint after the write (a consumer's or a
+    /// stream queue's), or 1/0 for a projection row written or not.
     /// </summary>
     public static async Task<string> ReadResultAsync(ProgressWrite progress, ResultSets results, NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
@@ -41,6 +44,10 @@ internal static class PostgresProgressStatement
         {
             case CheckpointAdvance advance:
                 return ReadCheckpoint(advance.Checkpoint, reader, hasRow);
+            case QueueCheckpointAdvance queue:
+                return hasRow
+                    ? reader.GetInt64(0).ToString(CultureInfo.InvariantCulture)
+                    : throw new InvalidOperationException($"Checkpoint of {queue.Provider} for queue {queue.Queue} vanished.");
             case ProjectionUpsert { Checkpoint: { } advance }:
                 await results.NextAsync(cancellationToken).ConfigureAwait(false);
                 return ReadCheckpoint(advance, reader, await reader.ReadAsync(cancellationToken).ConfigureAwait(false));
@@ -55,6 +62,16 @@ internal static class PostgresProgressStatement
         checkpoint.Parameters.Add(PostgresWriteStatement.Value(advance.Consumer, NpgsqlDbType.Text));
         checkpoint.Parameters.Add(PostgresWriteStatement.Value(advance.ResourceId, NpgsqlDbType.Text));
         checkpoint.Parameters.Add(PostgresWriteStatement.Value(advance.Version, NpgsqlDbType.Bigint));
+        checkpoint.Parameters.Add(PostgresWriteStatement.Value(now, NpgsqlDbType.Bigint));
+        return checkpoint;
+    }
+
+    private static NpgsqlBatchCommand AdvanceQueue(QueueCheckpointAdvance advance, long now)
+    {
+        var checkpoint = new NpgsqlBatchCommand(PostgresSql.SetQueueCheckpoint);
+        checkpoint.Parameters.Add(PostgresWriteStatement.Value(advance.Provider, NpgsqlDbType.Text));
+        checkpoint.Parameters.Add(PostgresWriteStatement.Value(advance.Queue, NpgsqlDbType.Integer));
+        checkpoint.Parameters.Add(PostgresWriteStatement.Value(advance.Sequence, NpgsqlDbType.Bigint));
         checkpoint.Parameters.Add(PostgresWriteStatement.Value(now, NpgsqlDbType.Bigint));
         return checkpoint;
     }

@@ -19,7 +19,7 @@ internal static class PostgresSql
     /// One grain write as one statement: the CAS on the state row and the inserts of its intents and events are
     /// data-modifying CTEs, so the inserts happen only when the CAS matched, and the whole write costs no extra
     /// round trip. Parameters: $1 grain_type, $2 grain_id, $3 version, $4 payload, $5 updated_at,
-    /// [$6 expected etag], then 7 intent arrays, then 8 event arrays. It returns (etag, true) when written,
+    /// [$6 expected etag], then 7 intent arrays, then 9 event arrays (the last one the queue ids). It returns (etag, true) when written,
     /// (stored etag, false) when the CAS failed on an existing row, and no row when there is none.
     /// </summary>
     public static string Write(bool update, bool intents, bool events) =>
@@ -31,7 +31,7 @@ internal static class PostgresSql
     /// instead of one per write. The grain keys must be distinct (a batch with two writes to one grain runs in rounds).
     /// Parameters: $1 updated_at; the writes as arrays $2 ordinal, $3 grain_type, $4 grain_id, $5 version, $6 payload,
     /// $7 expected etag (null: expects no row); the intents as arrays $8 write ordinal, $9.. $15; the events as arrays
-    /// $16 write ordinal, $17.. $24. It returns one row per write: (ordinal, etag, written); etag is the stored one
+    /// $16 write ordinal, $17.. $24, $25 queue id. It returns one row per write: (ordinal, etag, written); etag is the stored one
     /// (or null when there is no row) when the CAS failed.
     /// </summary>
     public const string BatchWrite = """
@@ -58,10 +58,10 @@ internal static class PostgresSql
                 AS x(ord, resource_id, idempotency_key, fingerprint, version, outcome, created_at, expires_at)
             WHERE x.ord IN (SELECT ord FROM ok)),
         e AS (
-            INSERT INTO events (stream_namespace, stream_key, version, type, intent_key, correlation_id, payload, created_at)
-            SELECT stream_namespace, stream_key, version, type, intent_key, correlation_id, payload, created_at
-            FROM unnest($16::int[], $17::text[], $18::text[], $19::bigint[], $20::text[], $21::text[], $22::text[], $23::text[], $24::bigint[])
-                WITH ORDINALITY AS x(ord, stream_namespace, stream_key, version, type, intent_key, correlation_id, payload, created_at, position)
+            INSERT INTO events (stream_namespace, stream_key, version, type, intent_key, correlation_id, payload, created_at, queue_id)
+            SELECT stream_namespace, stream_key, version, type, intent_key, correlation_id, payload, created_at, queue_id
+            FROM unnest($16::int[], $17::text[], $18::text[], $19::bigint[], $20::text[], $21::text[], $22::text[], $23::text[], $24::bigint[], $25::int[])
+                WITH ORDINALITY AS x(ord, stream_namespace, stream_key, version, type, intent_key, correlation_id, payload, created_at, queue_id, position)
             WHERE x.ord IN (SELECT ord FROM ok) ORDER BY x.position)
         SELECT w.ord, COALESCE(ok.etag, g.etag), ok.ord IS NOT NULL
         FROM w LEFT JOIN ok ON ok.ord = w.ord
@@ -94,6 +94,26 @@ internal static class PostgresSql
         SELECT {StorageRows.EventColumns} FROM events
         WHERE stream_namespace = $1 AND seq > $2
         ORDER BY seq LIMIT $3
+        """;
+
+    // Seeks events_queue_seq_idx; rows without a queue (NULL) never match.
+    public const string ReadQueue = $"""
+        SELECT {StorageRows.EventColumns} FROM events
+        WHERE queue_id = $1 AND seq > $2
+        ORDER BY seq LIMIT $3
+        """;
+
+    public const string LastSequence = "SELECT COALESCE(max(seq), 0) FROM events";
+
+    public const string GetQueueCheckpoint = "SELECT seq FROM stream_queue_checkpoints WHERE provider = $1 AND queue_id = $2";
+
+    // GREATEST keeps a queue checkpoint from moving backwards; ON CONFLICT makes racing receivers safe. It answers
+    // the checkpoint after the write.
+    public const string SetQueueCheckpoint = """
+        INSERT INTO stream_queue_checkpoints (provider, queue_id, seq, updated_at) VALUES ($1, $2, $3, $4)
+        ON CONFLICT (provider, queue_id) DO UPDATE
+        SET seq = GREATEST(stream_queue_checkpoints.seq, excluded.seq), updated_at = excluded.updated_at
+        RETURNING seq
         """;
 
     public const string GetCheckpoint = "SELECT version FROM consumer_checkpoints WHERE consumer = $1 AND resource_id = $2";
@@ -219,7 +239,7 @@ internal static class PostgresSql
         if (events)
         {
             sql.Append(CultureInfo.InvariantCulture,
-                $", e AS (INSERT INTO events (stream_namespace, stream_key, version, type, intent_key, correlation_id, payload, created_at) SELECT * FROM unnest(${next}::text[], ${next + 1}::text[], ${next + 2}::bigint[], ${next + 3}::text[], ${next + 4}::text[], ${next + 5}::text[], ${next + 6}::text[], ${next + 7}::bigint[]) WHERE EXISTS (SELECT 1 FROM s))");
+                $", e AS (INSERT INTO events (stream_namespace, stream_key, version, type, intent_key, correlation_id, payload, created_at, queue_id) SELECT * FROM unnest(${next}::text[], ${next + 1}::text[], ${next + 2}::bigint[], ${next + 3}::text[], ${next + 4}::text[], ${next + 5}::text[], ${next + 6}::text[], ${next + 7}::bigint[], ${next + 8}::int[]) WHERE EXISTS (SELECT 1 FROM s))");
         }
 
         // The second branch reads the statement's snapshot, i.e. the row as it was before this write: the stored

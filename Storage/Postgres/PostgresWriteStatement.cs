@@ -43,6 +43,7 @@ internal static class PostgresWriteStatement
             parameters.Add(PostgresBatchWriteStatement.TextArray(events.Select(e => e.CorrelationId)));
             parameters.Add(PostgresBatchWriteStatement.TextArray(events.Select(e => e.Payload)));
             parameters.Add(PostgresBatchWriteStatement.BigintArray(events.Select(e => (long?)e.CreatedAt.ToUnixTimeMilliseconds())));
+            parameters.Add(PostgresBatchWriteStatement.NullableIntArray(events.Select(e => e.Queue)));
         }
 
         return command;

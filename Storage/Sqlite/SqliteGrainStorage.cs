@@ -96,6 +96,24 @@ internal sealed class SqliteGrainStorage : IStorageBackend
             StorageRows.Event,
             cancellationToken);
 
+    public Task<IReadOnlyList<EventRecord>> ReadQueueAsync(int queue, long afterSequence, int maxCount, CancellationToken cancellationToken = default) =>
+        QueryListAsync(
+            SqliteSql.ReadQueue,
+            [("$queue_id", queue), ("$after_seq", afterSequence), ("$limit", maxCount)],
+            StorageRows.Event,
+            cancellationToken);
+
+    public Task<long> ReadLastSequenceAsync(CancellationToken cancellationToken = default) =>
+        QueryAsync(SqliteSql.LastSequence, [], static reader => reader.Read() ? reader.GetInt64(0) : 0L, cancellationToken);
+
+    public Task<long?> GetQueueCheckpointAsync(string provider, int queue, CancellationToken cancellationToken = default) =>
+        QueryAsync(SqliteSql.GetQueueCheckpoint, [("$provider", provider), ("$queue_id", queue)], static reader =>
+            reader.Read() ? reader.GetInt64(0) : (long?)null,
+            cancellationToken);
+
+    public Task SetQueueCheckpointAsync(string provider, int queue, long sequence, CancellationToken cancellationToken = default) =>
+        _committer.WriteProgressAsync(new QueueCheckpointAdvance(provider, queue, sequence), cancellationToken);
+
     public Task<long?> GetAsync(string consumer, string resourceId, CancellationToken cancellationToken = default) =>
         QueryAsync(SqliteSql.GetCheckpoint, [("$consumer", consumer), ("$resource_id", resourceId)], static reader =>
             reader.Read() ? reader.GetInt64(0) : (long?)null,

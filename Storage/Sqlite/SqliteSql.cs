@@ -26,8 +26,8 @@ internal static class SqliteSql
         """;
 
     public const string InsertEvent = """
-        INSERT INTO events (stream_namespace, stream_key, version, type, intent_key, correlation_id, payload, created_at)
-        VALUES ($stream_namespace, $stream_key, $version, $type, $intent_key, $correlation_id, $payload, $created_at)
+        INSERT INTO events (stream_namespace, stream_key, version, type, intent_key, correlation_id, payload, created_at, queue_id)
+        VALUES ($stream_namespace, $stream_key, $version, $type, $intent_key, $correlation_id, $payload, $created_at, $queue_id)
         """;
 
     public const string FindIntent = $"""
@@ -54,6 +54,24 @@ internal static class SqliteSql
         SELECT {StorageRows.EventColumns} FROM events
         WHERE stream_namespace = $stream_namespace AND seq > $after_seq
         ORDER BY seq LIMIT $limit
+        """;
+
+    // Seeks events_queue_seq_idx; rows without a queue (NULL) never match.
+    public const string ReadQueue = $"""
+        SELECT {StorageRows.EventColumns} FROM events
+        WHERE queue_id = $queue_id AND seq > $after_seq
+        ORDER BY seq LIMIT $limit
+        """;
+
+    public const string LastSequence = "SELECT COALESCE(MAX(seq), 0) FROM events";
+
+    public const string GetQueueCheckpoint = "SELECT seq FROM stream_queue_checkpoints WHERE provider = $provider AND queue_id = $queue_id";
+
+    // MAX keeps a queue checkpoint from moving backwards; updated_at says when the receiver last checkpointed.
+    public const string SetQueueCheckpoint = """
+        INSERT INTO stream_queue_checkpoints (provider, queue_id, seq, updated_at)
+        VALUES ($provider, $queue_id, $seq, $updated_at)
+        ON CONFLICT (provider, queue_id) DO UPDATE SET seq = MAX(seq, excluded.seq), updated_at = excluded.updated_at
         """;
 
     public const string GetCheckpoint = "SELECT version FROM consumer_checkpoints WHERE consumer = $consumer AND resource_id = $resource_id";

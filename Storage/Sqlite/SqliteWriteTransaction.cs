@@ -153,7 +153,8 @@ internal sealed class SqliteWriteTransaction(SqliteWriter writer, SqliteWriterCo
                 @event.IntentKey,
                 @event.CorrelationId,
                 @event.Payload,
-                @event.CreatedAt.ToUnixTimeMilliseconds());
+                @event.CreatedAt.ToUnixTimeMilliseconds(),
+                @event.Queue);
             try
             {
                 insert.ExecuteNonQuery();
@@ -171,6 +172,7 @@ internal sealed class SqliteWriteTransaction(SqliteWriter writer, SqliteWriterCo
     {
         CheckpointAdvance advance => Advance(advance.Checkpoint, now),
         ProjectionUpsert upsert => Upsert(upsert, now),
+        QueueCheckpointAdvance queue => AdvanceQueue(queue, now),
         _ => throw new InvalidOperationException($"Unknown progress write {progress.GetType().Name}."),
     };
 
@@ -203,6 +205,16 @@ internal sealed class SqliteWriteTransaction(SqliteWriter writer, SqliteWriterCo
         // The stored checkpoint is ahead; this transaction holds the write lock, so it cannot change meanwhile.
         Bind(commands.GetCheckpoint, advance.Consumer, advance.ResourceId);
         return (long)commands.GetCheckpoint.ExecuteScalar()!;
+    }
+
+    private long AdvanceQueue(QueueCheckpointAdvance advance, long now)
+    {
+        Bind(commands.SetQueueCheckpoint, advance.Provider, advance.Queue, advance.Sequence, now);
+        commands.SetQueueCheckpoint.ExecuteNonQuery();
+
+        // This transaction holds the write lock, so the row read back is the one just written.
+        Bind(commands.GetQueueCheckpoint, advance.Provider, advance.Queue);
+        return (long)commands.GetQueueCheckpoint.ExecuteScalar()!;
     }
 
     private string? ReadStoredEtag(GrainStateWrite write)

@@ -19,9 +19,11 @@ internal sealed class SqliteWriterCommands : IDisposable
         UpdateState = Create(connection, SqliteSql.UpdateState, "$grain_type", "$grain_id", "$version", "$payload", "$updated_at", "$etag");
         ReadState = Create(connection, SqliteSql.ReadState, "$grain_type", "$grain_id");
         InsertIntent = Create(connection, SqliteSql.InsertIntent, "$resource_id", "$idempotency_key", "$fingerprint", "$version", "$outcome", "$created_at", "$expires_at");
-        InsertEvent = Create(connection, SqliteSql.InsertEvent, "$stream_namespace", "$stream_key", "$version", "$type", "$intent_key", "$correlation_id", "$payload", "$created_at");
+        InsertEvent = Create(connection, SqliteSql.InsertEvent, "$stream_namespace", "$stream_key", "$version", "$type", "$intent_key", "$correlation_id", "$payload", "$created_at", "$queue_id");
         SetCheckpoint = Create(connection, SqliteSql.SetCheckpoint, "$consumer", "$resource_id", "$version", "$updated_at");
         GetCheckpoint = Create(connection, SqliteSql.GetCheckpoint, "$consumer", "$resource_id");
+        SetQueueCheckpoint = Create(connection, SqliteSql.SetQueueCheckpoint, "$provider", "$queue_id", "$seq", "$updated_at");
+        GetQueueCheckpoint = Create(connection, SqliteSql.GetQueueCheckpoint, "$provider", "$queue_id");
         UpsertProjection = Create(
             connection, SqliteSql.UpsertProjection, "$projection", "$partition", "$item_key", "$version", "$deleted", "$payload", "$applied_at", "$projected_at");
     }
@@ -48,6 +50,10 @@ internal sealed class SqliteWriterCommands : IDisposable
 
     public SqliteCommand GetCheckpoint { get; }
 
+    public SqliteCommand SetQueueCheckpoint { get; }
+
+    public SqliteCommand GetQueueCheckpoint { get; }
+
     public SqliteCommand UpsertProjection { get; }
 
     public void Dispose()
@@ -63,6 +69,8 @@ internal sealed class SqliteWriterCommands : IDisposable
         InsertEvent.Dispose();
         SetCheckpoint.Dispose();
         GetCheckpoint.Dispose();
+        SetQueueCheckpoint.Dispose();
+        GetQueueCheckpoint.Dispose();
         UpsertProjection.Dispose();
     }
 
