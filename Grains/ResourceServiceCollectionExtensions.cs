@@ -11,9 +11,11 @@ using OrleansConsistency.Grains.Dependencies;
 using OrleansConsistency.Grains.Intents;
 using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Interfaces.ReadModel;
+using OrleansConsistency.Grains.Interfaces.Streams;
 using OrleansConsistency.Grains.Resources;
 using OrleansConsistency.Grains.Serialization;
 using OrleansConsistency.Grains.Settlement;
+using OrleansConsistency.Grains.Streams;
 using OrleansConsistency.Storage.GrainStorage;
 
 namespace OrleansConsistency.Grains;
@@ -48,7 +50,9 @@ public static class ResourceServiceCollectionExtensions
         services.AddSingleton<ISettlementFeed>(sp => sp.GetRequiredService<SettlementFeed>());
         services.Configure<GrainStateJsonOptions>(json => json.JsonSerializerOptions.TypeInfoResolverChain.Insert(0, GrainsJsonContext.Default));
         services.AddSingleton<IResourceReadModel, ResourceReadModel>();
+        services.TryAddSingleton<IResourceHistory>(sp => new EventLogResourceHistory(sp.GetRequiredService<Storage.IEventLog>()));
         services.AddWebhookDelivery();
+        services.AddKeyedSingleton<Orleans.Streams.IStreamIdMapper, ResourceStreamIdMapper>(ResourceStreamIdMapper.Name);
         services.AddSingleton<ConsumerHost>();
         services.AddSingleton<IConsumerControl>(sp => sp.GetRequiredService<ConsumerHost>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ConsumerHost>());

@@ -4,14 +4,15 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Orleans.Streams;
 using OrleansConsistency.Api.Problems;
 using OrleansConsistency.Api.Resources;
 using OrleansConsistency.Api.Serialization;
 using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Interfaces.Deadlines;
 using OrleansConsistency.Grains.Interfaces.Resources;
+using OrleansConsistency.Grains.Interfaces.Streams;
 using OrleansConsistency.Storage;
-using OrleansConsistency.Storage.Streams;
 
 namespace OrleansConsistency.Api.Events;
 
@@ -23,8 +24,11 @@ internal static class ResourceEventsApi
 {
     public const string LastEventIdHeader = "Last-Event-ID";
 
-    /// <summary>How often the per-type stream reads the log when no commit woke it (commits in another silo do not).</summary>
-    private static readonly TimeSpan TypePollInterval = TimeSpan.FromMilliseconds(250);
+    /// <summary>
+    /// How often the per-type stream reads the log when its Orleans feed did not wake it: only a safety net, since the
+    /// feed carries every commit of the cluster.
+    /// </summary>
+    private static readonly TimeSpan TypePollInterval = TimeSpan.FromSeconds(1);
 
     private const int TypePageSize = 500;
 
@@ -69,8 +73,8 @@ internal static class ResourceEventsApi
         [FromQuery] string? lastEventId,
         [FromQuery] string? from,
         HttpContext context,
-        IGrainFactory grains,
-        IEventStreams streams,
+        IClusterClient cluster,
+        IResourceHistory history,
         ISettlementFeed settlement,
         IOptions<ApiOptions> options)
     {
@@ -92,7 +96,7 @@ internal static class ResourceEventsApi
             {
                 using (CallDeadline.WithTimeout(options.Value.GrainCallTimeout))
                 {
-                    snapshot = await grains.GetGrain<IResourceGrain>(resource.GrainKey).GetSnapshot().ConfigureAwait(false);
+                    snapshot = await cluster.GetGrain<IResourceGrain>(resource.GrainKey).GetSnapshot().ConfigureAwait(false);
                 }
             }
             catch (Exception exception) when (ServiceProblems.ForRead(context, exception) is { } unavailable)
@@ -109,20 +113,23 @@ internal static class ResourceEventsApi
             "settled",
             JsonSerializer.Serialize(new SettledEventData(notice.SettledVersion, notice.Version, notice.At), ApiJsonContext.Default.SettledEventData))));
 
-        EventStreamSubscriptionHandle subscription;
+        ResourceStreamFollower subscription;
         try
         {
-            subscription = await streams.GetStream<TransitionEvent>(new EventStreamId(resource.StreamNamespace, resource.Id)).SubscribeAsync(
-                (transition, _) =>
+            subscription = await ResourceStreamFollower.StartAsync(
+                cluster.GetStreamProvider(ResourceStreams.ProviderName),
+                history,
+                resource,
+                after,
+                transition =>
                 {
                     // Never blocks the delivery path: a full buffer ends the stream instead (see BoundedBuffer).
                     buffer.Offer(new EventStreamItem(transition.Version, TransitionEvent.Applied, JsonSerializer.Serialize(transition, ApiJsonContext.Default.TransitionEvent)));
                     return Task.CompletedTask;
                 },
-                new EventStreamPosition(after),
-                aborted).ConfigureAwait(false);
+                cancellationToken: aborted).ConfigureAwait(false);
         }
-        catch (StreamTokenTooOldException exception)
+        catch (ResumePointTooOldException exception)
         {
             return ApiProblems.Create(
                 context,
@@ -211,7 +218,7 @@ internal static class ResourceEventsApi
         [FromQuery] string? from,
         HttpContext context,
         IEventLog log,
-        IEventStreams streams,
+        IClusterClient cluster,
         IOptions<ApiOptions> options)
     {
         if (!ResourceKey.IsValidType(type))
@@ -227,10 +234,41 @@ internal static class ResourceEventsApi
         var streamNamespace = ResourceKey.StreamNamespacePrefix + type;
         var aborted = context.RequestAborted;
 
-        // Commits in this silo wake the reader at once; the poll interval covers the rest. The log, not the live
-        // records (which carry no position yet), is what is sent, so resuming by position is exact.
+        // The type's Orleans feed (every commit in the cluster) wakes the reader; the log, read by position, is what
+        // is sent, so resuming is exact whatever order the feed arrives in.
         var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        using var observer = streams.ObserveCommitted(streamNamespace, _ => wake.Writer.TryWrite(true));
+        StreamSubscriptionHandle<EventRecord> feed;
+        try
+        {
+            feed = await cluster.GetStreamProvider(ResourceStreams.ProviderName).GetStream<EventRecord>(ResourceStreams.TypeFeed(type))
+                .SubscribeAsync((_, _) => Task.FromResult(wake.Writer.TryWrite(true))).WaitAsync(aborted).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (ServiceProblems.ForRead(context, exception) is { } unavailable)
+        {
+            return unavailable;
+        }
+
+        try
+        {
+            return await FollowTypeAsync(context, log, streamNamespace, resumeAfter, wake.Reader, options.Value.EventsHeartbeat).ConfigureAwait(false);
+        }
+        finally
+        {
+            try
+            {
+                await feed.UnsubscribeAsync().ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // The client is gone either way; a subscription the cluster cannot remove now goes with this client.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+    }
+
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> FollowTypeAsync(HttpContext context, IEventLog log, string streamNamespace, long? resumeAfter, ChannelReader<bool> wake, TimeSpan heartbeat)
+    {
+        var aborted = context.RequestAborted;
 
         long position;
         try
@@ -243,7 +281,6 @@ internal static class ResourceEventsApi
         }
 
         var writer = new EventStreamWriter(context.Response);
-        var heartbeat = options.Value.EventsHeartbeat;
         try
         {
             await writer.StartAsync(aborted).ConfigureAwait(false);
@@ -273,7 +310,7 @@ internal static class ResourceEventsApi
                 nap.CancelAfter(TypePollInterval);
                 try
                 {
-                    await wake.Reader.ReadAsync(nap.Token).ConfigureAwait(false);
+                    await wake.ReadAsync(nap.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
                 {

@@ -1,3 +1,4 @@
+using Orleans;
 namespace OrleansConsistency.Grains.Interfaces.Conflicts;
 
 /// <summary>
@@ -6,7 +7,9 @@ namespace OrleansConsistency.Grains.Interfaces.Conflicts;
 /// </summary>
 /// <param name="WallMillis">Milliseconds since 1970-01-01 UTC.</param>
 /// <param name="Counter">Orders readings with the same milliseconds.</param>
-public sealed record HlcTimestamp(long WallMillis, int Counter) : IComparable<HlcTimestamp>
+[GenerateSerializer]
+[Alias("oc.HlcTimestamp")]
+public sealed record HlcTimestamp([property: Id(0)] long WallMillis, [property: Id(1)] int Counter) : IComparable<HlcTimestamp>
 {
     /// <summary>The reading before any.</summary>
     public static HlcTimestamp Zero { get; } = new(0, 0);

@@ -1,3 +1,4 @@
+using Orleans;
 using System.Text.Json;
 using OrleansConsistency.Grains.Interfaces.Intents;
 
@@ -27,23 +28,26 @@ namespace OrleansConsistency.Grains.Interfaces.Resources;
 /// The W3C <c>traceparent</c> of the span that applied it, so that every consumer's span joins the intent's trace;
 /// null when nobody was tracing.
 /// </param>
+[GenerateSerializer]
+[Alias("oc.TransitionEvent")]
+[Immutable]
 public sealed record TransitionEvent(
-    int SchemaVersion,
-    string ResourceType,
-    string ResourceId,
-    long Version,
-    string Type,
-    string? IntentKey,
-    string? CorrelationId,
-    DateTimeOffset OccurredAt,
-    IntentOperation Operation,
-    JsonElement? Payload,
-    JsonElement? Document,
-    Conflicts.ConflictReport? Conflict = null,
-    Conflicts.HlcTimestamp? Clock = null,
-    Conflicts.HlcTimestamp? Stamp = null,
-    EffectiveChange? Effect = null,
-    string? TraceParent = null)
+    [property: Id(0)] int SchemaVersion,
+    [property: Id(1)] string ResourceType,
+    [property: Id(2)] string ResourceId,
+    [property: Id(3)] long Version,
+    [property: Id(4)] string Type,
+    [property: Id(5)] string? IntentKey,
+    [property: Id(6)] string? CorrelationId,
+    [property: Id(7)] DateTimeOffset OccurredAt,
+    [property: Id(8)] IntentOperation Operation,
+    [property: Id(9)] JsonElement? Payload,
+    [property: Id(10)] JsonElement? Document,
+    [property: Id(11)] Conflicts.ConflictReport? Conflict = null,
+    [property: Id(12)] Conflicts.HlcTimestamp? Clock = null,
+    [property: Id(13)] Conflicts.HlcTimestamp? Stamp = null,
+    [property: Id(14)] EffectiveChange? Effect = null,
+    [property: Id(15)] string? TraceParent = null)
 {
     /// <summary>The current schema version: 2 added conflict, clock, stamp and effect.</summary>
     public const int CurrentSchemaVersion = 2;

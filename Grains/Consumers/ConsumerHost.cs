@@ -9,19 +9,22 @@ using OrleansConsistency.Grains.Consumers.Webhooks;
 using OrleansConsistency.Grains.Dependencies;
 using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Interfaces.Resources;
+using OrleansConsistency.Grains.Interfaces.Streams;
 using OrleansConsistency.Storage;
-using OrleansConsistency.Storage.Cluster.Leases;
 using OrleansConsistency.Storage.Streams;
 
 namespace OrleansConsistency.Grains.Consumers;
 
 /// <summary>
-/// Starts a runner for every enabled consumer when the silo starts (configured built-ins by kind, plus every
-/// <see cref="IResourceConsumer"/> the application registered), and stops them with it.
+/// The silo's consumers: a runner for every enabled consumer (configured built-ins by kind, plus every
+/// <see cref="IResourceConsumer"/> the application registered), created when first needed (a subscriber grain may
+/// activate before the host starts), with their sweeps started and stopped with the silo.
 /// </summary>
 public sealed class ConsumerHost(IServiceProvider services, IOptions<ConsumersOptions> options) : IHostedService, IConsumerControl
 {
-    private readonly Dictionary<string, ConsumerRunner> _runners = new(StringComparer.Ordinal);
+    private readonly Lazy<Dictionary<string, ConsumerRunner>> _runners = new(() => CreateRunners(services, options.Value));
+
+    internal IEnumerable<ConsumerRunner> Runners => _runners.Value.Values;
 
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
@@ -31,29 +34,7 @@ public sealed class ConsumerHost(IServiceProvider services, IOptions<ConsumersOp
             return Task.CompletedTask; // A pure cluster client: the silos run the consumers.
         }
 
-        var shared = new ConsumerServices(
-            services.GetRequiredService<IGrainFactory>(),
-            services.GetRequiredService<IEventStreams>(),
-            services.GetRequiredService<IEventLog>(),
-            services.GetRequiredService<IConsumerCheckpointStore>(),
-            services.GetRequiredService<IConsumerFailureStore>(),
-            services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<ILoggerFactory>(),
-            options.Value.SweepInterval,
-            services.GetRequiredService<ConsumerLeases>());
-        var applicationConsumers = services.GetServices<IResourceConsumer>().ToDictionary(c => c.Name, StringComparer.Ordinal);
-        foreach (var (name, consumerOptions) in options.Value.Consumers.Where(c => c.Value.Enabled))
-        {
-            consumerOptions.Validate(name);
-            _runners[name] = new ConsumerRunner(name, consumerOptions, Create(name, consumerOptions, applicationConsumers), shared);
-        }
-
-        foreach (var (name, consumer) in applicationConsumers.Where(c => !_runners.ContainsKey(c.Key)))
-        {
-            _runners[name] = new ConsumerRunner(name, new ConsumerOptions(), consumer, shared);
-        }
-
-        foreach (var runner in _runners.Values)
+        foreach (var runner in Runners)
         {
             runner.Start();
         }
@@ -64,16 +45,21 @@ public sealed class ConsumerHost(IServiceProvider services, IOptions<ConsumersOp
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await Task.WhenAll(_runners.Values.Select(r => r.DisposeAsync().AsTask())).WaitAsync(cancellationToken);
-        _runners.Clear();
+        if (_runners.IsValueCreated)
+        {
+            await Task.WhenAll(Runners.Select(r => r.DisposeAsync().AsTask())).WaitAsync(cancellationToken);
+        }
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<ConsumerState> Describe() => [.. _runners.Values.Select(r => r.Describe())];
+    public IReadOnlyList<ConsumerState> Describe() => services.GetService<Orleans.Runtime.ILocalSiloDetails>() is null ? [] : [.. Runners.Select(r => r.Describe())];
 
     /// <inheritdoc />
-    public Task<int> RetryAsync(string consumer, ResourceKey resource, CancellationToken cancellationToken = default) =>
-        Runner(consumer).RetryFailedAsync(resource, cancellationToken);
+    public async Task<int> RetryAsync(string consumer, ResourceKey resource, CancellationToken cancellationToken = default)
+    {
+        _ = Runner(consumer); // An unknown name is refused here, before any grain is called.
+        return await services.GetRequiredService<IGrainFactory>().GetGrain<IResourceConsumersGrain>(resource.GrainKey).RetryFailed(consumer).WaitAsync(cancellationToken);
+    }
 
     /// <inheritdoc />
     public void PauseConsumer(string consumer) => Runner(consumer).Pause();
@@ -81,12 +67,39 @@ public sealed class ConsumerHost(IServiceProvider services, IOptions<ConsumersOp
     /// <inheritdoc />
     public void ResumeConsumer(string consumer) => Runner(consumer).Resume();
 
-    private ConsumerRunner Runner(string consumer) =>
-        _runners.TryGetValue(consumer, out var runner)
+    internal ConsumerRunner Runner(string consumer) =>
+        _runners.Value.TryGetValue(consumer, out var runner)
             ? runner
-            : throw new KeyNotFoundException($"No consumer named '{consumer}' runs in this silo; known: {string.Join(", ", _runners.Keys)}.");
+            : throw new KeyNotFoundException($"No consumer named '{consumer}' runs in this silo; known: {string.Join(", ", _runners.Value.Keys)}.");
 
-    private IResourceConsumer Create(string name, ConsumerOptions consumerOptions, Dictionary<string, IResourceConsumer> applicationConsumers) =>
+    private static Dictionary<string, ConsumerRunner> CreateRunners(IServiceProvider services, ConsumersOptions options)
+    {
+        var runners = new Dictionary<string, ConsumerRunner>(StringComparer.Ordinal);
+        var shared = new ConsumerServices(
+            services.GetRequiredService<IGrainFactory>(),
+            services.GetRequiredKeyedService<EventQueues>(ResourceStreams.ProviderName),
+            services.GetRequiredService<IEventLog>(),
+            services.GetRequiredService<IConsumerCheckpointStore>(),
+            services.GetRequiredService<IConsumerFailureStore>(),
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILoggerFactory>(),
+            options.SweepInterval);
+        var applicationConsumers = services.GetServices<IResourceConsumer>().ToDictionary(c => c.Name, StringComparer.Ordinal);
+        foreach (var (name, consumerOptions) in options.Consumers.Where(c => c.Value.Enabled))
+        {
+            consumerOptions.Validate(name);
+            runners[name] = new ConsumerRunner(name, consumerOptions, Create(services, name, consumerOptions, applicationConsumers), shared);
+        }
+
+        foreach (var (name, consumer) in applicationConsumers.Where(c => !runners.ContainsKey(c.Key)))
+        {
+            runners[name] = new ConsumerRunner(name, new ConsumerOptions(), consumer, shared);
+        }
+
+        return runners;
+    }
+
+    private static IResourceConsumer Create(IServiceProvider services, string name, ConsumerOptions consumerOptions, Dictionary<string, IResourceConsumer> applicationConsumers) =>
         consumerOptions.Kind switch
         {
             ReadModelConsumer.Kind => new ReadModelConsumer(name, services.GetRequiredService<IProjectionStore>(), services.GetRequiredService<TimeProvider>()),

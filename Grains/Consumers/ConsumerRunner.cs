@@ -1,49 +1,46 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Orleans;
 using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Interfaces.Resources;
+using OrleansConsistency.Grains.Interfaces.Streams;
 using OrleansConsistency.Grains.Serialization;
 using OrleansConsistency.Grains.Telemetry;
 using OrleansConsistency.Storage;
-using OrleansConsistency.Storage.Streams;
 using Polly;
 
 namespace OrleansConsistency.Grains.Consumers;
 
 /// <summary>
-/// Runs one consumer in this silo. Per resource, events are handled in version order (one worker per resource at a
-/// time), at least once, through the consumer's resilience pipeline; each success moves a durable checkpoint and is
-/// acknowledged to the resource grain. Live events come from the commit path; anything missed (a restart, a full
-/// buffer, a gap) is read from the log, found by comparing checkpoints with the resources' versions. In a cluster
-/// the runner handles only the resources whose partition this silo leases (<see cref="ConsumerLeases"/>): events
-/// committed on other silos come from the lease manager's poller, and a newly leased partition is swept at once.
+/// One consumer in this silo: its resilience pipeline and breaker, its bulkhead (at most
+/// <see cref="ConsumerOptions.Concurrency"/> resources handled at once, the rest wait), pause and resume, its lag, and
+/// the sweep for resources it is behind on. The work itself is driven by <see cref="ResourceConsumersGrain"/>, the
+/// Orleans stream subscriber of each resource, which holds one <see cref="ResourceLane"/> per consumer: per resource,
+/// events are handled in version order, at least once; each success moves a durable checkpoint and is acknowledged to
+/// the resource grain; a failure past the pipeline's patience is dead-lettered, never skipped silently.
 /// </summary>
 internal sealed partial class ConsumerRunner : IAsyncDisposable
 {
     private const int LogPageSize = 256;
     private const int BacklogPageSize = 1000;
+    private const int SweepCallsAtOnce = 64;
 
-    private readonly ConcurrentDictionary<string, ResourceLane> _lanes = new(StringComparer.Ordinal);
-    private readonly Channel<ResourceLane> _ready = Channel.CreateUnbounded<ResourceLane>();
+    private readonly ConcurrentDictionary<ResourceLane, byte> _lanes = new();
     private readonly CancellationTokenSource _stopping = new();
-    private int _disposed;
-    private readonly Channel<bool> _sweepRequests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly List<Task> _loops = [];
+    private readonly SemaphoreSlim _bulkhead;
     private readonly ConsumerServices _services;
     private readonly ResiliencePipeline _pipeline;
     private readonly ILogger _logger;
     private TaskCompletionSource? _paused;
-    private IDisposable? _observation;
-    private IDisposable? _clusterObservation;
-    private IDisposable? _acquisitions;
+    private Task _sweep = Task.CompletedTask;
+    private int _disposed;
     private IDisposable? _lagTracking;
     private IDisposable? _breakerTracking;
     private IDisposable? _bulkheadTracking;
     private int _inFlight;
+    private int _waiting;
 
     public ConsumerRunner(string name, ConsumerOptions options, IResourceConsumer consumer, ConsumerServices services)
     {
@@ -51,6 +48,7 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
         Options = options;
         Consumer = consumer;
         _services = services;
+        _bulkhead = new SemaphoreSlim(Math.Max(1, options.Concurrency));
         _logger = services.LoggerFactory.CreateLogger($"OrleansConsistency.Consumers.{name}");
         _pipeline = ConsumerPipeline.Build(options, services.TimeProvider, state => Breaker = state, ReportRetryAsync);
     }
@@ -63,38 +61,35 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
 
     public string Breaker { get; private set; } = "closed";
 
+    public bool IsPaused => Volatile.Read(ref _paused) is not null;
+
     public ConsumerState Describe() =>
-        new(Name, Volatile.Read(ref _paused) is not null, Breaker, Volatile.Read(ref _inFlight), _lanes.Values.Count(l => l.HasWork));
+        new(Name, IsPaused, Breaker, Volatile.Read(ref _inFlight), _lanes.Keys.Count(l => l.HasWork));
 
     public void Start()
     {
-        _observation = _services.Streams.ObserveCommitted(ResourceKey.StreamNamespacePrefix, OnCommitted);
-        _clusterObservation = _services.Leases.ObserveClusterCommits(ResourceKey.StreamNamespacePrefix, OnCommittedInCluster);
-        _acquisitions = _services.Leases.OnAcquired(Name, () => _sweepRequests.Writer.TryWrite(true));
-        _services.Leases.Register(Name);
         _lagTracking = SettlementInstruments.TrackConsumer(Name, Lag);
         _breakerTracking = ResilienceInstruments.TrackBreaker(Name, () => Breaker);
-
-        // The workers are the consumer's bulkhead: at most Concurrency resources at once, the rest wait in the queue.
-        _bulkheadTracking = ResilienceInstruments.TrackBulkhead(Name, () => (Volatile.Read(ref _inFlight), Math.Max(1, Options.Concurrency), _ready.Reader.Count));
-        for (var i = 0; i < Math.Max(1, Options.Concurrency); i++)
-        {
-            _loops.Add(Task.Run(() => WorkAsync(_stopping.Token)));
-        }
-
-        _loops.Add(Task.Run(() => SweepAsync(_stopping.Token)));
+        _bulkheadTracking = ResilienceInstruments.TrackBulkhead(Name, () => (Volatile.Read(ref _inFlight), Math.Max(1, Options.Concurrency), Volatile.Read(ref _waiting)));
+        _sweep = Task.Run(() => SweepAsync(_stopping.Token));
     }
+
+    public bool Consumes(string type) => Options.Types.Count == 0 || Options.Types.Contains(type);
+
+    /// <summary>A lane for a resource whose subscriber grain activated in this silo; detach it when the grain deactivates.</summary>
+    public ResourceLane Attach(ResourceKey resource)
+    {
+        var lane = new ResourceLane(resource);
+        _lanes[lane] = 0;
+        return lane;
+    }
+
+    public void Detach(ResourceLane lane) => _lanes.TryRemove(lane, out _);
 
     public void Pause() => Interlocked.CompareExchange(ref _paused, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null);
 
-    public void Resume()
-    {
-        Interlocked.Exchange(ref _paused, null)?.TrySetResult();
-        foreach (var lane in _lanes.Values.Where(l => l.HasWork))
-        {
-            Schedule(lane);
-        }
-    }
+    // The lanes waiting for the resume continue by themselves, each on its grain.
+    public void Resume() => Interlocked.Exchange(ref _paused, null)?.TrySetResult();
 
     /// <summary>Handles again the versions this consumer gave up on for a resource; returns how many now succeeded.</summary>
     public async Task<int> RetryFailedAsync(ResourceKey resource, CancellationToken cancellationToken)
@@ -122,13 +117,13 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
         return succeeded;
     }
 
-    /// <summary>Versions committed but not handled yet, over every resource, and how long the oldest has waited.</summary>
+    /// <summary>Versions committed but not handled yet, over the resources active here, and how long the oldest has waited.</summary>
     public (long Versions, double Seconds) Lag()
     {
         var now = _services.TimeProvider.GetUtcNow();
         long versions = 0;
         var oldest = now;
-        foreach (var lane in _lanes.Values)
+        foreach (var lane in _lanes.Keys)
         {
             var behind = lane.KnownHead - Math.Max(0, lane.Checkpoint);
             if (behind > 0)
@@ -153,9 +148,6 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
             return;
         }
 
-        _observation?.Dispose();
-        _clusterObservation?.Dispose();
-        _acquisitions?.Dispose();
         _lagTracking?.Dispose();
         _breakerTracking?.Dispose();
         _bulkheadTracking?.Dispose();
@@ -163,7 +155,7 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
         Interlocked.Exchange(ref _paused, null)?.TrySetResult();
         try
         {
-            await Task.WhenAll(_loops);
+            await _sweep;
         }
         catch (OperationCanceledException)
         {
@@ -173,123 +165,83 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private bool Consumes(string type) => Options.Types.Count == 0 || Options.Types.Contains(type);
-
-    /// <summary>True while this silo handles the resource for this consumer (always, without a cluster).</summary>
-    private bool Holds(ResourceKey resource) => _services.Leases.Holds(Name, resource.GrainKey);
-
-    private void OnCommitted(EventRecord committed)
+    /// <summary>
+    /// Handles the lane's versions after its checkpoint, in order, until none is known to wait. Called by the lane's
+    /// grain, one drain per lane at a time, so its awaits resume on the grain and the lane needs no locks.
+    /// </summary>
+    public async Task DrainAsync(ResourceLane lane, CancellationToken stopping)
     {
-        var type = committed.StreamNamespace[ResourceKey.StreamNamespacePrefix.Length..];
-        var resource = new ResourceKey(type, committed.StreamKey);
-        if (Consumes(type) && Holds(resource))
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopping, _stopping.Token);
+        stopping = stop.Token;
+        await WhileNotPausedAsync(stopping);
+        Interlocked.Increment(ref _waiting);
+        try
         {
-            var lane = Lane(resource);
-            lane.Offer(committed);
-            Schedule(lane);
+            await _bulkhead.WaitAsync(stopping);
         }
-    }
-
-    /// <summary>An event read from the events table (committed on any silo); skipped when this silo already knows of the version.</summary>
-    private void OnCommittedInCluster(EventRecord committed)
-    {
-        var type = committed.StreamNamespace[ResourceKey.StreamNamespacePrefix.Length..];
-        var resource = new ResourceKey(type, committed.StreamKey);
-        if (Consumes(type) && Holds(resource) && (!_lanes.TryGetValue(resource.GrainKey, out var known) || known.KnownHead < committed.Version))
+        finally
         {
-            var lane = Lane(resource);
-            lane.Offer(committed);
-            Schedule(lane);
-        }
-    }
-
-    private ResourceLane Lane(ResourceKey resource) => _lanes.GetOrAdd(resource.GrainKey, _ => new ResourceLane(resource));
-
-    private void Schedule(ResourceLane lane)
-    {
-        if (lane.TryMarkScheduled())
-        {
-            _ready.Writer.TryWrite(lane);
-        }
-    }
-
-    private async Task WorkAsync(CancellationToken stopping)
-    {
-        await foreach (var lane in _ready.Reader.ReadAllAsync(stopping))
-        {
-            Interlocked.Increment(ref _inFlight);
-            try
-            {
-                await DrainAsync(lane, stopping);
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // Storage or the grain may be down: the lane is picked up again by the next sweep.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogLaneFailed(_logger, ex, Name, lane.Resource.GrainKey);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _inFlight);
-                lane.UnmarkScheduled();
-            }
-
-            if (lane.HasWork && Volatile.Read(ref _paused) is null && !stopping.IsCancellationRequested && Holds(lane.Resource))
-            {
-                Schedule(lane);
-            }
-        }
-    }
-
-    private async Task DrainAsync(ResourceLane lane, CancellationToken stopping)
-    {
-        if (lane.Checkpoint < 0)
-        {
-            lane.Checkpoint = await _services.Checkpoints.GetAsync(Name, lane.Resource.GrainKey, stopping) ?? 0;
+            Interlocked.Decrement(ref _waiting);
         }
 
-        while (true)
+        Interlocked.Increment(ref _inFlight);
+        try
         {
-            if (Volatile.Read(ref _paused) is not null)
+            if (lane.Checkpoint < 0)
             {
-                // Paused: stop here; Resume schedules the lanes that still have work.
-                return;
+                lane.Checkpoint = await _services.Checkpoints.GetAsync(Name, lane.Resource.GrainKey, stopping) ?? 0;
             }
 
-            if (!Holds(lane.Resource))
+            while (true)
             {
-                // The lease is gone (expired, or given to a silo that joined): the new holder resumes from the checkpoint.
-                _lanes.TryRemove(new KeyValuePair<string, ResourceLane>(lane.Resource.GrainKey, lane));
-                return;
-            }
-
-            var record = lane.TakeNext();
-            if (record is null)
-            {
-                if (lane.KnownHead <= lane.Checkpoint)
+                if (IsPaused)
                 {
-                    return;
+                    return; // The grain's drain waits for the resume and calls again.
                 }
 
-                var page = await _services.Log.ReadStreamAsync(lane.Resource.StreamNamespace, lane.Resource.Id, lane.Checkpoint + 1, LogPageSize, stopping);
-                if (page.Count == 0)
+                var record = lane.TakeNext();
+                if (record is null)
                 {
-                    return;
+                    if (lane.KnownHead <= lane.Checkpoint && !lane.TakeLogCheck())
+                    {
+                        return;
+                    }
+
+                    var page = await _services.Log.ReadStreamAsync(lane.Resource.StreamNamespace, lane.Resource.Id, lane.Checkpoint + 1, LogPageSize, stopping);
+                    if (page.Count == 0)
+                    {
+                        return;
+                    }
+
+                    foreach (var logged in page)
+                    {
+                        lane.Buffer(logged);
+                    }
+
+                    if (page.Count == LogPageSize)
+                    {
+                        lane.RequestLogCheck();
+                    }
+
+                    continue;
                 }
 
-                foreach (var logged in page)
-                {
-                    lane.Buffer(logged);
-                }
-
-                continue;
+                await HandleAsync(lane, record, stopping);
             }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+            _bulkhead.Release();
+        }
+    }
 
-            await HandleAsync(lane, record, stopping);
+    /// <summary>Returns at once, or when a paused consumer is resumed.</summary>
+    public async Task WhileNotPausedAsync(CancellationToken stopping)
+    {
+        while (Volatile.Read(ref _paused) is { } paused)
+        {
+            await paused.Task.WaitAsync(stopping);
         }
     }
 
@@ -413,32 +365,26 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
     }
 
     /// <summary>
-    /// Finds resources this consumer is behind on (after a restart, or anything live delivery missed) every so often,
-    /// and at once when this silo gained partitions.
+    /// Every <see cref="ConsumerServices.SweepInterval"/>, finds resources this consumer is behind on while no new event
+    /// arrives for them (after a restart, or anything live delivery missed), and wakes their subscriber grains, which
+    /// catch up from the log. Each silo sweeps the resources whose stream queue it reads, so each is woken once.
     /// </summary>
     private async Task SweepAsync(CancellationToken stopping)
     {
         using var timer = new PeriodicTimer(_services.SweepInterval, _services.TimeProvider);
-        Task<bool>? tick = null;
-        Task<bool>? requested = null;
-        while (true)
+        do
         {
             try
             {
                 foreach (var prefix in Options.Types.Count == 0 ? [string.Empty] : Options.Types.Select(t => t + "/"))
                 {
-                    foreach (var behind in await _services.Checkpoints.ListBehindAsync(Name, ResourceGrainType, prefix, BacklogPageSize, stopping))
+                    var behind = (await _services.Checkpoints.ListBehindAsync(Name, ResourceGrainType, prefix, BacklogPageSize, stopping))
+                        .Select(b => ResourceKey.ParseGrainKey(b.ResourceId))
+                        .Where(resource => _services.Queues.IsReadHere(ResourceStreams.Of(resource)))
+                        .ToList();
+                    foreach (var chunk in behind.Chunk(SweepCallsAtOnce))
                     {
-                        var resource = ResourceKey.ParseGrainKey(behind.ResourceId);
-                        if (!Holds(resource))
-                        {
-                            continue; // Another silo's partition: it sweeps it.
-                        }
-
-                        var lane = Lane(resource);
-                        lane.RaiseHead(behind.Version);
-                        lane.MarkPending(_services.TimeProvider.GetUtcNow());
-                        Schedule(lane);
+                        await Task.WhenAll(chunk.Select(r => _services.GrainFactory.GetGrain<IResourceConsumersGrain>(r.GrainKey).CatchUp()));
                     }
                 }
             }
@@ -446,47 +392,31 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
             {
                 return;
             }
-#pragma warning disable CA1031 // Storage may be down; the next round tries again.
+#pragma warning disable CA1031 // Storage or a silo may be down; the next round tries again.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
                 LogSweepFailed(_logger, ex, Name);
             }
+        }
+        while (await WaitForTickAsync(timer, stopping));
+    }
 
-            // The timer's and the channel's waits are kept across rounds: a PeriodicTimer allows one waiter at a time.
-            tick ??= timer.WaitForNextTickAsync(stopping).AsTask();
-            requested ??= _sweepRequests.Reader.WaitToReadAsync(stopping).AsTask();
-            try
-            {
-                var woke = await Task.WhenAny(tick, requested);
-                if (!await woke)
-                {
-                    return;
-                }
-
-                if (woke == tick)
-                {
-                    tick = null;
-                }
-                else
-                {
-                    requested = null;
-                    _sweepRequests.Reader.TryRead(out _);
-                }
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                return;
-            }
+    private static async Task<bool> WaitForTickAsync(PeriodicTimer timer, CancellationToken stopping)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return false;
         }
     }
 
     private IResourceGrain Grain(ResourceKey resource) => _services.GrainFactory.GetGrain<IResourceGrain>(resource.GrainKey);
 
     private const string ResourceGrainType = "resource";
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer {Consumer} failed on {Resource}; it will be picked up again")]
-    private static partial void LogLaneFailed(ILogger logger, Exception exception, string consumer, string resource);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Consumer {Consumer} gave up on {Resource} version {Version} after {Attempts} attempts")]
     private static partial void LogGaveUp(ILogger logger, Exception exception, string consumer, string resource, long version, int attempts);

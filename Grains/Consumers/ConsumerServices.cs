@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans;
 using OrleansConsistency.Storage;
-using OrleansConsistency.Storage.Cluster.Leases;
 using OrleansConsistency.Storage.Streams;
 
 namespace OrleansConsistency.Grains.Consumers;
@@ -9,11 +8,10 @@ namespace OrleansConsistency.Grains.Consumers;
 /// <summary>What every consumer runner of a silo shares.</summary>
 internal sealed record ConsumerServices(
     IGrainFactory GrainFactory,
-    IEventStreams Streams,
+    EventQueues Queues,
     IEventLog Log,
     IConsumerCheckpointStore Checkpoints,
     IConsumerFailureStore Failures,
     TimeProvider TimeProvider,
     ILoggerFactory LoggerFactory,
-    TimeSpan SweepInterval,
-    ConsumerLeases Leases);
+    TimeSpan SweepInterval);

@@ -6,7 +6,7 @@ namespace OrleansConsistency.Grains.Consumers;
 
 /// <summary>
 /// One consumer's work on one resource: the events offered live, the consumer's checkpoint, and the highest version
-/// known to exist. At most one worker drains a lane at a time, which is what keeps version order.
+/// known to exist. The resource's subscriber grain drains a lane once at a time, which is what keeps version order.
 /// </summary>
 internal sealed class ResourceLane(ResourceKey resource)
 {
@@ -17,7 +17,7 @@ internal sealed class ResourceLane(ResourceKey resource)
     private int _offeredCount;
     private readonly SortedDictionary<long, EventRecord> _buffered = [];
     private long _knownHead;
-    private int _scheduled;
+    private int _checkLog = 1;
     private long _pendingSinceTicks;
 
     public ResourceKey Resource => resource;
@@ -28,7 +28,7 @@ internal sealed class ResourceLane(ResourceKey resource)
     public long KnownHead => Interlocked.Read(ref _knownHead);
 
     /// <summary>True while there may be something to do.</summary>
-    public bool HasWork => !_offered.IsEmpty || (Checkpoint >= 0 ? KnownHead > Checkpoint : KnownHead > 0);
+    public bool HasWork => !_offered.IsEmpty || Volatile.Read(ref _checkLog) == 1 || (Checkpoint >= 0 ? KnownHead > Checkpoint : KnownHead > 0);
 
     public void Offer(EventRecord committed)
     {
@@ -75,9 +75,11 @@ internal sealed class ResourceLane(ResourceKey resource)
         }
     }
 
-    public bool TryMarkScheduled() => Interlocked.Exchange(ref _scheduled, 1) == 0;
+    /// <summary>Asks the next drain to read the log after the checkpoint even when no newer version is known: on activation, or when told to catch up.</summary>
+    public void RequestLogCheck() => Volatile.Write(ref _checkLog, 1);
 
-    public void UnmarkScheduled() => Volatile.Write(ref _scheduled, 0);
+    /// <summary>True once after <see cref="RequestLogCheck"/> (and for a new lane).</summary>
+    public bool TakeLogCheck() => Interlocked.Exchange(ref _checkLog, 0) == 1;
 
     /// <summary>The event for the next version, from what was offered or read from the log; null when it must be read first.</summary>
     public EventRecord? TakeNext()
@@ -102,6 +104,8 @@ internal sealed class ResourceLane(ResourceKey resource)
         if (record.Version > Checkpoint)
         {
             _buffered[record.Version] = record;
+            RaiseHead(record.Version);
+            MarkPending(record.CreatedAt);
         }
     }
 }

@@ -11,10 +11,7 @@ using OrleansConsistency.Grains;
 using OrleansConsistency.Silo.Deadlines;
 using OrleansConsistency.Silo.Telemetry;
 using OrleansConsistency.Storage;
-using OrleansConsistency.Storage.Cluster;
-using OrleansConsistency.Storage.Cluster.Leases;
-using OrleansConsistency.Storage.Cluster.Membership;
-using OrleansConsistency.Storage.Cluster.Streams;
+using OrleansConsistency.Grains.Interfaces.Streams;
 using OrleansConsistency.Storage.Clustering;
 using OrleansConsistency.Storage.GrainStorage;
 using OrleansConsistency.Storage.Streams;
@@ -50,7 +47,7 @@ public static class SiloHostingExtensions
                 client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
                 client.UsePostgresClustering(options.Storage.EffectiveConnectionString);
                 client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.DefaultCallTimeout);
-                client.AddProductClient();
+                client.AddProductClient(streams: ReadStreamOptions(builder.Configuration));
             });
             builder.Services.AddProductServices(builder.Configuration, configure);
             return builder;
@@ -98,6 +95,16 @@ public static class SiloHostingExtensions
         // The configured database is the default storage, and is also registered by its provider name.
         silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, CreateGrainStorage);
         silo.Services.AddGrainStorage(options.Storage.Provider, CreateGrainStorage);
+
+        // Transitions travel on Orleans streams whose source is the events table; explicit subscriptions (the API's
+        // live updates, external subscribers) are kept durably in the same database, with Orleans' own serializer,
+        // so that they outlive the silo that holds them.
+        silo.AddEventsTableStreams(ResourceStreams.ProviderName, ReadStreamOptions(configuration));
+        silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, (services, _) => new GroupCommitGrainStorage(
+            services.GetRequiredService<IGrainStateStore>(),
+            services.GetRequiredService<IOptions<GrainStateJsonOptions>>().Value.JsonSerializerOptions,
+            services.GetRequiredService<Orleans.Serialization.Serializers.IActivatorProvider>(),
+            new Orleans.Storage.OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>())));
         silo.AddIncomingGrainCallFilter<DeadlineIncomingCallFilter>();
         silo.Services.TryAddSingleton(new DeadlineScope(CallsStayInProcess: !options.Cluster.Enabled));
         silo.AddOutgoingGrainCallFilter<DeadlineOutgoingCallFilter>();
@@ -127,10 +134,12 @@ public static class SiloHostingExtensions
     /// <param name="client">The client.</param>
     /// <param name="silosInThisProcess">True when the silos run in this process (an in-process test cluster): a call
     /// given up at its deadline can then be reported exactly as started or not.</param>
-    public static IClientBuilder AddProductClient(this IClientBuilder client, bool silosInThisProcess = false)
+    /// <param name="streams">The stream settings of the silos (their queue count); the defaults when null.</param>
+    public static IClientBuilder AddProductClient(this IClientBuilder client, bool silosInThisProcess = false, EventsTableStreamOptions? streams = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         AddCodecs(client.Services);
+        client.AddEventsTableStreams(ResourceStreams.ProviderName, streams ?? new EventsTableStreamOptions());
         client.Services.TryAddSingleton(new DeadlineScope(silosInThisProcess));
         client.AddOutgoingGrainCallFilter<DeadlineOutgoingCallFilter>();
         client.AddActivityPropagation();
@@ -155,6 +164,16 @@ public static class SiloHostingExtensions
             services.GetRequiredService<IOptions<GrainStateJsonOptions>>().Value.JsonSerializerOptions,
             services.GetRequiredService<Orleans.Serialization.Serializers.IActivatorProvider>());
 
+    /// <summary>The stream settings, bound from <c>Silo:Streams</c> and validated (a bad value stops the start, naming it).</summary>
+    public static EventsTableStreamOptions ReadStreamOptions(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var streams = new EventsTableStreamOptions();
+        configuration.GetSection(EventsTableStreamOptions.SectionName).Bind(streams);
+        streams.Validate();
+        return streams;
+    }
+
     private static SiloHostOptions ReadOptions(IConfiguration configuration, Action<SiloHostOptions>? configure)
     {
         var options = new SiloHostOptions();
@@ -166,8 +185,7 @@ public static class SiloHostingExtensions
 
     /// <summary>
     /// What silos and clients both need: the silo settings, the storage (clients read the event log and the read model
-    /// straight from the database), the project's own membership table for consumer partitions, and the resource
-    /// grains' services.
+    /// straight from the database), and the resource grains' services.
     /// </summary>
     private static IServiceCollection AddProductServices(this IServiceCollection services, IConfiguration configuration, Action<SiloHostOptions>? configure)
     {
@@ -190,60 +208,15 @@ public static class SiloHostingExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton(sp => sp.GetRequiredService<StorageProvider>().Health);
-        services.TryAddSingleton<StreamHub>();
-        services.TryAddSingleton<IGrainStateStore>(sp => new StreamPublishingGrainStorage(sp.GetRequiredService<StorageProvider>(), sp.GetRequiredService<StreamHub>()));
-        services.TryAddSingleton<IEventStreams>(sp => new EventLogStreams(
-            sp.GetRequiredService<IEventLog>(),
-            sp.GetRequiredService<StreamHub>(),
-            sp.GetRequiredService<IOptions<GrainStateJsonOptions>>().Value.JsonSerializerOptions,
-            sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton<IGrainStateStore>(sp => new QueueStampingGrainStateStore(
+            sp.GetRequiredService<StorageProvider>(),
+            sp.GetRequiredKeyedService<EventQueues>(ResourceStreams.ProviderName)));
         services.TryAddSingleton<IIntentStore>(sp => sp.GetRequiredService<StorageProvider>());
         services.TryAddSingleton<IEventLog>(sp => sp.GetRequiredService<StorageProvider>());
         services.TryAddSingleton<IConsumerCheckpointStore>(sp => sp.GetRequiredService<StorageProvider>());
         services.TryAddSingleton<IConsumerFailureStore>(sp => sp.GetRequiredService<StorageProvider>());
         services.TryAddSingleton<IProjectionStore>(sp => sp.GetRequiredService<StorageProvider>());
 
-        // The project's own membership rows decide which silo runs which consumer partition until Orleans' stream
-        // queue balancing takes that over; grain placement and silo liveness are already Orleans'.
-        services.TryAddSingleton(sp =>
-        {
-            var options = Options(sp);
-            return new ClusterMembership(
-                options.Cluster,
-                options.Storage.EffectiveConnectionString,
-                options.Name,
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansConsistency.Cluster.Membership"));
-        });
-        services.AddSingleton<IHostedService>(sp =>
-        {
-            var options = Options(sp);
-            return new ClusterHostedService(options.Cluster, sp.GetRequiredService<ClusterMembership>, new Uri($"tcp://{options.Cluster.EndpointHost}:{options.SiloPort}"));
-        });
-        services.TryAddSingleton(sp =>
-        {
-            var options = Options(sp);
-            return new ConsumerLeases(
-                options.Cluster,
-                options.Storage,
-                options.Name,
-                options.Cluster.Enabled ? sp.GetRequiredService<ClusterMembership>() : null,
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansConsistency.Cluster.ConsumerLeases"));
-        });
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ConsumerLeases>());
-        services.TryAddSingleton(sp =>
-        {
-            var options = Options(sp);
-            return new ClusterStreamPoller(
-                options.Cluster,
-                options.Storage,
-                options.Name,
-                sp.GetRequiredService<StreamHub>(),
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansConsistency.Cluster.Streams"));
-        });
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ClusterStreamPoller>());
         services.AddResourceGrains(configuration);
         return services;
     }

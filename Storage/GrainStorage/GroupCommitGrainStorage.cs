@@ -14,7 +14,11 @@ namespace OrleansConsistency.Storage.GrainStorage;
 /// <param name="store">The row store (with its group committer) the provider reads and writes.</param>
 /// <param name="json">How states are serialized; the grains' source-generated contexts are in its resolver chain.</param>
 /// <param name="activators">Creates the empty state of a grain that has none stored (or whose state was cleared).</param>
-public sealed class GroupCommitGrainStorage(IGrainStateStore store, JsonSerializerOptions json, IActivatorProvider activators) : IGrainStorage
+/// <param name="binary">
+/// When set, states are stored with this serializer (as base64 text) instead of JSON: for Orleans' own grains, such as
+/// the stream pub-sub's, whose states are made for Orleans' serializer rather than for System.Text.Json.
+/// </param>
+public sealed class GroupCommitGrainStorage(IGrainStateStore store, JsonSerializerOptions json, IActivatorProvider activators, IGrainStorageSerializer? binary = null) : IGrainStorage
 {
     /// <summary>The state name whose row uses the bare grain type, so one-state grains have plain rows.</summary>
     public const string DefaultStateName = "state";
@@ -68,11 +72,11 @@ public sealed class GroupCommitGrainStorage(IGrainStateStore store, JsonSerializ
     {
         try
         {
-            return JsonSerializer.Serialize(state, json);
+            return binary is null ? JsonSerializer.Serialize(state, json) : Convert.ToBase64String(binary.Serialize(state).ToMemory().Span);
         }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or Orleans.Serialization.SerializerException)
         {
-            throw new StateSerializationException($"The state of {rowType}/{rowKey} cannot be stored: {typeof(T).Name} cannot be serialized with System.Text.Json ({ex.Message}). Nothing was written.", ex);
+            throw new StateSerializationException($"The state of {rowType}/{rowKey} cannot be stored: {typeof(T).Name} cannot be serialized with {(binary is null ? "System.Text.Json" : "Orleans' serializer")} ({ex.Message}). Nothing was written.", ex);
         }
     }
 
@@ -80,9 +84,9 @@ public sealed class GroupCommitGrainStorage(IGrainStateStore store, JsonSerializ
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(payload, json);
+            return binary is null ? JsonSerializer.Deserialize<T>(payload, json) : binary.Deserialize<T>(new BinaryData(Convert.FromBase64String(payload)));
         }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or FormatException or Orleans.Serialization.SerializerException)
         {
             throw new StateSerializationException($"The stored state of {rowType}/{rowKey} cannot be read as {typeof(T).Name}: {ex.Message}", ex);
         }
