@@ -63,6 +63,9 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
 
     public bool IsPaused => Volatile.Read(ref _paused) is not null;
 
+    /// <summary>True once the silo stops its consumers: lanes stop draining (their checkpoints say where to resume).</summary>
+    public bool IsStopping => Volatile.Read(ref _disposed) != 0;
+
     public ConsumerState Describe() =>
         new(Name, IsPaused, Breaker, Volatile.Read(ref _inFlight), _lanes.Keys.Count(l => l.HasWork));
 
@@ -162,7 +165,7 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
             // Stopping is what was asked for.
         }
 
-        _stopping.Dispose();
+        // Not disposed: lanes still draining on their grains link to its token until they see it cancelled.
     }
 
     /// <summary>

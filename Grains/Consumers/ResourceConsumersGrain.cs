@@ -127,7 +127,7 @@ internal sealed partial class ResourceConsumersGrain(ConsumerHost host, ILogger<
         var stopping = _deactivating.Token;
         try
         {
-            while (lane.HasWork && !stopping.IsCancellationRequested)
+            while (lane.HasWork && !stopping.IsCancellationRequested && !runner.IsStopping)
             {
                 DelayDeactivation(KeepAliveWhileWorking);
                 try
@@ -135,7 +135,7 @@ internal sealed partial class ResourceConsumersGrain(ConsumerHost host, ILogger<
                     await runner.WhileNotPausedAsync(stopping);
                     await runner.DrainAsync(lane, stopping);
                 }
-                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested || runner.IsStopping)
                 {
                     return;
                 }
