@@ -176,5 +176,15 @@ internal static class PostgresMigrations
                 updated_at bigint NOT NULL,
                 CONSTRAINT stream_queue_checkpoints_pkey PRIMARY KEY (provider, queue_id));
             """),
+
+        // The project's own membership and consumer leases of step 3 are gone: Orleans' membership (step 4) and its
+        // stream queue balancing (step 5) took their place, and no code reads or writes them any more. IF EXISTS keeps
+        // the step harmless on a database where they were dropped by hand; the migrator's advisory lock keeps two silos
+        // from running it at once, and it is recorded like any other step, so it runs once.
+        new(6, "drop the home-made cluster tables", """
+            DROP TABLE IF EXISTS consumer_leases;
+            DROP TABLE IF EXISTS cluster_members;
+            DROP TABLE IF EXISTS cluster_membership_version;
+            """),
     ];
 }

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Configuration;
 using OrleansConsistency.Storage.Tests.Grains;
 using OrleansConsistency.TestGrains;
 using OrleansConsistency.TestSupport;
@@ -13,8 +11,6 @@ namespace OrleansConsistency.Storage.Tests.Cluster;
 /// </summary>
 public sealed class TwoSiloClusterTests
 {
-    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(60);
-
     [Fact]
     public async Task CallsThroughEitherSilo_LandOnOneActivation_AndAKilledSilosGrainMovesWithItsState()
     {
@@ -36,7 +32,7 @@ public sealed class TwoSiloClusterTests
         var survivor = Assert.Single(silos, s => s != holder);
 
         await cluster.KillSiloAsync(holder);
-        await WaitUntilDeclaredDeadAsync(survivor, holder.Handle.SiloAddress);
+        await PostgresClusters.WaitUntilDeclaredDeadAsync(survivor, holder.Handle.SiloAddress);
 
         var moved = await survivor.GrainFactory.GetGrain<IProbeCounterGrain>(key).Add(1);
         Assert.Equal(6, moved.Value);
@@ -66,32 +62,11 @@ public sealed class TwoSiloClusterTests
     private static async Task<ProductCluster> StartAsync()
     {
         var builder = await new ProductClusterBuilder(initialSilosCount: 2)
-            .ConfigureServices(services => services.Configure<ClusterMembershipOptions>(options =>
-            {
-                // A killed silo is declared dead in seconds rather than Orleans' default of about 15; with two silos
-                // the survivor's vote is the only one there can be.
-                options.ProbeTimeout = TimeSpan.FromSeconds(1);
-                options.NumMissedProbesLimit = 2;
-                options.NumVotesForDeathDeclaration = 1;
-                options.TableRefreshTimeout = TimeSpan.FromSeconds(1);
-            }))
+            // A killed silo is declared dead in seconds rather than Orleans' default of about 15.
+            .ConfigureServices(PostgresClusters.FastFailureDetection)
             .UseFreshStorageAsync(StorageOptions.PostgresProvider);
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;
-    }
-
-    /// <summary>Waits until <paramref name="observer"/>'s membership says <paramref name="dead"/> is dead.</summary>
-    private static async Task WaitUntilDeclaredDeadAsync(ProductSilo observer, SiloAddress dead)
-    {
-        using var limit = new CancellationTokenSource(WaitLimit);
-        var membership = observer.Services.GetRequiredService<IClusterMembershipService>();
-        await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(limit.Token))
-        {
-            if (snapshot.GetSiloStatus(dead) == SiloStatus.Dead)
-            {
-                return;
-            }
-        }
     }
 }

@@ -62,6 +62,57 @@ public sealed class StorageMigratorTests
         Assert.Equal([new ConsumerBacklogItem("g1", 0, 3)], await storage.ListBehindAsync("c", TestGrainType, "", 10));
     }
 
+    [Theory, StorageProviders]
+    public async Task MigrateAsync_FreshDatabase_HasNoneOfTheHomeMadeClusterTables(string provider)
+    {
+        var options = await StorageFixture.NewOptionsAsync(provider);
+
+        await new StorageMigrator(options).MigrateAsync();
+
+        await using var connection = Connect(options);
+        await connection.OpenAsync();
+        Assert.Empty(await ExistingAsync(connection, options, HomeMadeClusterTables));
+        Assert.Equal(["events", "stream_queue_checkpoints"], await ExistingAsync(connection, options, ["events", "stream_queue_checkpoints"]));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_PostgresAtMigration5_DropsTheHomeMadeClusterTablesOnce_AndKeepsOrleansMembership()
+    {
+        var options = await StorageFixture.NewOptionsAsync(StorageOptions.PostgresProvider);
+        var drop = PostgresMigrations.All.Single(m => m.Name == "drop the home-made cluster tables");
+        Assert.Equal(6, drop.Version);
+        await using var connection = Connect(options);
+        await connection.OpenAsync();
+        await ApplyUpToAsync(connection, drop.Version - 1);
+        await ExecuteAsync(connection, "INSERT INTO cluster_members VALUES ('s1', 'silo', '127.0.0.1:11111', 'active', 0, 0, NULL)");
+        await ExecuteAsync(connection, "INSERT INTO consumer_leases VALUES ('c', 0, 's1', 0)");
+        await ExecuteAsync(connection, "INSERT INTO orleans_membership_version VALUES ('cluster', 1, 1)");
+        Assert.Equal(HomeMadeClusterTables, await ExistingAsync(connection, options, HomeMadeClusterTables));
+
+        // Several silos start at once on the upgraded database: the step runs once.
+        var applied = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => new StorageMigrator(options).MigrateAsync()));
+
+        Assert.Equal([0, 0, 1], applied.Order());
+        Assert.Empty(await ExistingAsync(connection, options, HomeMadeClusterTables));
+        Assert.Equal(0, await new StorageMigrator(options).MigrateAsync());
+        Assert.Equal(1L, await ScalarAsync(connection, "SELECT count(*) FROM orleans_membership_version"));
+        Assert.Equal(1L, await ScalarAsync(connection, $"SELECT count(*) FROM schema_migrations WHERE version = {drop.Version}"));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_PostgresWhoseClusterTablesWereDroppedByHand_StillApplies()
+    {
+        var options = await StorageFixture.NewOptionsAsync(StorageOptions.PostgresProvider);
+        await using var connection = Connect(options);
+        await connection.OpenAsync();
+        await ApplyUpToAsync(connection, 5);
+        await ExecuteAsync(connection, "DROP TABLE consumer_leases; DROP TABLE cluster_members");
+
+        Assert.Equal(1, await new StorageMigrator(options).MigrateAsync());
+
+        Assert.Empty(await ExistingAsync(connection, options, HomeMadeClusterTables));
+    }
+
     [Fact]
     public async Task MigrateAsync_SqliteFileInMissingDirectory_CreatesTheDirectory()
     {
@@ -78,6 +129,47 @@ public sealed class StorageMigratorTests
             SqliteConnection.ClearAllPools();
             Directory.Delete(Path.GetDirectoryName(directory)!, recursive: true);
         }
+    }
+
+    /// <summary>The project's own membership and consumer leases (PostgreSQL step 3); SQLite never had them.</summary>
+    private static readonly string[] HomeMadeClusterTables = ["cluster_members", "cluster_membership_version", "consumer_leases"];
+
+    /// <summary>Applies the PostgreSQL steps up to <paramref name="version"/> by hand, as an older release left the database.</summary>
+    private static async Task ApplyUpToAsync(DbConnection connection, int version)
+    {
+        await ExecuteAsync(connection, PostgresMigrations.CreateHistory);
+        foreach (var migration in PostgresMigrations.All.Where(m => m.Version <= version))
+        {
+            await ExecuteAsync(connection, migration.Sql);
+            await ExecuteAsync(connection, $"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({migration.Version}, '{migration.Name}', 0)");
+        }
+    }
+
+    /// <summary>Which of the tables exist, in the order given.</summary>
+    private static async Task<List<string>> ExistingAsync(DbConnection connection, StorageOptions options, IEnumerable<string> tables)
+    {
+        var existing = new List<string>();
+        foreach (var table in tables)
+        {
+            var sql = options.Provider == StorageOptions.PostgresProvider
+                ? $"SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '{table}'"
+                : $"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'";
+            if (Convert.ToInt64(await ScalarAsync(connection, sql), System.Globalization.CultureInfo.InvariantCulture) > 0)
+            {
+                existing.Add(table);
+            }
+        }
+
+        return existing;
+    }
+
+    private static async Task<object?> ScalarAsync(DbConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // Fixed test SQL.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        return await command.ExecuteScalarAsync();
     }
 
     private static DbConnection Connect(StorageOptions options) =>

@@ -215,7 +215,6 @@ public sealed class StreamQueueTests
             ? (PostgresMigrations.All, PostgresMigrations.CreateHistory)
             : (SqliteMigrations.All, SqliteMigrations.CreateHistory);
         var queues = migrations.Single(m => m.Name == "stream queues");
-        Assert.Equal(migrations.Max(m => m.Version), queues.Version);
         await using (var connection = Connect(options))
         {
             await connection.OpenAsync();
@@ -231,7 +230,7 @@ public sealed class StreamQueueTests
                 $"INSERT INTO events (stream_namespace, stream_key, version, type, payload, created_at) VALUES ('{Namespace}', 'old', 1, 'applied', '{{}}', 0)");
         }
 
-        Assert.Equal(1, await new StorageMigrator(options).MigrateAsync());
+        Assert.Equal(migrations.Count(m => m.Version >= queues.Version), await new StorageMigrator(options).MigrateAsync());
         Assert.Equal(0, await new StorageMigrator(options).MigrateAsync());
         var concurrent = await Task.WhenAll(new StorageMigrator(options).MigrateAsync(), new StorageMigrator(options).MigrateAsync());
         Assert.Equal([0, 0], concurrent);
