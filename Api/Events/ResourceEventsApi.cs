@@ -111,7 +111,8 @@ internal static class ResourceEventsApi
         using var settled = settlement.Subscribe(resource.Type, resource.Id, notice => buffer.Offer(new EventStreamItem(
             null,
             "settled",
-            JsonSerializer.Serialize(new SettledEventData(notice.SettledVersion, notice.Version, notice.At), ApiJsonContext.Default.SettledEventData))));
+            JsonSerializer.Serialize(new SettledEventData(notice.SettledVersion, notice.Version, notice.At), ApiJsonContext.Default.SettledEventData),
+            notice.SettledVersion)));
 
         ResourceStreamFollower subscription;
         try
@@ -168,6 +169,10 @@ internal static class ResourceEventsApi
     private static async Task PumpAsync(EventStreamWriter writer, BoundedBuffer buffer, long after, TimeSpan heartbeat, CancellationToken aborted)
     {
         var lastId = after;
+
+        // Settled notices come from the consumers, the applied events from the resource's stream: either may be
+        // first, and a notice waits here until the applied event of its version has been written.
+        var held = new Queue<EventStreamItem>();
         while (true)
         {
             bool more;
@@ -205,8 +210,17 @@ internal static class ResourceEventsApi
 
                     lastId = id;
                 }
+                else if (item.NotBefore is { } notBefore && (notBefore > lastId || held.Count > 0))
+                {
+                    held.Enqueue(item);
+                    continue;
+                }
 
                 await writer.WriteEventAsync(item, aborted).ConfigureAwait(false);
+                while (held.TryPeek(out var waiting) && waiting.NotBefore <= lastId)
+                {
+                    await writer.WriteEventAsync(held.Dequeue(), aborted).ConfigureAwait(false);
+                }
             }
         }
     }

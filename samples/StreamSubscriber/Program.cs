@@ -26,31 +26,50 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
-var builder = Host.CreateApplicationBuilder();
-builder.Logging.ClearProviders();
-// Standard output is for transitions only: the log goes to standard error, and only what needs attention.
+IPAddress gateway;
+try
+{
+    gateway = (await Dns.GetHostAddressesAsync(arguments.GatewayHost, stop.Token))[0];
+}
+catch (Exception exception) when (exception is System.Net.Sockets.SocketException or IndexOutOfRangeException)
+{
+    await Console.Error.WriteLineAsync($"Cannot reach the cluster at {arguments.GatewayHost}:{arguments.GatewayPort}: the host name does not resolve ({exception.Message}).");
+    return 3;
+}
+
+// No default configuration: an appsettings.json beside the program (the Silo's lands in this output folder) must not
+// turn the log up; the command line is the whole configuration.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
+// Standard output is for transitions only: the log goes to standard error, and only what needs attention. Orleans'
+// warnings while the gateway is unreachable (one per connection attempt, with a stack trace) are left out: the one
+// line below says it.
 builder.Logging.AddSimpleConsole(o => o.SingleLine = true)
     .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None)
+    .AddFilter("Orleans", LogLevel.Error)
     .SetMinimumLevel(LogLevel.Warning);
 builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 builder.UseOrleansClient(client =>
 {
     client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (arguments.ClusterId, arguments.ServiceId));
-    client.UseStaticClustering(new IPEndPoint(Dns.GetHostAddresses(arguments.GatewayHost)[0], arguments.GatewayPort));
+    client.UseStaticClustering(new IPEndPoint(gateway, arguments.GatewayPort));
     client.AddProductClient();
 });
 using var host = builder.Build();
 
-try
+using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(stop.Token))
 {
-    using var connecting = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
-    connecting.CancelAfter(TimeSpan.FromSeconds(15));
-    await host.StartAsync(connecting.Token);
-}
-catch (Exception exception) when (exception is not OperationCanceledException || !stop.IsCancellationRequested)
-{
-    await Console.Error.WriteLineAsync($"Cannot reach the cluster at {arguments.GatewayHost}:{arguments.GatewayPort} (cluster '{arguments.ClusterId}'): {exception.Message} Is the product running (dotnet run --project Api)?");
-    return 3;
+    connecting.CancelAfter(arguments.ConnectTimeout);
+    try
+    {
+        await host.StartAsync(connecting.Token);
+    }
+    catch (Exception exception) when (exception is not OperationCanceledException || !stop.IsCancellationRequested)
+    {
+        // Orleans keeps retrying the gateway until the timeout cancels it: say so rather than "a task was canceled".
+        var why = connecting.IsCancellationRequested ? $"no gateway answered within {arguments.ConnectTimeout.TotalSeconds:0} s." : exception.Message;
+        await Console.Error.WriteLineAsync($"Cannot reach the cluster at {arguments.GatewayHost}:{arguments.GatewayPort} (cluster '{arguments.ClusterId}'): {why} Is the product running (dotnet run --project Api)?");
+        return 3;
+    }
 }
 
 var cluster = host.Services.GetRequiredService<IClusterClient>();

@@ -18,6 +18,12 @@ public class ApiFactory : WebApplicationFactory<api::Program>
 
     public string DatabasePath => Path.Combine(_directory, "api.db");
 
+    /// <summary>The co-hosted silo's Orleans gateway port on loopback, for tests that join as an Orleans client.</summary>
+    public int GatewayPort { get; } = FreePort.Next();
+
+    /// <summary>The co-hosted silo's Orleans silo-to-silo port on loopback.</summary>
+    public int SiloPort { get; } = FreePort.Next();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         Directory.CreateDirectory(_directory);
@@ -26,8 +32,8 @@ public class ApiFactory : WebApplicationFactory<api::Program>
         builder.UseSetting("Silo:Storage:ConnectionString", $"Data Source={DatabasePath}");
 
         // Several co-hosted silos run side by side in one test process: each gets its own Orleans ports.
-        builder.UseSetting("Silo:SiloPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
-        builder.UseSetting("Silo:GatewayPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Silo:SiloPort", SiloPort.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Silo:GatewayPort", GatewayPort.ToString(CultureInfo.InvariantCulture));
         Configure(builder);
     }
 

@@ -35,8 +35,6 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
             ["Silo__Storage__Provider"] = "postgresql",
             ["Silo__Storage__ConnectionString"] = connectionString,
             ["Silo__Cluster__Enabled"] = "true",
-            ["Silo__Cluster__HeartbeatPeriod"] = "00:00:00.500",
-            ["Silo__Cluster__DeathTimeout"] = "00:00:03",
 
             // Orleans' failure detection, tuned as measured in ORLEANS.md §3.1 (about 1.6 s from SIGKILL to served
             // again on this machine; Orleans' defaults take about 12 s).
