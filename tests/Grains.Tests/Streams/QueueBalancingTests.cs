@@ -84,7 +84,10 @@ public sealed class QueueBalancingTests(ITestOutputHelper output)
             Assert.True(status?.State == IntentState.Settled, $"{key} intent {idempotencyKey}: {status?.State}");
         }
 
-        // Every version of every resource was handled by every consumer exactly once, in order.
+        // Every version of every resource was handled by every consumer, in order: exactly once when the silo stopped.
+        // A killed silo may have handled a version without its checkpoint becoming durable (a consumer without its
+        // own checkpoint is at least once): that one version, and only it, is handled again right after by the survivor.
+        var again = 0;
         foreach (var key in keys)
         {
             var head = (await resources.GetGrain<IResourceGrain>(key.GrainKey).GetSnapshot()).Version;
@@ -92,11 +95,17 @@ public sealed class QueueBalancingTests(ITestOutputHelper output)
             foreach (var consumer in consumers)
             {
                 var handled = consumer.Order.Where(o => o.Resource == key.GrainKey).Select(o => o.Version).ToList();
+                var repeated = handled.Where((version, i) => i > 0 && handled[i - 1] == version).ToList();
+                var once = handled.Where((version, i) => i == 0 || handled[i - 1] != version);
+                var expected = Enumerable.Range(1, (int)head).Select(v => (long)v);
                 Assert.True(
-                    handled.SequenceEqual(Enumerable.Range(1, (int)head).Select(v => (long)v)),
-                    $"{consumer.Name} on {key}: expected 1..{head}, got [{string.Join(", ", handled)}]");
+                    once.SequenceEqual(expected) && repeated.Count <= (kill ? 1 : 0),
+                    $"{consumer.Name} on {key}: expected 1..{head}{(kill ? " (one version at most twice in a row)" : " once each")}, got [{string.Join(", ", handled)}]");
+                again += repeated.Count;
             }
         }
+
+        output.WriteLine($"versions handled again after the {(kill ? "kill" : "stop")}: {again}");
     }
 
     private static IReadOnlyCollection<int> Queues(ProductSilo silo) => EventQueuesOf(silo).LocalQueues;
