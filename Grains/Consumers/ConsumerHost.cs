@@ -47,7 +47,15 @@ public sealed class ConsumerHost(IServiceProvider services, IOptions<ConsumersOp
     {
         if (_runners.IsValueCreated)
         {
-            await Task.WhenAll(Runners.Select(r => r.DisposeAsync().AsTask())).WaitAsync(cancellationToken);
+            try
+            {
+                await Task.WhenAll(Runners.Select(r => r.DisposeAsync().AsTask())).WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // A stop that may not wait (a killed silo, or the host's shutdown timeout): the runners were told to
+                // stop and finish by themselves; throwing here would fail the rest of the host's shutdown.
+            }
         }
     }
 

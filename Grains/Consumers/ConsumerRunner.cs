@@ -275,7 +275,9 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
         }
 
         // A checkpointing consumer already moved the checkpoint with its effect; otherwise it moves now, after the effect.
-        lane.Checkpoint = attempts.CheckpointWritten ?? await _services.Checkpoints.SetAsync(Name, lane.Resource.GrainKey, record.Version, stopping);
+        // Not cancelled by stopping: the effect happened, and a silo that stops (or a grain that deactivates) right
+        // now would otherwise leave the version to be handled again by the next reader (the storage bounds the wait).
+        lane.Checkpoint = attempts.CheckpointWritten ?? await _services.Checkpoints.SetAsync(Name, lane.Resource.GrainKey, record.Version, CancellationToken.None);
         lane.Handled(now);
         if (failure is null)
         {

@@ -159,6 +159,36 @@ public sealed class SettlementTests
         Assert.Equal(0, status?.SettledVersion);
     }
 
+    [Fact]
+    public async Task APausedConsumer_HoldsIntentsInProgress_ThenAResumeSettlesEveryOne_EachVersionOnceInOrder()
+    {
+        var history = new TestConsumer("history");
+        await using var cluster = await StartAsync("sqlite", configure: builder => WithConsumers(builder, history, readModel: false));
+        var control = cluster.Primary.Services.GetRequiredService<IConsumerControl>();
+        control.PauseConsumer("history");
+        var last = new Dictionary<string, string>();
+        foreach (var id in new[] { "p1", "p2" })
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                last[id] = (await cluster.Resource("orders", id).Submit(Intent(IntentOperation.Increment, """{"n":1}"""))).Status.IdempotencyKey;
+            }
+        }
+
+        Assert.Equal(IntentState.InProgress, (await cluster.Resource("orders", "p1").WaitForIntentStatus(last["p1"], TimeSpan.FromMilliseconds(500)))?.State);
+        Assert.Empty(history.Handled);
+
+        control.ResumeConsumer("history");
+
+        foreach (var (id, key) in last)
+        {
+            Assert.Equal(IntentState.Settled, (await cluster.Resource("orders", id).WaitForIntentStatus(key, Patience))?.State);
+            Assert.Equal(Enumerable.Range(1, 5).Select(v => (long)v), history.Order.Where(o => o.Resource == $"orders/{id}").Select(o => o.Version));
+        }
+
+        Assert.All(history.Handled, handled => Assert.Equal(1, handled.Value));
+    }
+
     private static void WithConsumers(ProductClusterBuilder builder, IResourceConsumer consumer, bool readModel) =>
         builder.ConfigureServices(services =>
         {

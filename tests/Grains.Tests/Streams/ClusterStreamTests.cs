@@ -1,104 +1,100 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Runtime;
+using Orleans.Streams;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
+using OrleansConsistency.Grains.Interfaces.Streams;
+using OrleansConsistency.Grains.Streams;
 using OrleansConsistency.Storage;
-using OrleansConsistency.Storage.Streams;
+using OrleansConsistency.TestSupport;
 using static OrleansConsistency.Grains.Tests.ResourceCluster;
 
 namespace OrleansConsistency.Grains.Tests.Streams;
 
 /// <summary>
-/// In a cluster each resource's events are committed by the silo that owns it; a subscriber on any silo (the one an
-/// SSE client happens to be connected to) still gets every version, live, once and in order.
+/// In a cluster each resource's events are committed by the silo that owns it, and its stream queue is read by one
+/// silo (not necessarily that one); a follower connected through any silo (the one an SSE client happens to reach)
+/// or through an Orleans client still gets every version, live, once and in order.
 /// </summary>
 public sealed class ClusterStreamTests
 {
     private const int Resources = 12;
     private const int Versions = 5;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    // 5,000 ms: every intent is committed before the stream poller's first poll after the subscriptions, so only the
-    // poller's start from before them (not the poll that first sees them) delivers the other silo's events.
-    [Theory]
-    [InlineData(200)]
-    [InlineData(5000)]
-    public async Task SubscribersOnEverySilo_GetEveryVersion_OfResourcesOwnedByAnySilo_InOrder(int pollMilliseconds)
+    [Fact]
+    public async Task FollowersOnEverySilo_GetEveryVersion_OfResourcesOwnedByAnySilo_OnceInOrder()
     {
         await using var cluster = await StartAsync(StorageOptions.PostgresProvider, silos: 2, builder => builder
             .ConfigureSilo(options =>
             {
                 options.Cluster.Enabled = true;
-                options.Cluster.HeartbeatPeriod = TimeSpan.FromMilliseconds(250);
-                options.Cluster.DeathTimeout = TimeSpan.FromSeconds(2);
                 options.DefaultCallTimeout = TimeSpan.FromSeconds(20);
-                options.Cluster.ConsumerEventPollInterval = TimeSpan.FromMilliseconds(pollMilliseconds);
             }));
 
         // Resource i lives on silo i % 2 (activating it commits nothing).
+        var keys = Enumerable.Range(0, Resources).Select(i => ResourceKey.Create("orders", $"s-{i}")).ToList();
         for (var i = 0; i < Resources; i++)
         {
-            var grain = cluster.Silos[i % 2].GrainFactory.GetGrain<IResourceGrain>(ResourceKey.Create("orders", $"s-{i}").GrainKey);
+            var grain = cluster.Silos[i % 2].GrainFactory.GetGrain<IResourceGrain>(keys[i].GrainKey);
             await PlacedOn(cluster.Silos[i % 2], grain.GetSnapshot);
         }
 
-        // Subscribed before anything is committed, from version 0: nothing can come from the catch-up read, so every
-        // version of a resource owned by the other silo has to arrive live.
-        var received = new ConcurrentDictionary<(int Silo, string Id), ConcurrentQueue<long>>();
-        var handles = new List<EventStreamSubscriptionHandle>();
-        var complete = new ConcurrentDictionary<(int Silo, string Id), byte>();
-        var incomplete = cluster.Silos.Count * Resources;
-        var allReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Followers from version 0 on every silo and on the client, before anything is committed: nothing can come
+        // from the catch-up read, so every version of a resource owned by the other silo has to arrive live.
+        var recorder = new VersionRecorder();
+        var followers = new List<ResourceStreamFollower>();
         for (var silo = 0; silo < cluster.Silos.Count; silo++)
         {
-            var streams = cluster.Silos[silo].Services.GetRequiredService<IEventStreams>();
-            for (var i = 0; i < Resources; i++)
+            var services = cluster.Silos[silo].Services;
+            var streams = services.GetRequiredKeyedService<IStreamProvider>(ResourceStreams.ProviderName);
+            var history = new EventLogResourceHistory(services.GetRequiredService<IEventLog>());
+            foreach (var key in keys)
             {
-                var key = ResourceKey.Create("orders", $"s-{i}");
-                var subscriber = (silo, key.Id);
-                var versions = received.GetOrAdd(subscriber, _ => new ConcurrentQueue<long>());
-                var stream = streams.GetStream<TransitionEvent>(new EventStreamId(key.StreamNamespace, key.Id));
-                handles.Add(await stream.SubscribeAsync((transition, _) =>
-                {
-                    versions.Enqueue(transition.Version);
-                    if (versions.Count >= Versions && complete.TryAdd(subscriber, 0) && Interlocked.Decrement(ref incomplete) == 0)
-                    {
-                        allReceived.TrySetResult();
-                    }
-
-                    return Task.CompletedTask;
-                }, new EventStreamPosition(0)));
+                followers.Add(await Follow(streams, history, key, recorder, $"silo {silo}, {key}"));
             }
+        }
+
+        foreach (var key in keys)
+        {
+            followers.Add(await Follow(cluster.Client.GetStreamProvider(ResourceStreams.ProviderName), new GrainResourceHistory(cluster.Client), key, recorder, $"client, {key}"));
         }
 
         for (var n = 0; n < Versions; n++)
         {
             await Task.WhenAll(Enumerable.Range(0, Resources).Select(i =>
-                cluster.Silos[i % 2].GrainFactory.GetGrain<IResourceGrain>(ResourceKey.Create("orders", $"s-{i}").GrainKey)
-                    .Submit(Intent(IntentOperation.Increment, """{"n":1}"""))));
+                cluster.Silos[i % 2].GrainFactory.GetGrain<IResourceGrain>(keys[i].GrainKey).Submit(Intent(IntentOperation.Increment, """{"n":1}"""))));
         }
 
-        // Each silo owns some of the resources.
+        // Each silo owns some of the resources, and each reads some of the queues.
         var owners = (await cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics())
-            .Where(a => a.GrainId.Key.ToString()?.StartsWith("orders/s-", StringComparison.Ordinal) == true)
+            .Where(a => a.GrainId.Key.ToString()?.StartsWith("orders/s-", StringComparison.Ordinal) == true && a.GrainType.Contains("Resource", StringComparison.Ordinal))
             .Select(a => a.SiloAddress)
             .Distinct()
             .Count();
         Assert.Equal(2, owners);
 
-        // At most 30 s; what is missing then is reported per subscriber below.
-        await Task.WhenAny(allReceived.Task, Task.Delay(TimeSpan.FromSeconds(30)));
-
-        foreach (var ((silo, id), versions) in received)
+        var subscribers = recorder.Received.Keys.ToList();
+        Assert.Equal(3 * Resources, subscribers.Count);
+        await recorder.WaitForAsync(subscribers, Versions, Patience);
+        foreach (var subscriber in subscribers)
         {
-            Assert.True(
-                versions.SequenceEqual(Enumerable.Range(1, Versions).Select(v => (long)v)),
-                $"silo {silo}, {id}: got [{string.Join(", ", versions)}]");
+            recorder.AssertExactly(subscriber, 1, Versions);
         }
 
-        foreach (var handle in handles)
+        foreach (var follower in followers)
         {
-            await handle.UnsubscribeAsync();
+            await follower.DisposeAsync();
         }
+    }
+
+    private static Task<ResourceStreamFollower> Follow(IStreamProvider streams, IResourceHistory history, ResourceKey key, VersionRecorder recorder, string name)
+    {
+        // Known before the first event, so a subscriber that gets nothing shows up as such.
+        recorder.Register(name);
+        return ResourceStreamFollower.StartAsync(streams, history, key, 0, transition =>
+        {
+            recorder.Record(name, transition.Version);
+            return Task.CompletedTask;
+        });
     }
 }
