@@ -58,7 +58,9 @@ public static class SseSuite
             warm.EnsureSuccessStatusCode();
         }
 
+        var idleCpuBefore = server.CpuTime;
         await Task.Delay(TimeSpan.FromSeconds(3));
+        var idleCpuPercent = (server.CpuTime - idleCpuBefore).TotalMilliseconds / 30;
         var rssBefore = ProcessMemory.ResidentBytes(server.ProcessId);
         var heapBefore = await ProcessMemory.ManagedHeapBytesAsync(counters, server.ProcessId);
 
@@ -225,6 +227,7 @@ public static class SseSuite
                 heapBefore is { } b && heapAfter is { } a ? Kib((a - b) / (double)Math.Max(1, connected)) : "–")
             .ToString());
         await output.WriteLineAsync();
+        await output.WriteLineAsync($"API idle CPU (3 s after warm-up, no subscribers, no load): {idleCpuPercent:N0} % of a core.");
         await output.WriteLineAsync($"POST failures: {postFailures}; subscribers that failed to open: {failedToOpen}. Load average (1, 5, 15 min, running/total, last pid) when the load started: {loadAtStart}; when it ended: {loadAtEnd}.");
     }
 
