@@ -3,6 +3,7 @@ using OrleansConsistency.Bench.Harness;
 using OrleansConsistency.Bench.HttpBenchmarks;
 using OrleansConsistency.Bench.RuntimeBenchmarks;
 using OrleansConsistency.Bench.SettlementBenchmarks;
+using OrleansConsistency.Bench.SseBenchmarks;
 using OrleansConsistency.Bench.StorageBenchmarks;
 
 // Each suite prints Markdown: the machine and the exact command first, so that a pasted report says how to
@@ -14,6 +15,7 @@ var suites = new Dictionary<string, Func<BenchArguments, TextWriter, Task>>(Stri
     ["settlement"] = SettlementSuite.RunAsync,
     ["http"] = HttpSuite.RunAsync,
     ["cluster"] = ClusterSuite.RunAsync,
+    ["sse"] = SseSuite.RunAsync,
 };
 
 // The http suite's baseline server, started by the suite as a child process: it prints its address, not a report.

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using OrleansConsistency.Silo.Hosting;
@@ -15,6 +16,7 @@ public sealed class ProductClusterBuilder(short initialSilosCount = 1)
 {
     private readonly List<Action<SiloHostOptions>> _siloConfigurations = [];
     private readonly List<Action<IServiceCollection>> _serviceConfigurations = [];
+    private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
     private string _storageProvider = StorageOptions.SqliteProvider;
     private string? _connectionString;
 
@@ -29,6 +31,16 @@ public sealed class ProductClusterBuilder(short initialSilosCount = 1)
     public ProductClusterBuilder ConfigureServices(Action<IServiceCollection> configure)
     {
         _serviceConfigurations.Add(configure);
+        return this;
+    }
+
+    /// <summary>
+    /// Sets a configuration value every silo reads, e.g. <c>Silo:Streams:PollInterval</c>: the settings that
+    /// <see cref="SiloHostingExtensions.AddProductSilo"/> binds from configuration rather than from its options.
+    /// </summary>
+    public ProductClusterBuilder ConfigureSetting(string key, string? value)
+    {
+        _settings[key] = value;
         return this;
     }
 
@@ -72,7 +84,10 @@ public sealed class ProductClusterBuilder(short initialSilosCount = 1)
             }
 
             var perSilo = cluster.TakeSiloOverride(siloOptions.SiloName);
-            silo.AddProductSilo(silo.Configuration, options =>
+            var configuration = _settings.Count == 0
+                ? silo.Configuration
+                : new ConfigurationBuilder().AddConfiguration(silo.Configuration).AddInMemoryCollection(_settings).Build();
+            silo.AddProductSilo(configuration, options =>
             {
                 options.Name = siloOptions.SiloName;
                 options.Storage.Provider = _storageProvider;

@@ -69,7 +69,7 @@ public static class ClusterSuite
 
         await output.WriteLineAsync($"### Accepted intents per second, 1 vs 3 silos ({database.Setup})");
         await output.WriteLineAsync();
-        await output.WriteLineAsync("Silos: an Orleans `InProcessTestCluster` in this process whose silos use the product's `AddProductSilo` (the test cluster's membership and transport, not the product's Orleans membership on PostgreSQL, which separate silo processes use); `Silo:Cluster:Enabled` turns on the project's consumer leases over PostgreSQL.");
+        await output.WriteLineAsync("Silos: an Orleans `InProcessTestCluster` in this process whose silos use the product's `AddProductSilo` (the test cluster's membership and transport, not the product's Orleans membership on PostgreSQL, which separate silo processes use); the event log's stream queues (`Silo:Streams:QueueCount`, 8) are balanced over the silos by Orleans.");
         await output.WriteLineAsync();
         await output.WriteLineAsync(table.ToString());
         var settleClients = Numbers(arguments.Get("settle-clients", "8"))[0];
@@ -79,7 +79,7 @@ public static class ClusterSuite
             await ConsumerSettleBenchmark.MeasureAsync(silos, settleClients, resources, warmUp, duration, settle);
         }
 
-        await output.WriteLineAsync($"### Submit to settled (read-model consumer shared by leases), {settleClients} clients");
+        await output.WriteLineAsync($"### Submit to settled (read-model consumer on Orleans streams: \"same silo\" = the committing silo reads the queue and its commit wakes the reader; \"other silo\" = found by the reader's poll, `Silo:Streams:PollInterval`), {settleClients} clients");
         await output.WriteLineAsync();
         await output.WriteLineAsync(settle.ToString());
         await output.WriteLineAsync(

@@ -8,19 +8,20 @@ using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Grains.Resources;
 using OrleansConsistency.Storage;
-using OrleansConsistency.Storage.Cluster.Leases;
-using OrleansConsistency.Storage.Cluster.Membership;
+using OrleansConsistency.Grains.Interfaces.Streams;
+using OrleansConsistency.Storage.Streams;
 using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Bench.ClusterBenchmarks;
 
 /// <summary>
 /// Time from submitting an intent to its settlement by the read-model consumer, with clustered silos that share the
-/// consumer by leases. Each intent is counted as "same silo" when the silo that committed it (the grain's owner)
-/// leases the resource's partition, else as "other silo": then the event reaches the consumer through the events
-/// poller (<c>Silo:Cluster:ConsumerEventPollInterval</c>), which is the latency the leases add. The silos are an
-/// Orleans in-process test cluster (<see cref="ProductClusterBuilder"/>); the leases use the project's own membership
-/// rows in PostgreSQL (<c>Silo:Cluster:Enabled</c>).
+/// event log's stream queues (Orleans' queue balancer gives each queue to one silo; the consumer grain of a resource
+/// is placed where its queue is read). Each intent is counted as "same silo" when the silo that committed it (the
+/// resource grain's owner) reads the resource's queue, so the commit wakes the reader at once
+/// (<c>Silo:Streams:WakeCheckInterval</c>), else as "other silo": then the reader finds the event at its next poll
+/// (<c>Silo:Streams:PollInterval</c>), which is the latency spreading the queues adds. The silos are an Orleans
+/// in-process test cluster (<see cref="ProductClusterBuilder"/>) on PostgreSQL.
 /// </summary>
 public static class ConsumerSettleBenchmark
 {
@@ -40,7 +41,7 @@ public static class ConsumerSettleBenchmark
             .UseFreshStorageAsync(StorageOptions.PostgresProvider);
         await using var cluster = builder.Build();
         await cluster.DeployAsync();
-        await WaitForLeasesAsync(cluster);
+        await WaitForQueuesAsync(cluster);
         var owners = new System.Collections.Concurrent.ConcurrentDictionary<string, SiloAddress?>(StringComparer.Ordinal);
 
         var sameSilo = new LatencyRecorder();
@@ -65,7 +66,7 @@ public static class ConsumerSettleBenchmark
 
                 if (Volatile.Read(ref counting))
                 {
-                    var recorder = await CommittedWhereLeasedAsync(cluster, owners, key) ? sameSilo : otherSilo;
+                    var recorder = await CommittedWhereReadAsync(cluster, owners, key) ? sameSilo : otherSilo;
                     lock (recorder)
                     {
                         recorder.Record(started, ended);
@@ -76,7 +77,7 @@ public static class ConsumerSettleBenchmark
             duration,
             () => Volatile.Write(ref counting, true));
 
-        foreach (var (path, recorder) in new[] { ("same silo", sameSilo), ("other silo (poller)", otherSilo) })
+        foreach (var (path, recorder) in new[] { ("same silo", sameSilo), ("other silo (poll)", otherSilo) })
         {
             if (recorder.Count > 0)
             {
@@ -94,9 +95,9 @@ public static class ConsumerSettleBenchmark
 
     /// <summary>
     /// True when the silo hosting the grain of <paramref name="key"/> (found through Orleans' management grain, then
-    /// cached: activations stay where they are during a run) leases the key's read-model partition.
+    /// cached: activations stay where they are during a run) reads the stream queue of the resource's events.
     /// </summary>
-    private static async Task<bool> CommittedWhereLeasedAsync(ProductCluster cluster, System.Collections.Concurrent.ConcurrentDictionary<string, SiloAddress?> owners, string key)
+    private static async Task<bool> CommittedWhereReadAsync(ProductCluster cluster, System.Collections.Concurrent.ConcurrentDictionary<string, SiloAddress?> owners, string key)
     {
         if (!owners.TryGetValue(key, out var owner))
         {
@@ -106,16 +107,16 @@ public static class ConsumerSettleBenchmark
         }
 
         var committer = cluster.Silos.FirstOrDefault(s => s.Handle.SiloAddress.Equals(owner));
-        return committer?.Services.GetRequiredService<ConsumerLeases>().Holds("read-model", key) ?? false;
+        return committer is not null && StreamQueues.Of(committer).IsReadHere(ResourceStreams.Of(ResourceKey.ParseGrainKey(key)));
     }
 
-    private static async Task WaitForLeasesAsync(ProductCluster cluster)
+    /// <summary>Waits until Orleans' balancer has handed every queue to a silo, and each silo reads at least one.</summary>
+    private static async Task WaitForQueuesAsync(ProductCluster cluster)
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (cluster.Silos.Any(s => s.Services.GetRequiredService<ClusterMembership>().CurrentView.Members.Length != cluster.Silos.Count)
-            || cluster.Silos.Sum(s => s.Services.GetRequiredService<ConsumerLeases>().HeldPartitions("read-model").Count)
-                != cluster.Primary.Services.GetRequiredService<ConsumerLeases>().Partitions
-            || cluster.Silos.Any(s => s.Services.GetRequiredService<ConsumerLeases>().HeldPartitions("read-model").Count == 0))
+        var queueCount = StreamQueues.Of(cluster.Primary).Mapper.GetAllQueues().Count();
+        while (cluster.Silos.Sum(s => StreamQueues.Of(s).LocalQueues.Count) != queueCount
+            || cluster.Silos.Any(s => StreamQueues.Of(s).LocalQueues.Count == 0))
         {
             await Task.Delay(100, limit.Token);
         }

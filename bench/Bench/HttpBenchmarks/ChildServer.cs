@@ -25,6 +25,9 @@ internal sealed partial class ChildServer : IAsyncDisposable
     /// <summary>Where it listens, e.g. <c>http://127.0.0.1:40123</c>.</summary>
     public Uri Address { get; }
 
+    /// <summary>The server's process id.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>CPU time the server process has used so far (user and kernel).</summary>
     public TimeSpan CpuTime
     {

@@ -8,7 +8,9 @@ using OrleansConsistency.Grains.Consumers;
 using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
+using OrleansConsistency.Grains.Interfaces.Streams;
 using OrleansConsistency.Grains.Resources;
+using OrleansConsistency.Storage;
 using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Bench.SettlementBenchmarks;
@@ -16,6 +18,11 @@ namespace OrleansConsistency.Bench.SettlementBenchmarks;
 /// <summary>
 /// Accept→settled latency at a steady rate: intents are submitted on a fixed schedule (open loop, so a slow
 /// settlement cannot slow the offered load down), and each one's settlement is taken from the settlement feed.
+/// Options: <c>--rate 200</c>, <c>--duration 10</c>, <c>--cases sqlite,sqlite+webhook,postgresql-3</c> (database, then
+/// the silo count of one in-process test cluster, 1 when left out; <c>+webhook</c> also requires a loopback webhook),
+/// <c>--warmup 0</c> (seconds of the same load before the measured part, not counted; 0 measures from the first intent,
+/// cold streams and consumer grains included), <c>--set Silo:Streams:PollInterval=00:00:00.020;...</c> (silo settings),
+/// <c>--subscribers 1000</c> (the SSE table after it; 0 skips it; see also the <c>sse</c> suite).
 /// </summary>
 public static class SettlementSuite
 {
@@ -27,28 +34,59 @@ public static class SettlementSuite
         ArgumentNullException.ThrowIfNull(output);
         var rate = int.Parse(arguments.Get("rate", "200"), CultureInfo.InvariantCulture);
         var duration = arguments.GetSeconds("duration", TimeSpan.FromSeconds(10));
-        await output.WriteLineAsync($"Each case: {rate} intents/s for {duration.TotalSeconds:F0} s over {Resources} resources (open loop), one silo on SQLite (WAL, synchronous=FULL); accept = Submit answered; settled = the settlement notice of a version at or past the intent's.");
+        var warmUpText = arguments.Get("warmup", "0");
+        var warmUp = warmUpText == "0" ? TimeSpan.Zero : arguments.GetSeconds("warmup", TimeSpan.Zero);
+        var cases = arguments.Get("cases", "sqlite,sqlite+webhook,postgresql-3").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var settings = ParseSettings(arguments.Get("set", ""));
+        await output.WriteLineAsync($"Each case: {rate} intents/s for {duration.TotalSeconds:F0} s over {Resources} resources (open loop), after {warmUp.TotalSeconds:F0} s of the same load not counted; SQLite: WAL, synchronous=FULL; PostgreSQL: a local server (`synchronous_commit=on`); silos: one Orleans `InProcessTestCluster` in this process, submits spread over the silos' own clients. Accept = Submit answered; settled = the settlement notice of a version at or past the intent's (notices are per silo: the bench listens on every silo).");
+        if (settings.Count > 0)
+        {
+            await output.WriteLineAsync($"Silo settings: {string.Join(", ", settings.Select(s => $"`{s.Key}={s.Value}`"))}.");
+        }
+
+        await output.WriteLineAsync("CPU µs/intent: this process's CPU (the silos and the load) in the measured part ÷ intents; \"+ server\" adds the PostgreSQL server's. With several silos, \"same / other silo p99\": intents whose committing silo reads the resource's stream queue (woken by the commit) / does not (found by the reader's poll). Idle CPU: this process over 3 s with the silos started and no load.");
         await output.WriteLineAsync();
 
-        var table = new MarkdownTable("Required consumers", "Intents", "Accept p50 (ms)", "Accept p99 (ms)", "Accept→settled p50 (ms)", "p99 (ms)", "max (ms)", "Unsettled at end");
+        var table = new MarkdownTable("Case", "Silos", "Intents", "Accept p50 (ms)", "Accept p99 (ms)", "Accept→settled p50 (ms)", "p99 (ms)", "max (ms)", "Unsettled at end", "Same / other silo p99 (ms) [intents]", "CPU µs/intent", "Idle CPU (% of a core)", "Load avg (1 min)");
         await using var receiver = await LoopbackWebhookReceiver.StartAsync();
-        foreach (var withWebhook in new[] { false, true })
+        foreach (var name in cases)
         {
-            var result = await MeasureAsync(withWebhook ? receiver.Address : null, rate, duration);
+            var withWebhook = name.EndsWith("+webhook", StringComparison.Ordinal);
+            var spec = withWebhook ? name[..^"+webhook".Length] : name;
+            var parts = spec.Split('-');
+            var provider = parts[0] switch
+            {
+                "sqlite" => StorageOptions.SqliteProvider,
+                "postgresql" => StorageOptions.PostgresProvider,
+                _ => throw new ArgumentException($"--cases: unknown database '{parts[0]}' in '{name}' (sqlite or postgresql)."),
+            };
+            var silos = parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : 1;
+            var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            var result = await MeasureAsync(provider, silos, withWebhook ? receiver.Address : null, rate, warmUp, duration, settings);
             table.AddRow(
-                withWebhook ? "read-model + webhook (loopback)" : "read-model",
+                (withWebhook ? "read-model + webhook (loopback)" : "read-model") + ", " + parts[0],
+                silos.ToString(CultureInfo.InvariantCulture),
                 result.Submitted.ToString("N0", CultureInfo.InvariantCulture),
                 Ms(result.Accept.Percentile(50)),
                 Ms(result.Accept.Percentile(99)),
                 Ms(result.Settle.Percentile(50)),
                 Ms(result.Settle.Percentile(99)),
                 Ms(result.Settle.Max),
-                result.Unsettled.ToString(CultureInfo.InvariantCulture));
+                result.Unsettled.ToString(CultureInfo.InvariantCulture),
+                silos == 1 ? "" : $"{Ms(result.SameSilo.Percentile(99))} [{result.SameSilo.Count:N0}] / {Ms(result.OtherSilo.Percentile(99))} [{result.OtherSilo.Count:N0}]",
+                result.ServerCpuMicroseconds is { } server ? $"{result.CpuMicroseconds:N0} + {server:N0}" : $"{result.CpuMicroseconds:N0}",
+                result.IdleCpuPercent.ToString("N0", CultureInfo.InvariantCulture),
+                load);
         }
 
         await output.WriteLineAsync(table.ToString());
 
         var subscribers = int.Parse(arguments.Get("subscribers", "1000"), CultureInfo.InvariantCulture);
+        if (subscribers == 0)
+        {
+            return;
+        }
+
         await output.WriteLineAsync();
         await output.WriteLineAsync($"### Server-Sent Events: delivery lag with {subscribers:N0} open subscribers");
         await output.WriteLineAsync();
@@ -57,10 +95,20 @@ public static class SettlementSuite
         await output.WriteLineAsync((await SseLagBenchmark.RunAsync(subscribers, rate / 2, duration)).ToString());
     }
 
-    private static async Task<(long Submitted, LatencyRecorder Accept, LatencyRecorder Settle, int Unsettled)> MeasureAsync(Uri? webhook, int rate, TimeSpan duration)
+    private static Dictionary<string, string?> ParseSettings(string text) =>
+        text.Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : null, StringComparer.OrdinalIgnoreCase);
+
+    private static async Task<SettlementResult> MeasureAsync(string provider, int silos, Uri? webhook, int rate, TimeSpan warmUp, TimeSpan duration, IReadOnlyDictionary<string, string?> settings)
     {
-        await using var cluster = new ProductClusterBuilder()
-            .ConfigureServices(services =>
+        var clusterBuilder = new ProductClusterBuilder((short)silos);
+        foreach (var (key, value) in settings)
+        {
+            clusterBuilder.ConfigureSetting(key, value);
+        }
+
+        clusterBuilder.ConfigureServices(services =>
             {
                 services.Configure<ConsumersOptions>(options =>
                 {
@@ -78,16 +126,46 @@ public static class SettlementSuite
                         options.Defaults.RequiredConsumers.Add("hooks");
                     }
                 });
-            })
-            .Build();
+            });
+        PostgresCpu? serverCpu = null;
+        if (provider == StorageOptions.PostgresProvider)
+        {
+            await clusterBuilder.UseFreshStorageAsync(provider);
+            serverCpu = await PostgresCpu.FindAsync((await PostgresServer.StartAsync()).AdminConnectionString);
+        }
+
+        await using var cluster = clusterBuilder.Build();
         await cluster.DeployAsync();
+        var siloList = cluster.Silos;
+        await WaitForQueuesAsync(cluster);
 
         // (resource, version) -> when it was accepted; a notice settles every pending version at or below it.
         var pending = new ConcurrentDictionary<string, ConcurrentDictionary<long, long>>();
         var accept = new LatencyRecorder();
         var settle = new LatencyRecorder();
+        var sameSilo = new LatencyRecorder();
+        var otherSilo = new LatencyRecorder();
+        var woken = new bool[Resources];
+        var counting = warmUp == TimeSpan.Zero;
         var settleLock = new object();
-        using var feed = cluster.Primary.Services.GetRequiredService<ISettlementFeed>().Subscribe("bench", null, notice =>
+        void Settled(int index, long acceptedAt, long now)
+        {
+            if (!Volatile.Read(ref counting))
+            {
+                return;
+            }
+
+            lock (settleLock)
+            {
+                settle.Record(acceptedAt, now);
+                if (silos > 1)
+                {
+                    (woken[index] ? sameSilo : otherSilo).Record(acceptedAt, now);
+                }
+            }
+        }
+
+        var feeds = siloList.Select(silo => silo.Services.GetRequiredService<ISettlementFeed>().Subscribe("bench", null, notice =>
         {
             var now = Stopwatch.GetTimestamp();
             if (pending.TryGetValue(notice.Id, out var versions))
@@ -96,81 +174,140 @@ public static class SettlementSuite
                 {
                     if (version <= notice.SettledVersion && versions.TryRemove(version, out _))
                     {
-                        lock (settleLock)
-                        {
-                            settle.Record(acceptedAt, now);
-                        }
+                        Settled(int.Parse(notice.Id.AsSpan(1), CultureInfo.InvariantCulture), acceptedAt, now);
                     }
                 }
             }
-        });
+        })).ToList();
 
-        var payload = JsonDocument.Parse("""{"n":1}""").RootElement.Clone();
-        // Through the silo's own client, as the API calls its co-hosted silo (the cluster's client is an external one).
-        var grains = Enumerable.Range(0, Resources).Select(i => cluster.Primary.GrainFactory.GetGrain<IResourceGrain>($"bench/r{i}")).ToArray();
-        foreach (var grain in grains)
+        try
         {
-            await grain.GetSnapshot();
-        }
-
-        var interval = TimeSpan.FromSeconds(1.0 / rate);
-        var started = Stopwatch.GetTimestamp();
-        var submitted = 0L;
-        var inFlight = new List<Task>();
-        while (Stopwatch.GetElapsedTime(started) < duration)
-        {
-            var due = started + (long)(submitted * interval.TotalSeconds * Stopwatch.Frequency);
-            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
-            if (wait > TimeSpan.FromMilliseconds(1))
+            var payload = JsonDocument.Parse("""{"n":1}""").RootElement.Clone();
+            // Through the silos' own clients, as the API calls its co-hosted silo (the cluster's client is an external one).
+            var grains = Enumerable.Range(0, Resources).Select(i => siloList[i % siloList.Count].GrainFactory.GetGrain<IResourceGrain>($"bench/r{i}")).ToArray();
+            foreach (var grain in grains)
             {
-                await Task.Delay(wait);
+                await grain.GetSnapshot();
             }
 
-            var index = (int)(submitted % Resources);
-            var id = $"r{index}";
-            submitted++;
-            inFlight.Add(Task.Run(async () =>
+            if (silos > 1)
             {
-                var begin = Stopwatch.GetTimestamp();
-                var result = await grains[index].Submit(new Intent(Guid.NewGuid().ToString("N"), IntentOperation.Increment, payload));
-                var acceptedAt = Stopwatch.GetTimestamp();
-                lock (settleLock)
+                var management = cluster.Primary.GrainFactory.GetGrain<IManagementGrain>(0);
+                for (var i = 0; i < Resources; i++)
                 {
-                    accept.Record(begin, acceptedAt);
+                    var owner = await management.GetActivationAddress(grains[i]);
+                    var committer = siloList.FirstOrDefault(s => s.Handle.SiloAddress.Equals(owner));
+                    woken[i] = committer is not null && StreamQueues.Of(committer).IsReadHere(ResourceStreams.Of(new ResourceKey("bench", $"r{i}")));
+                }
+            }
+
+            // What the silos cost doing nothing (the pulling agents' timers, the sweeps), so that the CPU per intent
+            // can be read as idle + work.
+            var idleBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var idlePercent = (Process.GetCurrentProcess().TotalProcessorTime - idleBefore).TotalMilliseconds / 30;
+
+            var interval = TimeSpan.FromSeconds(1.0 / rate);
+            var started = Stopwatch.GetTimestamp();
+            var submitted = 0L;
+            var measured = 0L;
+            var cpuBefore = TimeSpan.Zero;
+            var serverBefore = TimeSpan.Zero;
+            var inFlight = new List<Task>();
+            if (counting)
+            {
+                cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                serverBefore = serverCpu?.Read() ?? TimeSpan.Zero;
+            }
+
+            while (Stopwatch.GetElapsedTime(started) < warmUp + duration)
+            {
+                if (!counting && Stopwatch.GetElapsedTime(started) >= warmUp)
+                {
+                    cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                    serverBefore = serverCpu?.Read() ?? TimeSpan.Zero;
+                    Volatile.Write(ref counting, true);
                 }
 
-                if (result.Status.State == IntentState.Settled)
+                var due = started + (long)(submitted * interval.TotalSeconds * Stopwatch.Frequency);
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                if (wait > TimeSpan.FromMilliseconds(1))
                 {
-                    lock (settleLock)
-                    {
-                        settle.Record(acceptedAt, acceptedAt);
-                    }
+                    await Task.Delay(wait);
                 }
-                else
-                {
-                    pending.GetOrAdd(id, _ => new ConcurrentDictionary<long, long>())[result.Status.Version!.Value] = acceptedAt;
 
-                    // The notice may have come before the entry was added: ask the grain once more.
-                    if ((await grains[index].GetSnapshot()).SettledVersion >= result.Status.Version && pending[id].TryRemove(result.Status.Version.Value, out _))
+                var index = (int)(submitted % Resources);
+                var id = $"r{index}";
+                submitted++;
+                var counted = Volatile.Read(ref counting);
+                if (counted)
+                {
+                    measured++;
+                }
+
+                inFlight.Add(Task.Run(async () =>
+                {
+                    var begin = Stopwatch.GetTimestamp();
+                    var result = await grains[index].Submit(new Intent(Guid.NewGuid().ToString("N"), IntentOperation.Increment, payload));
+                    var acceptedAt = Stopwatch.GetTimestamp();
+                    if (counted)
                     {
                         lock (settleLock)
                         {
-                            settle.Record(acceptedAt, Stopwatch.GetTimestamp());
+                            accept.Record(begin, acceptedAt);
                         }
                     }
-                }
-            }));
-        }
 
-        await Task.WhenAll(inFlight);
-        using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (pending.Values.Any(v => !v.IsEmpty) && !drain.IsCancellationRequested)
+                    if (result.Status.State == IntentState.Settled)
+                    {
+                        Settled(index, acceptedAt, acceptedAt);
+                    }
+                    else
+                    {
+                        pending.GetOrAdd(id, _ => new ConcurrentDictionary<long, long>())[result.Status.Version!.Value] = acceptedAt;
+
+                        // The notice may have come before the entry was added: ask the grain once more.
+                        if ((await grains[index].GetSnapshot()).SettledVersion >= result.Status.Version && pending[id].TryRemove(result.Status.Version.Value, out _))
+                        {
+                            Settled(index, acceptedAt, Stopwatch.GetTimestamp());
+                        }
+                    }
+                }));
+            }
+
+            await Task.WhenAll(inFlight);
+            using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (pending.Values.Any(v => !v.IsEmpty) && !drain.IsCancellationRequested)
+            {
+                await Task.Delay(50, CancellationToken.None);
+            }
+
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            double? server = serverCpu is null ? null : (serverCpu.Read() - serverBefore).TotalMicroseconds / measured;
+            return new SettlementResult(measured, accept, settle, pending.Values.Sum(v => v.Count), sameSilo, otherSilo, cpu.TotalMicroseconds / measured, server, idlePercent);
+        }
+        finally
         {
-            await Task.Delay(50, CancellationToken.None);
+            foreach (var feed in feeds)
+            {
+                feed.Dispose();
+            }
         }
-
-        return (submitted, accept, settle, pending.Values.Sum(v => v.Count));
     }
+
+    /// <summary>Waits until Orleans' balancer has handed every stream queue to a silo, and each silo reads at least one.</summary>
+    private static async Task WaitForQueuesAsync(ProductCluster cluster)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var queueCount = StreamQueues.Of(cluster.Primary).Mapper.GetAllQueues().Count();
+        while (cluster.Silos.Sum(s => StreamQueues.Of(s).LocalQueues.Count) != queueCount
+            || cluster.Silos.Any(s => StreamQueues.Of(s).LocalQueues.Count == 0))
+        {
+            await Task.Delay(100, limit.Token);
+        }
+    }
+
+    private sealed record SettlementResult(long Submitted, LatencyRecorder Accept, LatencyRecorder Settle, int Unsettled, LatencyRecorder SameSilo, LatencyRecorder OtherSilo, double CpuMicroseconds, double? ServerCpuMicroseconds, double IdleCpuPercent);
 
     private static string Ms(TimeSpan value) => value.TotalMilliseconds.ToString("N1", CultureInfo.InvariantCulture);
 }
