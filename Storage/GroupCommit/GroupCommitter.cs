@@ -399,7 +399,13 @@ internal sealed class GroupCommitter : IAsyncDisposable
     {
         Telemetry.StorageTelemetry.StorageCommitDuration.Record(_time.GetElapsedTime(started).TotalSeconds);
         Statistics.RecordCommit(writes.Count(write => write.Failure is null && write.Progress is null));
-        Health.RecordSuccess();
+
+        // Injected write failures stand for an unreachable database but leave progress writes alone (so that "fail
+        // the next N writes" counts a test's own writes): a batch of progress writes alone is then no sign it is back.
+        if (_faults.PendingWriteFailures == 0 || writes.Any(write => write.Progress is null))
+        {
+            Health.RecordSuccess();
+        }
         foreach (var write in writes)
         {
             if (write.Failure is null && write.Progress is null && _faults.TryTakeCommitFailure())

@@ -5,11 +5,11 @@ using Orleans.Streams;
 namespace OrleansConsistency.Storage.Streams;
 
 /// <summary>
-/// Reads one queue of the events table for Orleans' pulling agent. The agent asks every
-/// <see cref="EventsTableStreamOptions.WakeCheckInterval"/>; the table is read only when a commit in this silo woke the
-/// queue or <see cref="EventsTableStreamOptions.PollInterval"/> has passed, so a local commit is delivered at once and
-/// another silo's within one poll interval. Where delivery got to is checkpointed, so the queue's next reader (after a
-/// restart, or on another silo when Orleans moves the queue) resumes there.
+/// Reads one queue of the events table for Orleans' pulling agent. Each ask of the agent waits, up to the next poll,
+/// for a commit in this silo to wake the queue, and then reads the table; without a wake-up it reads at the poll
+/// (<see cref="EventsTableStreamOptions.PollInterval"/>). So a local commit is delivered at once and another silo's
+/// within one poll interval, and an idle queue costs one read per poll. Where delivery got to is checkpointed, so the
+/// queue's next reader (after a restart, or on another silo when Orleans moves the queue) resumes there.
 /// </summary>
 internal sealed partial class EventsTableQueueReceiver : IQueueAdapterReceiver
 {
@@ -35,7 +35,7 @@ internal sealed partial class EventsTableQueueReceiver : IQueueAdapterReceiver
     private long _checkpointed;
     private long _lastPoll;
     private long _lastCheckpoint;
-    private int _woken = 1;
+    private TaskCompletionSource _woken = NewSignal(set: true);
 
     /// <param name="queueId">The queue.</param>
     /// <param name="queues">The provider's queues, where local commits wake this reader.</param>
@@ -55,7 +55,7 @@ internal sealed partial class EventsTableQueueReceiver : IQueueAdapterReceiver
         _lateCommitWindow = lateCommitWindow;
         _time = time;
         _logger = logger;
-        _wake = () => Volatile.Write(ref _woken, 1);
+        _wake = () => Volatile.Read(ref _woken).TrySetResult();
     }
 
     public async Task Initialize(TimeSpan timeout)
@@ -75,12 +75,23 @@ internal sealed partial class EventsTableQueueReceiver : IQueueAdapterReceiver
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
     {
         await CheckpointIfDueAsync(cancellationToken).ConfigureAwait(false);
+        // Waits here, up to the next poll, for a local commit to wake it: the agent asks again as soon as this returns,
+        // so a wake-up is served at once, and an idle queue costs one call per poll interval, not one per timer tick.
+        var untilPoll = _options.PollInterval - _time.GetElapsedTime(_lastPoll);
+        var woken = Volatile.Read(ref _woken);
+        if (untilPoll > TimeSpan.Zero && !woken.Task.IsCompleted)
+        {
+            using var nap = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var timeout = Task.Delay(untilPoll, _time, nap.Token);
+            await Task.WhenAny(woken.Task, timeout).ConfigureAwait(false);
+            await nap.CancelAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        // Taken before the read: a commit that wakes the queue after this point is read next time.
+        Volatile.Write(ref _woken, NewSignal(set: false));
         var now = _time.GetTimestamp();
         var poll = _time.GetElapsedTime(_lastPoll, now) >= _options.PollInterval;
-        if (Interlocked.Exchange(ref _woken, 0) == 0 && !poll)
-        {
-            return Nothing;
-        }
 
         // A wake-up reads only what is past the highest row seen; a poll also reads the late-commit window again.
         var limit = maxCount > 0 ? Math.Min(maxCount, _options.PageSize) : _options.PageSize;
@@ -107,7 +118,7 @@ internal sealed partial class EventsTableQueueReceiver : IQueueAdapterReceiver
             from = page[^1].Sequence;
             if (fresh.Count >= limit)
             {
-                Volatile.Write(ref _woken, 1); // More waits: the agent asks again at once.
+                _wake(); // More waits: the agent asks again at once and must not wait for a wake-up.
                 break;
             }
         }
@@ -168,6 +179,17 @@ internal sealed partial class EventsTableQueueReceiver : IQueueAdapterReceiver
         }
 
         LogStopped(_logger, _queues.ProviderName, _queue, _checkpointed);
+    }
+
+    private static TaskCompletionSource NewSignal(bool set)
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (set)
+        {
+            signal.SetResult();
+        }
+
+        return signal;
     }
 
     /// <summary>

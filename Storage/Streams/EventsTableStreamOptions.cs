@@ -22,8 +22,9 @@ public sealed class EventsTableStreamOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// How often a queue looks whether a commit in this silo woke it: the latency of local commits. Default 5 ms; a
-    /// look that finds no wake-up costs no database read.
+    /// How long Orleans' pulling agent pauses after a read that found nothing before it asks the queue again (Orleans'
+    /// <c>GetQueueMsgsTimerPeriod</c>). Each ask waits up to the next poll for a local commit to wake the queue, so a
+    /// wake-up is served at once except in this pause. Default 5 ms.
     /// </summary>
     public TimeSpan WakeCheckInterval { get; set; } = TimeSpan.FromMilliseconds(5);
 

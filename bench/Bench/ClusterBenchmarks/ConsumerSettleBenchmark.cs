@@ -41,7 +41,7 @@ public static class ConsumerSettleBenchmark
             .UseFreshStorageAsync(StorageOptions.PostgresProvider);
         await using var cluster = builder.Build();
         await cluster.DeployAsync();
-        await WaitForQueuesAsync(cluster);
+        await StreamQueues.WaitUntilBalancedAsync(cluster);
         var owners = new System.Collections.Concurrent.ConcurrentDictionary<string, SiloAddress?>(StringComparer.Ordinal);
 
         var sameSilo = new LatencyRecorder();
@@ -110,15 +110,4 @@ public static class ConsumerSettleBenchmark
         return committer is not null && StreamQueues.Of(committer).IsReadHere(ResourceStreams.Of(ResourceKey.ParseGrainKey(key)));
     }
 
-    /// <summary>Waits until Orleans' balancer has handed every queue to a silo, and each silo reads at least one.</summary>
-    private static async Task WaitForQueuesAsync(ProductCluster cluster)
-    {
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var queueCount = StreamQueues.Of(cluster.Primary).Mapper.GetAllQueues().Count();
-        while (cluster.Silos.Sum(s => StreamQueues.Of(s).LocalQueues.Count) != queueCount
-            || cluster.Silos.Any(s => StreamQueues.Of(s).LocalQueues.Count == 0))
-        {
-            await Task.Delay(100, limit.Token);
-        }
-    }
 }

@@ -10,4 +10,16 @@ internal static class StreamQueues
 {
     /// <summary>The silo's queues of the <c>resources</c> stream provider.</summary>
     public static EventQueues Of(ProductSilo silo) => silo.Services.GetRequiredKeyedService<EventQueues>(ResourceStreams.ProviderName);
+
+    /// <summary>Waits until Orleans' balancer has handed every queue to a silo, and each silo reads at least one.</summary>
+    public static async Task WaitUntilBalancedAsync(ProductCluster cluster)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var queueCount = Of(cluster.Primary).Mapper.GetAllQueues().Count();
+        while (cluster.Silos.Sum(s => Of(s).LocalQueues.Count) != queueCount
+            || cluster.Silos.Any(s => Of(s).LocalQueues.Count == 0))
+        {
+            await Task.Delay(100, limit.Token);
+        }
+    }
 }

@@ -137,7 +137,7 @@ public static class SettlementSuite
         await using var cluster = clusterBuilder.Build();
         await cluster.DeployAsync();
         var siloList = cluster.Silos;
-        await WaitForQueuesAsync(cluster);
+        await StreamQueues.WaitUntilBalancedAsync(cluster);
 
         // (resource, version) -> when it was accepted; a notice settles every pending version at or below it.
         var pending = new ConcurrentDictionary<string, ConcurrentDictionary<long, long>>();
@@ -295,17 +295,6 @@ public static class SettlementSuite
         }
     }
 
-    /// <summary>Waits until Orleans' balancer has handed every stream queue to a silo, and each silo reads at least one.</summary>
-    private static async Task WaitForQueuesAsync(ProductCluster cluster)
-    {
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var queueCount = StreamQueues.Of(cluster.Primary).Mapper.GetAllQueues().Count();
-        while (cluster.Silos.Sum(s => StreamQueues.Of(s).LocalQueues.Count) != queueCount
-            || cluster.Silos.Any(s => StreamQueues.Of(s).LocalQueues.Count == 0))
-        {
-            await Task.Delay(100, limit.Token);
-        }
-    }
 
     private sealed record SettlementResult(long Submitted, LatencyRecorder Accept, LatencyRecorder Settle, int Unsettled, LatencyRecorder SameSilo, LatencyRecorder OtherSilo, double CpuMicroseconds, double? ServerCpuMicroseconds, double IdleCpuPercent);
 

@@ -22,16 +22,7 @@ internal static class SseLagBenchmark
     public static async Task<MarkdownTable> RunAsync(int subscribers, int rate, TimeSpan duration)
     {
         var directory = Directory.CreateTempSubdirectory("oc-bench-sse-").FullName;
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { typeof(api::Program).Assembly.Location, "--urls", "http://127.0.0.1:0", "--contentRoot", Path.Combine(AppContext.BaseDirectory, "api-config") },
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Silo__Storage__ConnectionString"] = $"Data Source={Path.Combine(directory, "sse.db")}";
-        HttpSuite.UseFreeSiloPorts(start);
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
-        await using var server = await ChildServer.StartAsync(start, TimeSpan.FromSeconds(60));
+        await using var server = await SqliteApiServer.StartAsync(directory, TimeSpan.FromSeconds(60));
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue }) { BaseAddress = server.Address, Timeout = Timeout.InfiniteTimeSpan };
 
         var lag = new LatencyRecorder();

@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using OrleansConsistency.Bench.Harness;
 using OrleansConsistency.Bench.HttpBenchmarks;
+using OrleansConsistency.Bench.SettlementBenchmarks;
 
 namespace OrleansConsistency.Bench.SseBenchmarks;
 
@@ -32,16 +33,7 @@ public static class SseSuite
         var counters = ProcessMemory.FindCounters();
 
         var directory = Directory.CreateTempSubdirectory("oc-bench-sse-").FullName;
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { typeof(api::Program).Assembly.Location, "--urls", "http://127.0.0.1:0", "--contentRoot", Path.Combine(AppContext.BaseDirectory, "api-config") },
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Silo__Storage__ConnectionString"] = $"Data Source={Path.Combine(directory, "sse.db")}";
-        HttpSuite.UseFreeSiloPorts(start);
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
-        await using var server = await ChildServer.StartAsync(start, TimeSpan.FromSeconds(120));
+        await using var server = await SqliteApiServer.StartAsync(directory, TimeSpan.FromSeconds(120));
         using var http = new HttpClient(new SocketsHttpHandler
         {
             // HTTP/1.1 Server-Sent Events hold one connection each: no pool limit, and no recycling under a stream.

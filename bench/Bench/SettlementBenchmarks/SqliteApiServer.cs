@@ -1,0 +1,25 @@
+extern alias api;
+
+using System.Diagnostics;
+using OrleansConsistency.Bench.HttpBenchmarks;
+
+namespace OrleansConsistency.Bench.SettlementBenchmarks;
+
+/// <summary>The real API (shipped configuration, co-hosted silo on a fresh SQLite file, free ports) in a child process.</summary>
+internal static class SqliteApiServer
+{
+    /// <summary>Starts the API with its database in <paramref name="directory"/> and waits until it listens.</summary>
+    public static Task<ChildServer> StartAsync(string directory, TimeSpan startTimeout)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { typeof(api::Program).Assembly.Location, "--urls", "http://127.0.0.1:0", "--contentRoot", Path.Combine(AppContext.BaseDirectory, "api-config") },
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Silo__Storage__ConnectionString"] = $"Data Source={Path.Combine(directory, "sse.db")}";
+        HttpSuite.UseFreeSiloPorts(start);
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        return ChildServer.StartAsync(start, startTimeout);
+    }
+}
