@@ -82,16 +82,22 @@ internal sealed partial class EventsTableQueueReceiver : IQueueAdapterReceiver
         if (untilPoll > TimeSpan.Zero && !woken.Task.IsCompleted)
         {
             using var nap = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var timeout = Task.Delay(untilPoll, _time, nap.Token);
+            // Rounded up: Task.Delay counts whole milliseconds, and waking just short of the poll would read for nothing.
+            var timeout = Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(untilPoll.TotalMilliseconds)), _time, nap.Token);
             await Task.WhenAny(woken.Task, timeout).ConfigureAwait(false);
             await nap.CancelAsync().ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
         }
 
-        // Taken before the read: a commit that wakes the queue after this point is read next time.
-        Volatile.Write(ref _woken, NewSignal(set: false));
         var now = _time.GetTimestamp();
         var poll = _time.GetElapsedTime(_lastPoll, now) >= _options.PollInterval;
+        if (!poll && !woken.Task.IsCompleted)
+        {
+            return Nothing;
+        }
+
+        // Taken before the read: a commit that wakes the queue after this point is read next time.
+        Volatile.Write(ref _woken, NewSignal(set: false));
 
         // A wake-up reads only what is past the highest row seen; a poll also reads the late-commit window again.
         var limit = maxCount > 0 ? Math.Min(maxCount, _options.PageSize) : _options.PageSize;

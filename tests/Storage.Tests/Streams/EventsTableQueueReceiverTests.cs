@@ -39,7 +39,7 @@ public sealed class EventsTableQueueReceiverTests
     }
 
     [Theory, StorageProviders]
-    public async Task Wake_ReadsAtOnce_WithoutOneNothingIsReadBeforeThePollInterval(string provider)
+    public async Task Wake_EndsAWaitingAskAtOnce_WithoutOneTheAskWaitsForThePollAndReadsNothingBefore(string provider)
     {
         await using var harness = await StartAsync(provider);
         var key = harness.Keys(1)[0];
@@ -48,22 +48,62 @@ public sealed class EventsTableQueueReceiverTests
         Assert.Contains(harness.Queue, harness.Queues.LocalQueues);
         Assert.Empty(await ReadAsync(receiver)); // The first ask polls.
 
+        // A row committed without a wake-up (on another silo): the ask waits, up to just before the poll and through
+        // another queue's wake-up, and so has read nothing. (Just before: one millisecond, the step of Task.Delay.)
         var r1 = await harness.WriteAsync(key, 1);
-        Assert.Empty(await ReadAsync(receiver));
+        var ask = StartRead(receiver);
+        await AssertStillWaitingAsync(ask);
         harness.Clock.Advance(harness.Options.PollInterval - TimeSpan.FromTicks(1));
-        Assert.Empty(await ReadAsync(receiver));
+        await AssertStillWaitingAsync(ask);
         harness.Queues.Wake((harness.Queue + 1) % harness.Options.QueueCount);
-        Assert.Empty(await ReadAsync(receiver));
+        await AssertStillWaitingAsync(ask);
 
+        // The queue's wake-up ends the wait with the row, before the poll.
+        harness.Queues.Wake(harness.Queue);
+        Assert.Equal([r1.Sequence], Sequences(await ask));
+
+        // A wake-up is used up by one read: the next ask waits again, and a row committed without one waits for the poll.
+        var next = StartRead(receiver);
+        await AssertStillWaitingAsync(next);
+        var r2 = await harness.WriteAsync(key, 2);
+        await AssertStillWaitingAsync(next);
+        harness.Clock.Advance(TimeSpan.FromMilliseconds(1)); // The wait is rounded up to whole milliseconds.
+        Assert.Equal([r2.Sequence], Sequences(await next));
+
+        // A wake-up between two asks (the agent's pause after a read) is kept: the next ask reads at once.
+        var r3 = await harness.WriteAsync(key, 3);
+        harness.Queues.Wake(harness.Queue);
+        Assert.Equal([r3.Sequence], Sequences(await ReadAsync(receiver)));
+        await AssertStillWaitingAsync(StartRead(receiver, harness.Stopping));
+    }
+
+    [Theory, StorageProviders]
+    public async Task IdleQueue_AskReturnsNothingAtThePoll_AndACancelledAskEndsWithOperationCanceled(string provider)
+    {
+        await using var harness = await StartAsync(provider);
+        var key = harness.Keys(1)[0];
+        var receiver = harness.NewReceiver();
+        await receiver.Initialize(Patience);
+        Assert.Empty(await ReadAsync(receiver)); // The first ask polls.
+
+        // Nothing is committed: the ask waits for the poll, then returns nothing.
+        var idle = StartRead(receiver);
+        await AssertStillWaitingAsync(idle);
+        harness.Clock.Advance(harness.Options.PollInterval);
+        Assert.Empty(await idle);
+
+        // The agent stops asking (the queue moves, the silo stops): the waiting ask ends at once.
+        using var cancel = new CancellationTokenSource();
+        var cancelled = StartRead(receiver, cancel.Token);
+        await AssertStillWaitingAsync(cancelled);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+
+        // The receiver is still whole after it: a wake-up is read at once, and without one the ask waits again.
+        var r1 = await harness.WriteAsync(key, 1);
         harness.Queues.Wake(harness.Queue);
         Assert.Equal([r1.Sequence], Sequences(await ReadAsync(receiver)));
-        Assert.Empty(await ReadAsync(receiver)); // A wake-up is used up by one read.
-
-        // Not woken (a commit on another silo), the row waits for the poll.
-        var r2 = await harness.WriteAsync(key, 2);
-        Assert.Empty(await ReadAsync(receiver));
-        harness.Clock.Advance(TimeSpan.FromTicks(1));
-        Assert.Equal([r2.Sequence], Sequences(await ReadAsync(receiver)));
+        await AssertStillWaitingAsync(StartRead(receiver, harness.Stopping));
     }
 
     [Fact]

@@ -9,8 +9,9 @@ namespace OrleansConsistency.Storage.Tests.Streams;
 /// <summary>
 /// Real storage of one provider, the provider's queues, one queue to read and a clock that moves only when the test
 /// says so, for driving <see cref="EventsTableQueueReceiver"/> by hand as Orleans' pulling agent would. The storage
-/// keeps the system clock (its group commit waits on real timers); only the receiver's polls and checkpoints follow
-/// the manual one.
+/// keeps the system clock (its group commit waits on real timers); only the receiver's polls, its waits for the poll
+/// and its checkpoints follow the manual one, so an ask that waits stays pending until the test wakes the queue or
+/// moves the clock past the poll.
 /// </summary>
 internal sealed class ReceiverHarness : IAsyncDisposable
 {
@@ -18,6 +19,8 @@ internal sealed class ReceiverHarness : IAsyncDisposable
 
     /// <summary>Enough for any read or checkpoint of these tests.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private readonly CancellationTokenSource _stopping = new();
 
     private ReceiverHarness(StorageProvider storage, EventsTableStreamOptions options)
     {
@@ -35,6 +38,9 @@ internal sealed class ReceiverHarness : IAsyncDisposable
     public EventQueues Queues { get; }
 
     public ManualTimeProvider Clock { get; } = new(Now);
+
+    /// <summary>Cancelled when the harness is disposed, for an ask a test leaves waiting at its end.</summary>
+    public CancellationToken Stopping => _stopping.Token;
 
     /// <summary>The queue the harness's receivers read.</summary>
     public int Queue { get; }
@@ -77,11 +83,37 @@ internal sealed class ReceiverHarness : IAsyncDisposable
 
     public Task<long?> CheckpointAsync() => Storage.GetQueueCheckpointAsync(ProviderName, Queue);
 
-    /// <summary>One ask of the pulling agent.</summary>
-    public static async Task<IList<IBatchContainer>> ReadAsync(EventsTableQueueReceiver receiver)
+    /// <summary>How long (real time) an ask is watched to show that it waits.</summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// One ask of the pulling agent that does not wait: a wake-up is pending or the poll is due. (An ask that waits
+    /// instead ends with <see cref="OperationCanceledException"/> after <see cref="Patience"/>.)
+    /// </summary>
+    public static Task<IList<IBatchContainer>> ReadAsync(EventsTableQueueReceiver receiver) => StartRead(receiver);
+
+    /// <summary>
+    /// One ask of the pulling agent, returned while it runs: it waits up to the next poll for a wake-up. It has run up
+    /// to its wait when this returns, unless a checkpoint was due (then <see cref="AssertStillWaitingAsync"/> lets it
+    /// get there before the test moves the clock).
+    /// </summary>
+    public static async Task<IList<IBatchContainer>> StartRead(EventsTableQueueReceiver receiver, CancellationToken cancellationToken = default)
     {
-        using var cancel = new CancellationTokenSource(Patience);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cancel.CancelAfter(Patience);
         return await receiver.GetQueueMessagesAsync(100, cancel.Token);
+    }
+
+    /// <summary>Asserts that an ask has neither returned (so it has delivered nothing) nor failed after <see cref="Settle"/>.</summary>
+    public static async Task AssertStillWaitingAsync(Task<IList<IBatchContainer>> ask)
+    {
+        var first = await Task.WhenAny(ask, Task.Delay(Settle));
+        if (first == ask)
+        {
+            // Awaited so that an ask that failed shows its exception.
+            var rows = Rows(await ask);
+            Assert.Fail($"The ask returned {rows.Count} row(s) instead of waiting for a wake-up or the poll.");
+        }
     }
 
     /// <summary>The rows of a read, once each, in the order read (each row comes in two containers).</summary>
@@ -90,7 +122,12 @@ internal sealed class ReceiverHarness : IAsyncDisposable
 
     public static List<long> Sequences(IEnumerable<IBatchContainer> batches) => [.. Rows(batches).Select(r => r.Sequence)];
 
-    public ValueTask DisposeAsync() => Storage.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        _stopping.Dispose();
+        await Storage.DisposeAsync();
+    }
 
     private static List<string> KeysOf(EventQueues queues, int queue, int count) =>
         [.. Enumerable.Range(0, 100_000).Select(i => $"r-{i}").Where(k => queues.QueueOf(Namespace, k) == queue).Take(count)];
