@@ -13,4 +13,11 @@ public sealed record GrainStateWrite(
     string? ExpectedEtag,
     string? Payload,
     long? Version,
-    CommitRecords Records);
+    CommitRecords Records)
+{
+    /// <summary>
+    /// True for the state of Orleans' own grains (the stream pub-sub's), which a test's injected write failures leave
+    /// alone, as they leave progress writes: "fail the next N writes" means the product's own writes.
+    /// </summary>
+    public bool IsInfrastructure { get; init; }
+}

@@ -16,7 +16,8 @@ namespace OrleansConsistency.Storage.GrainStorage;
 /// <param name="activators">Creates the empty state of a grain that has none stored (or whose state was cleared).</param>
 /// <param name="binary">
 /// When set, states are stored with this serializer (as base64 text) instead of JSON: for Orleans' own grains, such as
-/// the stream pub-sub's, whose states are made for Orleans' serializer rather than for System.Text.Json.
+/// the stream pub-sub's, whose states are made for Orleans' serializer rather than for System.Text.Json (and whose
+/// writes injected test faults leave alone, see <see cref="GrainStateWrite.IsInfrastructure"/>).
 /// </param>
 public sealed class GroupCommitGrainStorage(IGrainStateStore store, JsonSerializerOptions json, IActivatorProvider activators, IGrainStorageSerializer? binary = null) : IGrainStorage
 {
@@ -46,7 +47,7 @@ public sealed class GroupCommitGrainStorage(IGrainStateStore store, JsonSerializ
         var carrier = grainState.State as ICarriesCommitRecords;
         var records = carrier?.PendingRecords.Take() ?? CommitRecords.None;
         var payload = Serialize(grainState.State, rowType, rowKey);
-        grainState.ETag = await store.WriteAsync(new GrainStateWrite(rowType, rowKey, grainState.ETag, payload, carrier?.StoredVersion, records)).ConfigureAwait(false);
+        grainState.ETag = await store.WriteAsync(new GrainStateWrite(rowType, rowKey, grainState.ETag, payload, carrier?.StoredVersion, records) { IsInfrastructure = binary is not null }).ConfigureAwait(false);
         grainState.RecordExists = true;
     }
 
@@ -57,7 +58,7 @@ public sealed class GroupCommitGrainStorage(IGrainStateStore store, JsonSerializ
         var (rowType, rowKey) = RowOf(stateName, grainId);
 
         // The row stays, with a new ETag, so that a stale writer still fails after the clear.
-        grainState.ETag = await store.WriteAsync(new GrainStateWrite(rowType, rowKey, grainState.ETag, Payload: null, Version: null, CommitRecords.None)).ConfigureAwait(false);
+        grainState.ETag = await store.WriteAsync(new GrainStateWrite(rowType, rowKey, grainState.ETag, Payload: null, Version: null, CommitRecords.None) { IsInfrastructure = binary is not null }).ConfigureAwait(false);
         grainState.RecordExists = false;
         grainState.State = activators.GetActivator<T>().Create();
     }

@@ -183,8 +183,9 @@ internal sealed class GroupCommitter : IAsyncDisposable
                 continue;
             }
 
-            // Injected faults count grain writes only, so that a test's "fail the next N writes" means its own writes.
-            if (write.Progress is null && _faults.TryTakeWriteFailure())
+            // Injected faults count the product's grain writes only, so that a test's "fail the next N writes" means its
+            // own writes.
+            if (write.IsProductWrite && _faults.TryTakeWriteFailure())
             {
                 injected.Add(write);
                 continue;
@@ -400,15 +401,15 @@ internal sealed class GroupCommitter : IAsyncDisposable
         Telemetry.StorageTelemetry.StorageCommitDuration.Record(_time.GetElapsedTime(started).TotalSeconds);
         Statistics.RecordCommit(writes.Count(write => write.Failure is null && write.Progress is null));
 
-        // Injected write failures stand for an unreachable database but leave progress writes alone (so that "fail
-        // the next N writes" counts a test's own writes): a batch of progress writes alone is then no sign it is back.
-        if (_faults.PendingWriteFailures == 0 || writes.Any(write => write.Progress is null))
+        // Injected write failures stand for an unreachable database but leave progress and Orleans' own writes alone
+        // (so that "fail the next N writes" counts a test's own writes): a batch of those alone is no sign it is back.
+        if (_faults.PendingWriteFailures == 0 || writes.Any(write => write.IsProductWrite))
         {
             Health.RecordSuccess();
         }
         foreach (var write in writes)
         {
-            if (write.Failure is null && write.Progress is null && _faults.TryTakeCommitFailure())
+            if (write.Failure is null && write.IsProductWrite && _faults.TryTakeCommitFailure())
             {
                 write.Failure = new CommitOutcomeUnknownException(
                     "Injected storage fault: the commit's answer was lost (the write is in fact durable); reload the state before writing again.");

@@ -37,6 +37,9 @@ internal sealed class PendingWrite
     /// <summary>The consumer progress row, when this is not a grain write.</summary>
     public ProgressWrite? Progress { get; }
 
+    /// <summary>True for the product's own grain writes: the ones a test's injected faults count.</summary>
+    public bool IsProductWrite => Progress is null && _write?.IsInfrastructure != true;
+
     public Task<string> Task => _completion.Task;
 
     /// <summary>

@@ -21,7 +21,15 @@ public sealed class StorageOutageApiTests(StorageBreakerApiFactory factory) : Pa
     public async Task DatabaseDown_ChangesAre503WithRetryAfter_ThenRefusedWithoutTrying_AndNothingChanges_UntilItIsBack()
     {
         var id = NewId();
-        await Client.ApplyAsync("carts", id, """{"op":"set","payload":{"n":1}}""");
+        // Settled first: by then the silo's own writes for the new stream (Orleans' pub-sub registration of the queue's
+        // reader) are done, so the injected failures below meet only this test's writes.
+        using (var first = Intent("carts", id, NewId(), """{"op":"set","payload":{"n":1}}"""))
+        {
+            first.Headers.Add("Prefer", "wait=10");
+            using var settled = await Client.SendAsync(first);
+            Assert.Equal(HttpStatusCode.OK, settled.StatusCode);
+        }
+
         Factory.Faults.FailNextWrites(1000);
 
         // The first failures find the database down and open the breaker.
