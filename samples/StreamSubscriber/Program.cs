@@ -48,6 +48,8 @@ builder.Logging.AddSimpleConsole(o => o.SingleLine = true)
     .AddFilter("Orleans", LogLevel.Error)
     .SetMinimumLevel(LogLevel.Warning);
 builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+var connection = new ClusterConnectionWatch();
+builder.Services.AddSingleton<IClusterConnectionStatusObserver>(connection);
 builder.UseOrleansClient(client =>
 {
     client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (arguments.ClusterId, arguments.ServiceId));
@@ -90,7 +92,12 @@ try
         host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StreamSubscriber"),
         stop.Token);
     await Console.Error.WriteLineAsync($"Following {arguments.Resource} after version {after}; Ctrl+C to stop.");
-    await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+    await Task.WhenAny(connection.Lost, Task.Delay(Timeout.Infinite, stop.Token));
+    if (connection.Lost.IsCompleted && !stop.IsCancellationRequested)
+    {
+        await Console.Error.WriteLineAsync($"Lost the connection to the cluster at {arguments.GatewayHost}:{arguments.GatewayPort} after version {follower.LastDelivered}; run again with --from-version {follower.LastDelivered} to continue.");
+        return 3;
+    }
 }
 catch (ResumePointTooOldException exception)
 {
