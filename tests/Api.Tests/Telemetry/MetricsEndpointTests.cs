@@ -56,16 +56,18 @@ public sealed partial class MetricsEndpointTests(ApiFactory factory)
         Assert.True(Value(samples, "oc_intents_settle_duration_seconds_sum", ofType) > 0);
 
         // Activations per grain type are Orleans' own (meter Microsoft.Orleans, instrument orleans-grains: live
-        // activations, tagged grain_type in Orleans 10.4.2), exported beside the product's.
-        // Orleans counts activations as they finish activating and its gauge may trail a moment: read it again until it shows.
-        var activations = Value(samples, "orleans_grains", "grain_type=\"resource\"");
-        for (var attempt = 0; activations < 1 && attempt < 50; attempt++)
+        // activations, tagged grain_type in Orleans 10.4.2), exported beside the product's. This test process runs
+        // other tests' silos too, whose instruments share the name, so the value is read as a change: activating
+        // another resource shows as one more (tried again when another silo's shutdown moved it meanwhile).
+        var rose = false;
+        for (var attempt = 0; !rose && attempt < 10; attempt++)
         {
-            await Task.Delay(200);
-            activations = Value(Parse(await client.GetStringAsync(new Uri("/metrics", UriKind.Relative))), "orleans_grains", "grain_type=\"resource\"");
+            var before = await ActivationsAsync(client);
+            await client.ApplyAsync(type, ApiClient.NewId(), "{\"op\":\"increment\",\"payload\":{\"n\":1}}");
+            rose = await ActivationsAsync(client) >= before + 1;
         }
 
-        Assert.True(activations >= 1, "no live resource activations in orleans_grains{grain_type=\"resource\"}");
+        Assert.True(rose, "activating a resource did not show in orleans_grains{grain_type=\"resource\"}");
 
         // Group commit: writes and the transactions that carried them (the mean batch is their ratio), and .NET's own meter.
         Assert.True(Value(samples, "oc_storage_writes_total") >= Applied);
@@ -132,6 +134,9 @@ public sealed partial class MetricsEndpointTests(ApiFactory factory)
         HistogramSuffixes.FirstOrDefault(s => sample.EndsWith(s, StringComparison.Ordinal)) is { } suffix && !sample.EndsWith("_total", StringComparison.Ordinal)
             ? sample[..^suffix.Length]
             : sample;
+
+    private static async Task<double> ActivationsAsync(HttpClient client) =>
+        Value(Parse(await client.GetStringAsync(new Uri("/metrics", UriKind.Relative))), "orleans_grains", "grain_type=\"resource\"");
 
     private static double Value(List<(string Name, string Labels, double Value)> samples, string name, params string[] labels) =>
         samples.Where(s => s.Name == name && labels.All(l => s.Labels.Contains(l, StringComparison.Ordinal))).Sum(s => s.Value);
