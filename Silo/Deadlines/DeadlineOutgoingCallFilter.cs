@@ -44,6 +44,10 @@ internal sealed class DeadlineOutgoingCallFilter(DeadlineScope callsStayInProces
                 // The deadline passed with the call still out; a TimeoutException of the call itself is passed on.
             }
 
+            // The token's own timer has the same due time and may not have fired yet: cancel it now, before it is
+            // disposed with this scope, or the callee would never hear that nobody waits any more.
+            bounded?.Cancel();
+
             // The call may still complete; nobody waits for it, so its failure must not go unobserved.
             _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             var started = !claim.TryAbandon() || !callsStayInProcess.CallsStayInProcess;
