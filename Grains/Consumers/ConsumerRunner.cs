@@ -240,7 +240,7 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
     }
 
     /// <summary>Returns at once, or when a paused consumer is resumed.</summary>
-    public async Task WhileNotPausedAsync(CancellationToken stopping)
+    private async Task WhileNotPausedAsync(CancellationToken stopping)
     {
         while (Volatile.Read(ref _paused) is { } paused)
         {

@@ -132,7 +132,6 @@ internal sealed partial class ResourceConsumersGrain(ConsumerHost host, ILogger<
                 DelayDeactivation(KeepAliveWhileWorking);
                 try
                 {
-                    await runner.WhileNotPausedAsync(stopping);
                     await runner.DrainAsync(lane, stopping);
                 }
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested || runner.IsStopping)
