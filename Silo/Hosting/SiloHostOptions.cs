@@ -1,5 +1,4 @@
 using OrleansConsistency.Storage;
-using OrleansConsistency.Storage.Cluster;
 
 namespace OrleansConsistency.Silo.Hosting;
 

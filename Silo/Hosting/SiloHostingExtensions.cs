@@ -61,9 +61,8 @@ public static class SiloHostingExtensions
                 silo.ConfigureEndpoints(IPAddress.Parse(options.Cluster.EndpointHost), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
                 silo.UsePostgresClustering(options.Storage.EffectiveConnectionString);
 
-                // Orleans' failure detection (ProbeTimeout, NumMissedProbesLimit, NumVotesForDeathDeclaration, …),
-                // Orleans' defaults unless Silo:Cluster:Membership says otherwise.
-                silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection($"{SiloHostOptions.SectionName}:Cluster:Membership"));
+                // Orleans' failure detection: Orleans' defaults unless Silo:Cluster:Membership says otherwise.
+                silo.Configure<ClusterMembershipOptions>(options.Cluster.Membership.ApplyTo);
             }
             else
             {
@@ -177,7 +176,9 @@ public static class SiloHostingExtensions
     private static SiloHostOptions ReadOptions(IConfiguration configuration, Action<SiloHostOptions>? configure)
     {
         var options = new SiloHostOptions();
-        configuration.GetSection(SiloHostOptions.SectionName).Bind(options);
+        var section = configuration.GetSection(SiloHostOptions.SectionName);
+        ClusterMembershipSettings.RefuseUnknownKeys(section.GetSection("Cluster:Membership"));
+        section.Bind(options);
         configure?.Invoke(options);
         options.Validate();
         return options;

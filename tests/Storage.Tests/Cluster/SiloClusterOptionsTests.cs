@@ -1,4 +1,4 @@
-using OrleansConsistency.Storage.Cluster;
+using OrleansConsistency.Silo.Hosting;
 
 namespace OrleansConsistency.Storage.Tests.Cluster;
 

@@ -1,4 +1,4 @@
-namespace OrleansConsistency.Storage.Cluster;
+namespace OrleansConsistency.Silo.Hosting;
 
 /// <summary>
 /// How a silo takes part in a cluster, bound from <c>Silo:Cluster</c>. Off by default: one silo on SQLite needs no
@@ -18,6 +18,9 @@ public sealed class SiloClusterOptions
 
     /// <summary>The loopback (or private) address the silo advertises to the others and listens on.</summary>
     public string EndpointHost { get; set; } = "127.0.0.1";
+
+    /// <summary>Orleans' failure detection (section <c>Silo:Cluster:Membership</c>); Orleans' defaults where unset.</summary>
+    public ClusterMembershipSettings Membership { get; set; } = new();
 
     /// <summary>Throws when a setting is out of range, naming it.</summary>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>
@@ -42,5 +45,7 @@ public sealed class SiloClusterOptions
         {
             throw new ArgumentException($"Silo:Cluster:EndpointHost must be an IP address (the silo advertises it to the others); it is '{EndpointHost}'.");
         }
+
+        Membership.Validate();
     }
 }
