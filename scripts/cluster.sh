@@ -2,9 +2,11 @@
 # A local cluster on loopback: PostgreSQL (started here unless OC_CLUSTER_POSTGRES names one), 3 silo processes and
 # the API as a pure cluster client (OC_API_MODE=cohosted makes it a 4th silo instead).
 #
-#   scripts/cluster.sh start    # build, start everything, wait until the API answers
-#   scripts/cluster.sh stop     # stop the API, the silos and the PostgreSQL it started
-#   scripts/cluster.sh status   # what runs, and the membership table
+#   scripts/cluster.sh start          # build (Release), start everything, wait until the API answers
+#   scripts/cluster.sh stop           # stop the API, the silos and the PostgreSQL it started
+#   scripts/cluster.sh status         # what runs, and Orleans' membership table
+#   scripts/cluster.sh kill-silo N    # SIGKILL silo N (1-3): no goodbye, Orleans' failure detection must find out
+#   scripts/cluster.sh start-silo N   # start silo N again (a new generation of the same address)
 #
 # Ports: PostgreSQL 17000, Orleans silo ports 17011-17013 and gateways 17021-17023 (a co-hosted API: 17014/17024),
 # API http://127.0.0.1:17080. State and logs: ./data/cluster.
@@ -57,8 +59,30 @@ start_postgres() {
 
 launch() { # name, log, command...
   local name="$1" log="$2"; shift 2
-  nohup "$@" >"$log" 2>&1 &
+  nohup "$@" >>"$log" 2>&1 &
   echo $! >"$STATE/$name.pid"
+}
+
+running() { # name
+  local file="$STATE/$1.pid"
+  [ -f "$file" ] && kill -0 "$(cat "$file")" 2>/dev/null
+}
+
+silo_number() { # N: checks it names one of the silos
+  case "${1:-}" in
+    [1-9]) [ "$1" -le "${#SILO_PORTS[@]}" ] && return ;;
+  esac
+  echo "silo number must be 1-${#SILO_PORTS[@]}; it is '${1:-}'" >&2
+  exit 2
+}
+
+start_silo() { # N
+  local i="$1" port="${SILO_PORTS[$(($1 - 1))]}"
+  if running "silo-$i"; then echo "silo-$i already runs (pid $(cat "$STATE/silo-$i.pid"))"; return; fi
+  cluster_env
+  echo "--- $(date -u +%FT%TZ) start" >>"$STATE/silo-$i.log"
+  Silo__Name="silo-$i" Silo__SiloPort="$port" Silo__GatewayPort="$((port + 10))" \
+    launch "silo-$i" "$STATE/silo-$i.log" dotnet "$ROOT/Silo/bin/Release/net10.0/OrleansConsistency.Silo.dll"
 }
 
 cluster_env() {
@@ -69,19 +93,19 @@ cluster_env() {
 start() {
   mkdir -p "$STATE"
   start_postgres
-  dotnet build "$ROOT/Api" -v quiet -nologo >/dev/null
+  echo "building (Release; the first build takes a minute or two)..."
+  dotnet build -c Release "$ROOT/Api" -v quiet -nologo >/dev/null
   cluster_env
-  local i=1
-  for port in "${SILO_PORTS[@]}"; do
-    Silo__Name="silo-$i" Silo__SiloPort="$port" Silo__GatewayPort="$((port + 10))" \
-      launch "silo-$i" "$STATE/silo-$i.log" dotnet "$ROOT/Silo/bin/Debug/net10.0/OrleansConsistency.Silo.dll"
+  for i in $(seq 1 "${#SILO_PORTS[@]}"); do
+    start_silo "$i"
     if [ "$i" = 1 ]; then wait_for_log "$STATE/silo-1.log" "Application started"; fi # the first one migrates the schema
-    i=$((i + 1))
   done
   local client=true
   [ "$API_MODE" = cohosted ] && client=false
-  Silo__Name=api Silo__Cluster__ClientOnly="$client" Silo__SiloPort=17014 Silo__GatewayPort=17024 \
-    launch api "$STATE/api.log" dotnet "$ROOT/Api/bin/Debug/net10.0/OrleansConsistency.Api.dll" --urls "http://127.0.0.1:$API_PORT"
+  if ! running api; then
+    Silo__Name=api Silo__Cluster__ClientOnly="$client" Silo__SiloPort=17014 Silo__GatewayPort=17024 \
+      launch api "$STATE/api.log" dotnet "$ROOT/Api/bin/Release/net10.0/OrleansConsistency.Api.dll" --urls "http://127.0.0.1:$API_PORT"
+  fi
   for _ in $(seq 1 120); do
     if curl -sf "http://127.0.0.1:$API_PORT/health/live" >/dev/null; then
       echo "cluster up: API http://127.0.0.1:$API_PORT ($API_MODE), silos on ${SILO_PORTS[*]}, logs in $STATE"
@@ -93,8 +117,11 @@ start() {
   exit 1
 }
 
-wait_for_log() {
-  for _ in $(seq 1 120); do grep -q "$2" "$1" 2>/dev/null && return; sleep 0.5; done
+wait_for_log() { # log, pattern: looks only at what the last start wrote (logs are appended across restarts)
+  for _ in $(seq 1 120); do
+    tac "$1" 2>/dev/null | sed '/^--- .* start$/q' | grep -q "$2" && return
+    sleep 0.5
+  done
   echo "timed out waiting for '$2' in $1" >&2; exit 1
 }
 
@@ -117,21 +144,57 @@ stop() {
   echo "cluster stopped"
 }
 
+kill_silo() { # N
+  local i="$1"
+  if ! running "silo-$i"; then echo "silo-$i is not running" >&2; exit 1; fi
+  local pid; pid="$(cat "$STATE/silo-$i.pid")"
+  kill -KILL "$pid"
+  echo "--- $(date -u +%FT%TZ) SIGKILL" >>"$STATE/silo-$i.log"
+  rm -f "$STATE/silo-$i.pid"
+  echo "silo-$i (pid $pid) killed with SIGKILL at $(date -u +%T); Orleans declares it dead once its probes fail"
+}
+
+# libpq's form of the connection string (psql does not read Npgsql's "Host=...;Port=..." keys).
+libpq_connection() {
+  local out="" pair key value
+  IFS=';' read -ra pairs <<<"$CONNECTION"
+  for pair in "${pairs[@]}"; do
+    key="${pair%%=*}"; value="${pair#*=}"
+    case "${key,,}" in
+      host|server) out+="host=$value " ;;
+      port) out+="port=$value " ;;
+      username|user\ id|userid|user) out+="user=$value " ;;
+      password) out+="password=$value " ;;
+      database) out+="dbname=$value " ;;
+    esac
+  done
+  echo "$out"
+}
+
 status() {
   for name in silo-1 silo-2 silo-3 api; do
-    local file="$STATE/$name.pid"
-    if [ -f "$file" ] && kill -0 "$(cat "$file")" 2>/dev/null; then echo "$name: running (pid $(cat "$file"))"; else echo "$name: stopped"; fi
+    if running "$name"; then echo "$name: running (pid $(cat "$STATE/$name.pid"))"; else echo "$name: stopped"; fi
   done
-  if [ -z "${OC_CLUSTER_POSTGRES:-}" ]; then
-    # Orleans' membership rows (status 3 = Active, 6 = Dead), as the silos' membership protocol keeps them.
-    "$(psql_bin)" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d orleansconsistency -c \
-      "SELECT silo_name, address, port, generation, status, proxy_port, i_am_alive_time FROM orleans_membership ORDER BY start_time" 2>/dev/null || true
-  fi
+  # Orleans' membership rows as the silos' membership protocol keeps them: one per silo generation (a restarted
+  # silo is a new row; dead ones stay until Orleans' DefunctSiloExpiration).
+  "$(psql_bin)" "$(libpq_connection)" -c \
+    "SELECT silo_name, address || ':' || port AS silo, generation,
+            CASE status WHEN 1 THEN 'Created' WHEN 2 THEN 'Joining' WHEN 3 THEN 'Active' WHEN 4 THEN 'ShuttingDown'
+                        WHEN 5 THEN 'Stopping' WHEN 6 THEN 'Dead' ELSE status::text END AS status,
+            proxy_port AS gateway, start_time, i_am_alive_time
+       FROM orleans_membership ORDER BY start_time" 2>/dev/null \
+    || echo "(membership table not readable: is PostgreSQL up and the cluster started once?)"
 }
 
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  kill-silo) silo_number "${2:-}"; kill_silo "$2" ;;
+  start-silo)
+    silo_number "${2:-}"
+    start_silo "$2"
+    wait_for_log "$STATE/silo-$2.log" "Application started"
+    echo "silo-$2 started (pid $(cat "$STATE/silo-$2.pid"))" ;;
+  *) echo "usage: $0 start|stop|status|kill-silo N|start-silo N" >&2; exit 2 ;;
 esac
