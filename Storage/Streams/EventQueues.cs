@@ -12,6 +12,7 @@ namespace OrleansConsistency.Storage.Streams;
 public sealed class EventQueues
 {
     private readonly ConcurrentDictionary<int, Action> _receivers = new();
+    private Action<int>? _wakeOtherSilo;
 
     /// <summary>Creates the queues of a provider.</summary>
     /// <param name="providerName">The stream provider's name (the queue ids' prefix).</param>
@@ -41,14 +42,31 @@ public sealed class EventQueues
     /// <summary>True when this silo reads the queue of the stream now.</summary>
     public bool IsReadHere(StreamId stream) => _receivers.ContainsKey(QueueOf(stream));
 
-    /// <summary>Tells the receiver of a queue, when it runs in this silo, that rows were committed to it.</summary>
+    /// <summary>
+    /// Tells the receiver of a queue that rows were committed to it: at once when it runs in this silo, otherwise
+    /// through the silo that reads it (when <see cref="EventsTableStreamOptions.WakeOtherSilos"/> is on).
+    /// </summary>
     public void Wake(int queue)
+    {
+        if (!WakeLocal(queue))
+        {
+            _wakeOtherSilo?.Invoke(queue);
+        }
+    }
+
+    /// <summary>Wakes the queue's receiver if this silo runs it; false when it does not.</summary>
+    public bool WakeLocal(int queue)
     {
         if (_receivers.TryGetValue(queue, out var wake))
         {
             wake();
+            return true;
         }
+
+        return false;
     }
+
+    internal void WakeOtherSilosWith(Action<int> wakeOtherSilo) => _wakeOtherSilo = wakeOtherSilo;
 
     internal void Attach(int queue, Action wake) => _receivers[queue] = wake;
 

@@ -35,6 +35,13 @@ public sealed class EventsTableStreamOptions
     /// </summary>
     public TimeSpan LateCommitWindow { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// True (the default) to wake another silo's reader of a queue right after this silo commits rows to it, so that
+    /// the rows are delivered at once rather than at that silo's next poll. At most one small one-way message per silo
+    /// per <see cref="WakeCheckInterval"/>; false leaves such rows to the poll.
+    /// </summary>
+    public bool WakeOtherSilos { get; set; } = true;
+
     /// <summary>Rows read per database round trip. Default 500.</summary>
     public int PageSize { get; set; } = 500;
 

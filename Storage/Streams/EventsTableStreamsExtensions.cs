@@ -2,7 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Placement;
+using Orleans.Runtime.Placement;
 using Orleans.Streams;
+using OrleansConsistency.Storage.Streams.Wake;
 
 namespace OrleansConsistency.Storage.Streams;
 
@@ -19,7 +22,20 @@ public static class EventsTableStreamsExtensions
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        silo.Services.AddKeyedSingleton(name, new EventQueues(name, options.QueueCount));
+        var queues = new EventQueues(name, options.QueueCount);
+        silo.Services.AddKeyedSingleton(name, queues);
+
+        // Every silo hosts a wake grain (its class is in this assembly), whether or not it sends wakes itself.
+        if (!silo.Services.Any(d => d.ServiceType == typeof(IPlacementDirector) && Equals(d.ServiceKey, typeof(SiloBoundPlacement))))
+        {
+            silo.Services.AddPlacementDirector<SiloBoundPlacement, SiloBoundPlacementDirector>();
+        }
+
+        if (options.WakeOtherSilos)
+        {
+            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => ActivatorUtilities.CreateInstance<OtherSiloQueueWaker>(services, name, queues, options));
+        }
+
         silo.AddPersistentStreams(
             name,
             (services, providerName) => new EventsTableQueueAdapterFactory(
