@@ -4,8 +4,9 @@ namespace OrleansConsistency.Api.Cluster;
 /// Reads the cluster's silos from Orleans (<see cref="IManagementGrain.GetDetailedHosts"/>, which works from a silo and
 /// from a pure client) for <c>/health/ready</c> and <c>/ops/summary</c>. Orleans reads its membership table for each
 /// such call, so one answer serves every caller for <see cref="ReuseFor"/>: probes and the operator page together ask
-/// Orleans at most once a second. An answer that does not come within <see cref="AskTimeout"/> counts as no silo
-/// reachable, so that readiness answers in time instead of after Orleans' 30 s response timeout.
+/// Orleans at most once a second. An answer that does not come within <see cref="AskTimeout"/> counts as none, so that
+/// readiness answers in time instead of after Orleans' 30 s response timeout: a co-hosted silo then shows its own view
+/// of the membership, a pure client no silo.
 /// </summary>
 internal sealed partial class ClusterSilos(IGrainFactory grains, IServiceProvider services, TimeProvider time, ILogger<ClusterSilos> logger)
 {
