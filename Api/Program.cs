@@ -1,6 +1,7 @@
 using OrleansConsistency.Api;
 using OrleansConsistency.Api.Conflicts;
 using OrleansConsistency.Api.Admin;
+using OrleansConsistency.Api.Cluster;
 using OrleansConsistency.Api.Consumers;
 using OrleansConsistency.Api.Correlation;
 using OrleansConsistency.Api.Events;
@@ -20,6 +21,9 @@ var builder = WebApplication.CreateBuilder(args);
 
 // The API co-hosts a silo (SQLite under ./data unless the Silo section says otherwise), so one process serves all.
 builder.AddSilo();
+
+// Orleans' dashboard at /dashboard: a co-hosted silo brings it (AddProductSilo); a pure client asks the silos for it.
+builder.AddProductDashboardClient();
 
 builder.Services.AddOptions<ApiOptions>()
     .Bind(builder.Configuration.GetSection(ApiOptions.SectionName))
@@ -49,6 +53,7 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
 builder.Services.AddOpenApi(ApiOpenApi.Configure);
 builder.Services.AddHealthChecks();
 builder.Services.AddLoadShedding();
+builder.Services.AddSingleton<ClusterSilos>();
 
 // Metrics for /metrics and /ops are aggregated in-process; OTLP export starts only when OTEL_EXPORTER_OTLP_* is set.
 builder.Services.AddSingleton<MetricsCollector>();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.HttpResults;
+using OrleansConsistency.Api.Cluster;
 using OrleansConsistency.Api.Serialization;
 using OrleansConsistency.Grains.Dependencies;
 using OrleansConsistency.Grains.Interfaces.Consumers;
@@ -17,26 +18,28 @@ internal static class HealthApi
 
         // A dependency being down degrades the work that needs it and nothing else, so it does not make the API
         // unready (200): taking the API out of rotation over a payment outage would stop everything. The database
-        // being down does (503): no write can be accepted anywhere it is unreachable from.
+        // being down does (503): no write can be accepted anywhere it is unreachable from; so does having no Active
+        // silo reachable (503): every intent is a grain call, so this API can accept none, while another may.
         app.MapGet("/health/ready", Ready)
             .WithTags("Health")
             .WithName("Readiness")
             .WithSummary("Readiness, and the state of every dependency and consumer")
-            .WithDescription("Each dependency's breaker (closed, open, half-open; when open, until when), bulkhead slots in use, queue length and injected faults; each consumer's breaker, work in flight and backlog.")
+            .WithDescription("Each dependency's breaker (closed, open, half-open; when open, until when), bulkhead slots in use, queue length and injected faults; each consumer's breaker, work in flight and backlog; the cluster's silos with their Orleans status.")
             .Produces<ReadinessResponse>(StatusCodes.Status200OK)
             .Produces<ReadinessResponse>(StatusCodes.Status503ServiceUnavailable)
             .DisableRateLimiting();
         return app;
     }
 
-    private static IResult Ready(DependencyRegistry dependencies, IConsumerControl consumers, StorageHealth storage)
+    private static async Task<IResult> Ready(DependencyRegistry dependencies, IConsumerControl consumers, StorageHealth storage, ClusterSilos silos)
     {
+        var siloReport = await silos.ReadAsync().ConfigureAwait(false);
         var dependencyStates = dependencies.Describe();
         var consumerStates = consumers.Describe();
         var storageState = new StorageReadiness(storage.State, storage.UnavailableSince, storage.RetryAfter?.TotalSeconds, storage.LastError);
-        var degraded = dependencyStates.Any(d => d.Breaker != "closed") || consumerStates.Any(c => c.Breaker != "closed");
-        var status = storage.State == "open" ? "unavailable" : degraded ? "degraded" : "ready";
-        var response = new ReadinessResponse(status, storageState, dependencyStates, consumerStates);
+        var degraded = dependencyStates.Any(d => d.Breaker != "closed") || consumerStates.Any(c => c.Breaker != "closed") || siloReport.Error is not null;
+        var status = storage.State == "open" || siloReport.Active == 0 ? "unavailable" : degraded ? "degraded" : "ready";
+        var response = new ReadinessResponse(status, storageState, dependencyStates, consumerStates, siloReport);
         return status == "unavailable"
             ? TypedResults.Json(response, ApiJsonContext.Default.ReadinessResponse, statusCode: StatusCodes.Status503ServiceUnavailable)
             : TypedResults.Ok(response);

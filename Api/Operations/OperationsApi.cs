@@ -1,19 +1,25 @@
 using System.Text.Json;
+using Orleans.Dashboard;
+using OrleansConsistency.Api.Cluster;
 using OrleansConsistency.Api.Telemetry;
+using OrleansConsistency.Silo.Hosting;
 using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Telemetry;
 
 namespace OrleansConsistency.Api.Operations;
 
 /// <summary>
-/// What operators read: <c>GET /metrics</c> (Prometheus text), <c>GET /ops/summary</c> (the operator page's data)
-/// and, only when <c>Api:FaultInjection</c> is true (the same switch as <c>/admin/faults</c>), switches that pause and
+/// What operators read: <c>GET /metrics</c> (Prometheus text), <c>GET /ops/summary</c> (the operator page's data),
+/// Orleans' dashboard under <c>/dashboard/</c> (unless <c>Silo:Dashboard:Enabled</c> is false) and, only when <c>Api:FaultInjection</c> is true (the same switch as <c>/admin/faults</c>), switches that pause and
 /// resume consumers.
 /// </summary>
 internal static class OperationsApi
 {
     /// <summary>The configuration flag that turns the fault-injection switches on (off by default).</summary>
     public const string FaultInjectionSetting = "Api:FaultInjection";
+
+    /// <summary>Where Orleans' dashboard is served, when it is on (<c>Silo:Dashboard:Enabled</c>).</summary>
+    public const string DashboardPath = "/dashboard";
 
     /// <summary>The window the summary's percentiles cover.</summary>
     public static readonly TimeSpan PercentileWindow = TimeSpan.FromSeconds(60);
@@ -29,8 +35,14 @@ internal static class OperationsApi
 
         app.MapGet("/ops/summary", Summary)
             .WithTags("Operations")
-            .WithSummary("The operator page's data: totals, settle percentiles, consumers, breakers, recent failures")
+            .WithSummary("The operator page's data: totals, settle percentiles, consumers, breakers, silos, recent failures")
             .Produces(StatusCodes.Status200OK, contentType: "application/json");
+
+        if (DashboardHostingExtensions.IsDashboardEnabled(app.ServiceProvider.GetRequiredService<IConfiguration>()))
+        {
+            // Orleans' own pages and their JSON; not part of this API's contract, so not in its OpenAPI document.
+            app.MapOrleansDashboard(DashboardPath).ExcludeFromDescription();
+        }
 
         var faults = app.MapGroup("/ops/faults/consumers/{name}").WithTags("Operations");
         faults.MapPost("/pause", (string name, HttpContext context, IConsumerControl consumers, IConfiguration configuration) =>
@@ -68,8 +80,9 @@ internal static class OperationsApi
         return Results.NoContent();
     }
 
-    private static async Task Summary(HttpContext context, MetricsCollector metrics, IConsumerControl consumers, IConfiguration configuration, TimeProvider time)
+    private static async Task Summary(HttpContext context, MetricsCollector metrics, IConsumerControl consumers, ClusterSilos silos, IConfiguration configuration, TimeProvider time)
     {
+        var siloReport = await silos.ReadAsync().ConfigureAwait(false);
         var collected = metrics.Collect();
         var lag = Gauges(collected, "oc.consumer.lag.versions", "consumer");
         var lagSeconds = Gauges(collected, "oc.consumer.lag.seconds", "consumer");
@@ -143,8 +156,54 @@ internal static class OperationsApi
         }
 
         json.WriteEndArray();
+        WriteSilos(json, siloReport);
+        if (DashboardHostingExtensions.IsDashboardEnabled(configuration))
+        {
+            json.WriteString("dashboard", DashboardPath + "/");
+        }
+        else
+        {
+            json.WriteNull("dashboard");
+        }
+
         json.WriteBoolean("faultInjection", FaultInjectionEnabled(configuration));
         json.WriteEndObject();
+    }
+
+    // The same fields as the silos part of /health/ready.
+    private static void WriteSilos(Utf8JsonWriter json, SiloReport report)
+    {
+        json.WriteStartObject("silos");
+        json.WriteNumber("active", report.Active);
+        json.WriteStartArray("members");
+        foreach (var member in report.Members)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", member.Name);
+            json.WriteString("address", member.Address);
+            json.WriteString("hostName", member.HostName);
+            json.WriteString("status", member.Status);
+            WriteTime(json, "startedAt", member.StartedAt);
+            WriteTime(json, "lastIAmAlive", member.LastIAmAlive);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteNumber("deadNotListed", report.DeadNotListed);
+        json.WriteString("error", report.Error);
+        json.WriteEndObject();
+    }
+
+    private static void WriteTime(Utf8JsonWriter json, string name, DateTimeOffset? time)
+    {
+        if (time is { } value)
+        {
+            json.WriteString(name, value);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
     }
 
     private static void WriteLatency(Utf8JsonWriter json, string name, (int Count, double[] Quantiles) recent)

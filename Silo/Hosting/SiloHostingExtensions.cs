@@ -77,7 +77,7 @@ public static class SiloHostingExtensions
     /// <summary>
     /// Configures an Orleans silo for the product, clustering aside (the caller chooses it: localhost, PostgreSQL, or a
     /// test cluster's): the grain storage provider, deadline filters, JSON codecs, message and collection limits, and
-    /// the product's services.
+    /// the product's services, and the silo's part of Orleans' dashboard (see <see cref="DashboardHostingExtensions"/>).
     /// </summary>
     public static ISiloBuilder AddProductSilo(this ISiloBuilder silo, IConfiguration configuration, Action<SiloHostOptions>? configure = null)
     {
@@ -123,6 +123,7 @@ public static class SiloHostingExtensions
             o.DeactivationTimeout = options.DeactivationTimeout;
         });
         silo.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = options.Name);
+        silo.AddProductDashboard(configuration);
         return silo;
     }
 

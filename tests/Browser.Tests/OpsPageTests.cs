@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace OrleansConsistency.Browser.Tests;
 
-/// <summary>The operator page at <c>/ops</c>: the flow of intents, consumers with their lag and breaker, failures, and the fault switches (enabled in this fixture's configuration).</summary>
+/// <summary>The operator page at <c>/ops</c>: the flow of intents, consumers with their lag and breaker, failures, the silos and the link to Orleans' dashboard, and the fault switches (enabled in this fixture's configuration).</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class OpsPageTests(BrowserFixture fixture)
 {
@@ -57,6 +57,41 @@ public sealed class OpsPageTests(BrowserFixture fixture)
         }
 
         await Expect(readModel).ToContainTextAsync("running", new() { Timeout = Wait });
+    }
+
+    [Fact]
+    public async Task OpsPage_ShowsTheSilos_AndLinksToOrleansDashboard()
+    {
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            BaseURL = fixture.Api.Address.ToString(),
+            Locale = "en-GB",
+            TimezoneId = "UTC",
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(Wait);
+        await page.GotoAsync("/ops");
+
+        // One process: the API's co-hosted silo, and only it.
+        var silo = page.Locator("#silos tr");
+        await Expect(silo).ToHaveCountAsync(1, new() { Timeout = Wait });
+        await Expect(silo.Locator("td").Nth(3)).ToHaveTextAsync("Active");
+        await Expect(silo.Locator("td").Nth(1)).ToContainTextAsync("127.0.0.1:");
+        await Expect(silo.Locator("td").Nth(4)).Not.ToHaveTextAsync("–");
+        await Expect(page.Locator("#silos-summary")).ToContainTextAsync("1 active of 1 listed");
+        await Expect(page.Locator("#readiness")).ToContainTextAsync("1 active", new() { Timeout = Wait });
+        await page.Locator("#silos-title").ScrollIntoViewIfNeededAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "10-ops-silos.png"), FullPage = true });
+
+        // Both links (the page's navigation and the silos panel) lead to the dashboard, which Orleans serves.
+        var links = page.GetByRole(AriaRole.Link, new() { Name = "Orleans dashboard" });
+        await Expect(links).ToHaveCountAsync(2);
+        await links.Last.ClickAsync();
+        await page.WaitForURLAsync("**/dashboard/");
+        await Expect(page).ToHaveTitleAsync("Orleans Dashboard");
+        await Expect(page.Locator("body")).ToContainTextAsync("Active Silos", new() { IgnoreCase = true, Timeout = Wait });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "11-dashboard.png") });
     }
 
     private async Task PostAsync(string id, string json)

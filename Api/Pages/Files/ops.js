@@ -63,7 +63,45 @@
     poll();
   }
 
+  function time(value) {
+    return value ? new Date(value).toLocaleString() : "–";
+  }
+
+  // Active is what serves; joining and shutting down are on their way; dead is history.
+  function siloClass(status) {
+    if (status === "Active") return "state-closed";
+    return status === "Dead" ? "state-open" : "state-half-open";
+  }
+
+  // The server names the dashboard's path; only a path on this server is linked.
+  function renderDashboard(path) {
+    const local = typeof path === "string" && path.startsWith("/") && !path.startsWith("//");
+    for (const id of ["dashboard-link", "silos-dashboard-link"]) {
+      if (local) $(id).setAttribute("href", path);
+    }
+
+    $("dashboard-nav").hidden = !local;
+    $("silos-dashboard").hidden = !local;
+  }
+
+  function renderSilos(silos) {
+    if (!silos) return;
+    const members = silos.members ?? [];
+    const older = silos.deadNotListed ? `, ${silos.deadNotListed} older dead not listed` : "";
+    const error = silos.error ? ` ${silos.error}` : "";
+    $("silos-summary").textContent = `${silos.active} active of ${members.length} listed${older}.${error}`;
+    $("silos").replaceChildren(...members.map((s) => row(
+      cell(s.name),
+      cell(s.address),
+      cell(s.hostName || "–"),
+      cell(s.status, siloClass(s.status)),
+      cell(time(s.startedAt)),
+      cell(time(s.lastIAmAlive)))));
+  }
+
   function render(summary) {
+    renderSilos(summary.silos);
+    renderDashboard(summary.dashboard);
     $("accepted-rate").textContent = rate(summary, previous, "accepted");
     $("settled-rate").textContent = rate(summary, previous, "settled");
     $("refused-rate").textContent = rate(summary, previous, "refused");
@@ -167,6 +205,14 @@
           ? "writes go through"
           : `writes refused${storage.retryAfterSeconds ? `, next try in ${Math.ceil(storage.retryAfterSeconds)} s` : ""}${storage.lastError ? `: ${storage.lastError}` : ""}`;
         table.append(row(cell("database"), cell(storage.breaker, `state-${storage.breaker}`), cell(detail)));
+      }
+
+      if (body.silos) {
+        const active = body.silos.active;
+        table.append(row(
+          cell("silos"),
+          cell(active > 0 ? `${active} active` : "none active", active > 0 ? (body.silos.error ? "state-half-open" : "state-closed") : "state-open"),
+          cell(active > 0 ? (body.silos.error ?? "grain calls go through") : `intents refused${body.silos.error ? `: ${body.silos.error}` : ""}`)));
       }
 
       for (const dependency of body.dependencies ?? []) {

@@ -21,6 +21,15 @@ internal sealed record HttpServerKind(string Name, string Option, string Note)
         "API, read-model required", "read-model",
         "the no-consumers file plus `Consumers__read-model__Kind=read-model` and `Resources__Defaults__RequiredConsumers__0=read-model` (adding to a list does work from the environment)");
 
+    /// <summary>The no-consumers API without Orleans' dashboard (on by default), to measure what the dashboard costs.</summary>
+    public static readonly HttpServerKind ApiBareNoDashboard = new(
+        "API, no consumers, no dashboard", "bare-no-dashboard", "the no-consumers file plus `Silo__Dashboard__Enabled=false`");
+
+    /// <summary>The no-consumers API with the dashboard's call profiling on, as while someone has the dashboard open.</summary>
+    public static readonly HttpServerKind ApiBareDashboardWatched = new(
+        "API, no consumers, dashboard watched", "bare-dashboard-watched",
+        "the no-consumers file plus `Silo__Dashboard__Profiler__TraceAlways=true`: Orleans' dashboard times every grain call, as it does for a minute after each look at the dashboard");
+
     /// <summary>The hand-written baseline.</summary>
     public static readonly HttpServerKind Plain = new(
         "plain, 1 tx/request", "plain",
@@ -31,7 +40,7 @@ internal sealed record HttpServerKind(string Name, string Option, string Note)
         "PostgreSQL: `BEGIN` + `SELECT ... FOR UPDATE`, on a pool of at most 100 connections (Npgsql's default)");
 
     /// <summary>The API configurations <c>--api</c> may name.</summary>
-    public static IReadOnlyList<HttpServerKind> ApiKinds { get; } = [ApiDefault, ApiBare, ApiReadModel];
+    public static IReadOnlyList<HttpServerKind> ApiKinds { get; } = [ApiDefault, ApiBare, ApiReadModel, ApiBareNoDashboard, ApiBareDashboardWatched];
 
     /// <summary>True for a configuration of the API.</summary>
     public bool IsApi => !ReferenceEquals(this, Plain);

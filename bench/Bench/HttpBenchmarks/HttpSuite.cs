@@ -16,7 +16,7 @@ namespace OrleansConsistency.Bench.HttpBenchmarks;
 /// does one transaction per request (also a child process). Options: <c>--db sqlite|postgresql|all</c>,
 /// <c>--duration</c>, <c>--warmup</c> and <c>--max-warmup</c> (seconds per case, see <see cref="SteadyStateWarmUp"/>),
 /// <c>--clients 1,16,64,256</c>, <c>--api default,bare</c>
-/// (also <c>read-model</c>), <c>--load wrk|builtin</c> (wrk when it is installed), <c>--rounds 1</c> (more: the
+/// (also <c>read-model</c>, <c>bare-no-dashboard</c>, <c>bare-dashboard-watched</c>), <c>--load wrk|builtin</c> (wrk when it is installed), <c>--rounds 1</c> (more: the
 /// servers' measured windows alternate, see <see cref="MeasureAsync"/>).
 /// </summary>
 public static class HttpSuite
@@ -49,7 +49,7 @@ public static class HttpSuite
         var clients = arguments.Get("clients", "1,16,64,256").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
         var apiOptions = arguments.Get("api", "default,bare").Split(',');
         var kinds = apiOptions
-            .Select(o => HttpServerKind.ApiKinds.FirstOrDefault(k => k.Option == o) ?? throw new ArgumentException($"--api: unknown '{o}'; use default, bare or read-model.", nameof(arguments)))
+            .Select(o => HttpServerKind.ApiKinds.FirstOrDefault(k => k.Option == o) ?? throw new ArgumentException($"--api: unknown '{o}'; use default, bare, read-model, bare-no-dashboard or bare-dashboard-watched.", nameof(arguments)))
             .Append(HttpServerKind.Plain)
             .ToList();
 
@@ -272,6 +272,14 @@ public static class HttpSuite
         {
             start.Environment["Consumers__read-model__Kind"] = "read-model";
             start.Environment["Resources__Defaults__RequiredConsumers__0"] = "read-model";
+        }
+        else if (ReferenceEquals(kind, HttpServerKind.ApiBareNoDashboard))
+        {
+            start.Environment["Silo__Dashboard__Enabled"] = "false";
+        }
+        else if (ReferenceEquals(kind, HttpServerKind.ApiBareDashboardWatched))
+        {
+            start.Environment["Silo__Dashboard__Profiler__TraceAlways"] = "true";
         }
 
         return start;
