@@ -32,18 +32,6 @@ public sealed class PeerLinks : IAsyncDisposable
     /// <summary>The silo port the silo advertises in Orleans' membership: the proxy's.</summary>
     public int AdvertisedPort => _inbound.Port;
 
-    /// <summary>True between <see cref="Cut"/> and <see cref="Heal"/>.</summary>
-    public bool IsCut
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _cut;
-            }
-        }
-    }
-
     /// <summary>Drops every link between the silo and its peers, both ways; new ones are refused until <see cref="Heal"/>.</summary>
     public void Cut()
     {
