@@ -12,8 +12,8 @@ namespace OrleansConsistency.TestSupport;
 /// </summary>
 public sealed class ProductCluster : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, Action<SiloHostOptions>> _siloOverrides = new(StringComparer.Ordinal);
-    private Action<SiloHostOptions>? _nextSiloOverride;
+    private readonly ConcurrentDictionary<string, SiloOverride> _siloOverrides = new(StringComparer.Ordinal);
+    private SiloOverride? _nextSiloOverride;
     private InProcessTestCluster? _orleans;
 
     internal ProductCluster(string dataDirectory, StorageFaultInjector storageFaults)
@@ -50,11 +50,19 @@ public sealed class ProductCluster : IAsyncDisposable
         await Orleans.DeployAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Starts one more silo; <paramref name="configure"/> changes only its options (e.g. its own connection string).</summary>
-    public async Task<ProductSilo> StartAdditionalSiloAsync(Action<SiloHostOptions>? configure = null)
+    /// <summary>
+    /// Starts one more silo; <paramref name="configure"/> changes only its options (e.g. its own connection string), and
+    /// <paramref name="peerLinks"/> routes its connections to the other silos through proxies a test can cut (only in a
+    /// cluster built with <see cref="ProductClusterBuilder.UseTcpAndPostgresMembership"/>), and
+    /// <paramref name="configureSilo"/> configures its Orleans silo last (e.g. its own <c>ClusterMembershipOptions</c>).
+    /// </summary>
+    public async Task<ProductSilo> StartAdditionalSiloAsync(
+        Action<SiloHostOptions>? configure = null,
+        PeerLinks? peerLinks = null,
+        Action<ISiloBuilder>? configureSilo = null)
     {
         // Orleans configures the new silo inside this call; the override is taken by that silo alone.
-        _nextSiloOverride = configure;
+        _nextSiloOverride = new SiloOverride(configure, peerLinks, configureSilo);
         var handle = await Orleans.StartAdditionalSiloAsync().ConfigureAwait(false);
         return new ProductSilo(handle);
     }
@@ -112,8 +120,8 @@ public sealed class ProductCluster : IAsyncDisposable
 
     internal void Attach(InProcessTestCluster orleans) => _orleans = orleans;
 
-    /// <summary>The extra options of a silo by name: given when it was first started, kept for its restarts.</summary>
-    internal Action<SiloHostOptions>? TakeSiloOverride(string siloName)
+    /// <summary>The extra settings of a silo by name: given when it was first started, kept for its restarts.</summary>
+    internal SiloOverride? TakeSiloOverride(string siloName)
     {
         if (Interlocked.Exchange(ref _nextSiloOverride, null) is { } next)
         {
@@ -137,4 +145,7 @@ public sealed class ProductCluster : IAsyncDisposable
             // A file still held open by a pooled connection is left for the OS temp cleaner; it is never reused.
         }
     }
+
+    /// <summary>What one silo has of its own.</summary>
+    internal sealed record SiloOverride(Action<SiloHostOptions>? Options, PeerLinks? PeerLinks, Action<ISiloBuilder>? Silo);
 }

@@ -1,15 +1,19 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
 using Orleans.TestingHost;
 using OrleansConsistency.Silo.Hosting;
 using OrleansConsistency.Storage;
+using OrleansConsistency.Storage.Clustering;
 
 namespace OrleansConsistency.TestSupport;
 
 /// <summary>
 /// Configures a <see cref="ProductCluster"/>: how many silos, which storage, and any extra silo settings or services.
 /// Every silo is configured by the product's own <see cref="SiloHostingExtensions.AddProductSilo"/>, so tests run the
-/// real wiring; Orleans' test cluster supplies membership and an in-memory transport.
+/// real wiring; Orleans' test cluster supplies membership and an in-memory transport, unless
+/// <see cref="UseTcpAndPostgresMembership"/> asks for the product's.
 /// </summary>
 /// <param name="initialSilosCount">How many silos <see cref="ProductCluster.DeployAsync"/> starts.</param>
 public sealed class ProductClusterBuilder(short initialSilosCount = 1)
@@ -19,6 +23,7 @@ public sealed class ProductClusterBuilder(short initialSilosCount = 1)
     private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
     private string _storageProvider = StorageOptions.SqliteProvider;
     private string? _connectionString;
+    private bool _tcpAndPostgresMembership;
 
     /// <summary>Changes every silo's options (after the defaults and the storage choice).</summary>
     public ProductClusterBuilder ConfigureSilo(Action<SiloHostOptions> configure)
@@ -41,6 +46,19 @@ public sealed class ProductClusterBuilder(short initialSilosCount = 1)
     public ProductClusterBuilder ConfigureSetting(string key, string? value)
     {
         _settings[key] = value;
+        return this;
+    }
+
+    /// <summary>
+    /// Silos as separate processes run them: they talk over TCP (Orleans' socket transport, loopback ports) and keep
+    /// Orleans' membership in the storage's PostgreSQL (the product's <c>UsePostgresClustering</c>, each silo over its own
+    /// connection string), with Orleans' own grain directory; the cluster's client finds the gateways in the same
+    /// table. Without it, the test cluster's in-memory transport, in-process membership table and grain directory are
+    /// used. Needs PostgreSQL storage; sets <c>Silo:Cluster:Enabled</c>.
+    /// </summary>
+    public ProductClusterBuilder UseTcpAndPostgresMembership()
+    {
+        _tcpAndPostgresMembership = true;
         return this;
     }
 
@@ -74,6 +92,16 @@ public sealed class ProductClusterBuilder(short initialSilosCount = 1)
         var faults = new StorageFaultInjector();
         var cluster = new ProductCluster(dataDirectory, faults);
         var orleans = new InProcessTestClusterBuilder(initialSilosCount);
+        if (_tcpAndPostgresMembership)
+        {
+            if (_storageProvider != StorageOptions.PostgresProvider || connectionString is null)
+            {
+                throw new InvalidOperationException("UseTcpAndPostgresMembership needs PostgreSQL storage: call UseFreshStorageAsync(\"postgresql\") or UseStorage first.");
+            }
+
+            TestClusterNetwork.WithoutTestClusterMembership(orleans.Options);
+        }
+
         orleans.ConfigureSilo((siloOptions, silo) =>
         {
             // One injector for every silo: the storage is shared, so are its faults.
@@ -84,23 +112,64 @@ public sealed class ProductClusterBuilder(short initialSilosCount = 1)
             }
 
             var perSilo = cluster.TakeSiloOverride(siloOptions.SiloName);
+            if (perSilo?.PeerLinks is not null && !_tcpAndPostgresMembership)
+            {
+                throw new InvalidOperationException("Peer links route Orleans' TCP connections: build the cluster with UseTcpAndPostgresMembership().");
+            }
+
             var configuration = _settings.Count == 0
                 ? silo.Configuration
                 : new ConfigurationBuilder().AddConfiguration(silo.Configuration).AddInMemoryCollection(_settings).Build();
-            silo.AddProductSilo(configuration, options =>
+            void Configure(SiloHostOptions options)
             {
                 options.Name = siloOptions.SiloName;
                 options.Storage.Provider = _storageProvider;
                 options.Storage.ConnectionString = connectionString;
+                options.Cluster.Enabled |= _tcpAndPostgresMembership;
                 foreach (var configure in _siloConfigurations)
                 {
                     configure(options);
                 }
 
-                perSilo?.Invoke(options);
-            });
+                perSilo?.Options?.Invoke(options);
+            }
+
+            silo.AddProductSilo(configuration, Configure);
+            if (_tcpAndPostgresMembership)
+            {
+                // The silo's own connection string (a test may route one silo's through a proxy): membership too.
+                var effective = new SiloHostOptions();
+                Configure(effective);
+                silo.UsePostgresClustering(effective.Storage.ConnectionString!);
+                if (perSilo?.PeerLinks is { } links)
+                {
+                    // After the test cluster's own endpoint settings.
+                    silo.Services.PostConfigure<EndpointOptions>(endpoints =>
+                    {
+                        endpoints.SiloListeningEndpoint = new IPEndPoint(IPAddress.Loopback, links.ListeningPort);
+                        endpoints.SiloPort = links.AdvertisedPort;
+                    });
+                }
+            }
+
+            perSilo?.Silo?.Invoke(silo);
         });
         orleans.ConfigureClient(client => client.AddProductClient(silosInThisProcess: true));
+        if (_tcpAndPostgresMembership)
+        {
+            // The container's configuration runs when the host is built, after the test cluster registered its transport.
+            orleans.ConfigureSiloHost((siloOptions, host) => host.ConfigureContainer(new DefaultServiceProviderFactory(), services =>
+            {
+                TestClusterNetwork.UseSockets(services);
+                if (cluster.TakeSiloOverride(siloOptions.SiloName)?.PeerLinks is { } links)
+                {
+                    TestClusterNetwork.RouteThrough(services, links);
+                }
+            }));
+            orleans.ConfigureClientHost(host => host.ConfigureContainer(new DefaultServiceProviderFactory(), TestClusterNetwork.UseSockets));
+            orleans.ConfigureClient(client => client.UsePostgresClustering(connectionString!));
+        }
+
         cluster.Attach(orleans.Build());
         return cluster;
     }

@@ -64,10 +64,13 @@ internal static class PostgresClusters
         WaitUntilAsync(() => observer.Membership().GetSiloStatus(dead) == SiloStatus.Dead, $"{observer.Name} to declare {dead} dead");
 
     /// <summary>Polls a condition that changes in the background.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string what)
+    public static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
+
+    /// <summary>Polls a condition that changes in the background and takes a look-up to check.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
         using var limit = new CancellationTokenSource(WaitLimit);
-        while (!condition())
+        while (!await condition())
         {
             try
             {
