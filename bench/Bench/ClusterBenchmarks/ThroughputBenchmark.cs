@@ -81,7 +81,7 @@ internal static class ThroughputBenchmark
         var cluster = clusters[silos];
         var idle = clusters.Where(c => c.Key != silos).Select(c => c.Value).ToList();
         var load = new ResourceSubmits(cluster.Client, $"round{round}-{clients}", settings.Resources, clients);
-        await WaitUntilQuietAsync(clusters.Values);
+        var quiet = await WaitUntilQuietAsync(clusters.Values);
         var bench = Process.GetCurrentProcess();
         TimeSpan[] silosBefore = [];
         TimeSpan? postgresBefore = null;
@@ -112,15 +112,17 @@ internal static class ThroughputBenchmark
         bench.Refresh();
         var benchCpu = bench.TotalProcessorTime - benchBefore;
         var idleCpu = idle.Aggregate(TimeSpan.Zero, (sum, c) => sum + c.SilosCpu()) - idleBefore;
+        await Console.Error.WriteLineAsync($"(waited {quiet.TotalSeconds:N0} s for quiet silos)");
         return new Measurement(round, silos, clients, result, siloCpu, postgresCpu, benchCpu, idleCpu, accepted, elapsed);
     }
 
     /// <summary>
-    /// Waits (at most 60 s) until all the clusters' silos together use less than a tenth of a core: the last
+    /// Waits (at most 60 s) until the clusters' silos use less than 5 % of a core each on average (an idle silo's own
+    /// work, membership and the stream queues' polling, is 1–6 % here): the last
     /// measurement's cluster keeps working after its load stops (its read-model consumers catch up with the events),
     /// and that work must not be charged to the next measurement, on this cluster or on another one.
     /// </summary>
-    private static async Task WaitUntilQuietAsync(IEnumerable<SiloCluster> clusters)
+    private static async Task<TimeSpan> WaitUntilQuietAsync(IEnumerable<SiloCluster> clusters)
     {
         var waited = Stopwatch.StartNew();
         var all = clusters.ToList();
@@ -129,13 +131,14 @@ internal static class ThroughputBenchmark
             var before = all.Aggregate(TimeSpan.Zero, (sum, c) => sum + c.SilosCpu());
             await Task.Delay(QuietSample);
             var used = all.Aggregate(TimeSpan.Zero, (sum, c) => sum + c.SilosCpu()) - before;
-            if (used < QuietSample / 10)
+            if (used < QuietSample * 0.05 * all.Sum(c => c.Silos.Count))
             {
-                return;
+                return waited.Elapsed;
             }
         }
 
         await Console.Error.WriteLineAsync($"the silos did not get quiet within {QuietBound.TotalSeconds:0} s; measuring anyway");
+        return waited.Elapsed;
     }
 
     private static async Task WriteTablesAsync(List<Measurement> measurements, Settings settings, bool withPostgres, TextWriter output)
@@ -163,7 +166,7 @@ internal static class ThroughputBenchmark
 
         await output.WriteLineAsync($"Every measurement: {settings.WarmUp.TotalSeconds:0.#} s warm-up, then a {settings.Duration.TotalSeconds:0.#} s window; rounds alternate the order of the clusters. " +
             "CPU per intent: user + system time of each process over the window (`/proc`), divided by the intents accepted in it. " +
-            "Before each measurement the bench waits until all silos together use under a tenth of a core (at most 60 s), so that no cluster still works off the previous load (its read-model consumers). " +
+            "Before each measurement the bench waits until the silos use under 5 % of a core each on average (at most 60 s), so that no cluster still works off the previous load (its read-model consumers). " +
             "\"Idle cluster\": the other cluster's silo processes during the window (no load: Orleans' membership probes and the stream queues' polling).");
         await output.WriteLineAsync();
         await output.WriteLineAsync(rounds.ToString());
