@@ -1,91 +1,144 @@
 using System.Globalization;
-using System.Text.Json;
+using System.Runtime.InteropServices;
 using OrleansConsistency.Bench.Harness;
 using OrleansConsistency.Bench.RuntimeBenchmarks;
-using OrleansConsistency.Grains.Interfaces.Intents;
-using OrleansConsistency.Grains.Interfaces.Resources;
-using OrleansConsistency.Storage;
 using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Bench.ClusterBenchmarks;
 
 /// <summary>
-/// Accepted intents per second through <c>IResourceGrain.Submit</c> on PostgreSQL, with 1 and with 3 clustered silos
-/// in this one process (the same cores either way, so this shows the cost of membership, placement and forwarding,
-/// not a speed-up). Callers spread over the silos (each silo's own client), so with 3 silos about two calls in three
-/// go to another silo through Orleans messaging. The silos are an Orleans in-process test cluster
-/// (<see cref="ProductClusterBuilder"/>, each silo configured by the product's <c>AddProductSilo</c>): the test
-/// cluster's membership and transport, not the product's Orleans membership on PostgreSQL (<c>AddSilo</c> with
-/// <c>Silo:Cluster:Enabled</c>), which only separate silo processes use. Options: <c>--clients 16,64</c>, <c>--silos 1,3</c>, <c>--resources 1000</c>, <c>--warmup</c>,
-/// <c>--duration</c> (seconds), <c>--settle-clients 8</c> (the submit→settled table, see <see cref="ConsumerSettleBenchmark"/>).
+/// Real silo processes (the Silo project's Release binary, <see cref="SiloCluster"/>) on one PostgreSQL, loaded by an
+/// Orleans client in this process. Parts (<c>--only</c>, default <c>throughput,recovery</c>):
+/// <list type="bullet">
+/// <item><c>throughput</c> (<see cref="ThroughputBenchmark"/>): accepted intents/s, latency and CPU per intent of 1
+/// against 3 silo processes, alternating rounds. Options <c>--silos 1,3</c>, <c>--clients 16,64</c>,
+/// <c>--resources 1000</c>, <c>--rounds 3</c>, <c>--prime 20</c>, <c>--warmup 5</c>, <c>--duration 10</c> (seconds).</item>
+/// <item><c>recovery</c> (<see cref="RecoveryBenchmark"/>): SIGKILL of one of 3 silos, Orleans' failure detection
+/// defaults and tuned. Options <c>--recovery-runs 3</c>, <c>--recovery-resources 200</c>.</item>
+/// <item><c>settle</c> (<see cref="ConsumerSettleBenchmark"/>, in-process test cluster): submit→settled by the read
+/// model, same silo against other silo. Option <c>--settle-clients 8</c>.</item>
+/// </list>
+/// <c>--soak 600</c> instead runs only the soak (<see cref="SoakBenchmark"/>): 3 silos with Orleans' defaults under
+/// load for that many seconds (<c>--soak-interval 30</c>, <c>--soak-clients 64</c>). Every child process is killed
+/// when the suite ends, fails or is stopped with Ctrl+C.
 /// </summary>
 public static class ClusterSuite
 {
-    private static readonly JsonElement Payload = JsonDocument.Parse("""{"n":1}""").RootElement.Clone();
+    private static readonly string[] Parts = ["throughput", "recovery", "settle"];
 
     /// <summary>Runs the suite and writes its report.</summary>
     public static async Task RunAsync(BenchArguments arguments, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(output);
-        var warmUp = arguments.GetSeconds("warmup", TimeSpan.FromSeconds(2));
-        var duration = arguments.GetSeconds("duration", TimeSpan.FromSeconds(5));
-        var clients = Numbers(arguments.Get("clients", "16,64"));
-        var siloCounts = Numbers(arguments.Get("silos", "1,3"));
-        var resources = Numbers(arguments.Get("resources", "1000"))[0];
-        var database = await RuntimeSuite.PostgresAsync();
 
-        var table = new MarkdownTable("Silos", "Clients:", "Accepted intents/s:", "p50 ms:", "p99 ms:");
-        foreach (var silos in siloCounts)
+        // Ctrl+C, SIGTERM, SIGQUIT: the silo processes and the PostgreSQL server must not outlive the bench.
+        // Environment.Exit runs the exit hooks (ChildProcess kills its children, PostgresServer stops its server).
+        var signals = new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGQUIT }.Select(signal => PosixSignalRegistration.Create(signal, context =>
         {
-            var builder = await new ProductClusterBuilder((short)silos)
-                .ConfigureSilo(options => options.Cluster.Enabled = true)
-                .UseFreshStorageAsync(StorageOptions.PostgresProvider);
-            await using var cluster = builder.Build();
-            await cluster.DeployAsync();
-            var factories = cluster.Silos.Select(s => s.GrainFactory).ToArray();
-            foreach (var clientCount in clients)
-            {
-                var sequence = new long[clientCount];
-                var load = await ClosedLoop.RunAsync(
-                    clientCount,
-                    client =>
-                    {
-                        var n = sequence[client]++;
-                        var grain = factories[(int)((client + n) % factories.Length)]
-                            .GetGrain<IResourceGrain>($"bench/r{(client * 7919 + n) % resources}");
-                        return grain.Submit(new Intent($"s{silos}-c{client}-{n}", IntentOperation.Increment, Payload));
-                    },
-                    warmUp,
-                    duration);
-                table.AddRow(
-                    silos.ToString(CultureInfo.InvariantCulture),
-                    clientCount.ToString(CultureInfo.InvariantCulture),
-                    load.PerSecond.ToString("N0", CultureInfo.InvariantCulture),
-                    load.Latency.Percentile(50).TotalMilliseconds.ToString("N1", CultureInfo.InvariantCulture),
-                    load.Latency.Percentile(99).TotalMilliseconds.ToString("N1", CultureInfo.InvariantCulture));
-            }
-        }
-
-        await output.WriteLineAsync($"### Accepted intents per second, 1 vs 3 silos ({database.Setup})");
-        await output.WriteLineAsync();
-        await output.WriteLineAsync("Silos: an Orleans `InProcessTestCluster` in this process whose silos use the product's `AddProductSilo` (the test cluster's membership and transport, not the product's Orleans membership on PostgreSQL, which separate silo processes use); the event log's stream queues (`Silo:Streams:QueueCount`, 8) are balanced over the silos by Orleans.");
-        await output.WriteLineAsync();
-        await output.WriteLineAsync(table.ToString());
-        var settleClients = Numbers(arguments.Get("settle-clients", "8"))[0];
-        var settle = new MarkdownTable("Silos", "Committed on the", "Intents:", "Submit→settled p50 ms:", "p99 ms:");
-        foreach (var silos in siloCounts)
+            context.Cancel = true;
+            ChildProcess.KillAll();
+            Environment.Exit(128 + (context.Signal == PosixSignal.SIGINT ? 2 : context.Signal == PosixSignal.SIGQUIT ? 3 : 15));
+        })).ToList();
+        try
         {
-            await ConsumerSettleBenchmark.MeasureAsync(silos, settleClients, resources, warmUp, duration, settle);
+            await RunPartsAsync(arguments, output);
         }
-
-        await output.WriteLineAsync($"### Submit to settled (read-model consumer on Orleans streams: \"same silo\" = the committing silo reads the queue and its commit wakes the reader; \"other silo\" = found by the reader's poll, `Silo:Streams:PollInterval`), {settleClients} clients");
-        await output.WriteLineAsync();
-        await output.WriteLineAsync(settle.ToString());
-        await output.WriteLineAsync(
-            "Recovery after a SIGKILL is measured by the multi-process test (`dotnet test tests/Api.Tests --filter ClusterKill " +
-            "--logger \"console;verbosity=detailed\"`), which prints the time until the killed silo's grains were served again.");
+        finally
+        {
+            signals.ForEach(s => s.Dispose());
+            ChildProcess.KillAll();
+        }
     }
 
-    private static int[] Numbers(string list) => [.. list.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))];
+    private static async Task RunPartsAsync(BenchArguments arguments, TextWriter output)
+    {
+        var soak = arguments.Get("soak", string.Empty);
+        var only = arguments.Get("only", "throughput,recovery").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (only.FirstOrDefault(p => !Parts.Contains(p, StringComparer.OrdinalIgnoreCase)) is { } unknown)
+        {
+            throw new ArgumentException($"--only takes {string.Join(", ", Parts)} (comma-separated); '{unknown}' is none of them.");
+        }
+
+        var database = await RuntimeSuite.PostgresAsync();
+        var server = await PostgresServer.StartAsync();
+        var postgres = await PostgresCpu.FindAsync(server.AdminConnectionString);
+        await output.WriteLineAsync($"- PostgreSQL: {database.Setup.Replace(", a new database per mode", string.Empty, StringComparison.Ordinal).TrimEnd('.')}; a new database per cluster" +
+            (postgres is null ? "; its CPU is not visible from here." : $"; its CPU is read from /proc (postmaster {postgres.Postmaster})."));
+        await output.WriteLineAsync($"- Silos: `dotnet {Path.GetRelativePath(Environment.CurrentDirectory, SiloProcess.SiloDll)}` (the Silo project built with this bench's configuration), " +
+            "its shipped appsettings.json (read-model consumer required) with `Silo__Storage__Provider=postgresql`, `Silo__Cluster__Enabled=true`, free loopback ports, logging at Warning. " +
+            "Load: one Orleans client in the bench process (`UseOrleansClient` + `AddProductClient` + `UsePostgresClustering`), `IResourceGrain.Submit` of increment intents.");
+        await output.WriteLineAsync();
+
+        if (soak.Length > 0)
+        {
+            var settings = new SoakBenchmark.Settings(
+                arguments.GetSeconds("soak", TimeSpan.Zero),
+                arguments.GetSeconds("soak-interval", TimeSpan.FromSeconds(30)),
+                Count(arguments, "soak-clients", 64),
+                Count(arguments, "resources", 1000));
+            await output.WriteLineAsync($"### Soak: 3 silo processes, Orleans' failure detection defaults, {settings.Duration.TotalSeconds:N0} s");
+            await output.WriteLineAsync();
+            await SoakBenchmark.RunAsync(server, settings, output);
+            return;
+        }
+
+        if (only.Contains("throughput", StringComparer.OrdinalIgnoreCase))
+        {
+            var settings = new ThroughputBenchmark.Settings(
+                Numbers(arguments, "silos", "1,3"),
+                Numbers(arguments, "clients", "16,64"),
+                Count(arguments, "resources", 1000),
+                Count(arguments, "rounds", 3),
+                arguments.GetSeconds("prime", TimeSpan.FromSeconds(20)),
+                arguments.GetSeconds("warmup", TimeSpan.FromSeconds(5)),
+                arguments.GetSeconds("duration", TimeSpan.FromSeconds(10)));
+            await output.WriteLineAsync($"### Accepted intents per second: {string.Join(" against ", settings.SiloCounts.Distinct())} silo processes, {settings.Resources:N0} resources");
+            await output.WriteLineAsync();
+            await output.WriteLineAsync($"All clusters up at once (Orleans' failure detection defaults), each primed with one intent per resource and {settings.Prime.TotalSeconds:0.#} s of load at {settings.Clients.Max()} clients before the first round.");
+            await output.WriteLineAsync();
+            await ThroughputBenchmark.RunAsync(server, postgres, settings, output);
+        }
+
+        if (only.Contains("recovery", StringComparer.OrdinalIgnoreCase))
+        {
+            await output.WriteLineAsync("### Recovery after SIGKILL of one of 3 silo processes");
+            await output.WriteLineAsync();
+            await RecoveryBenchmark.RunAsync(
+                server, [FailureDetection.Defaults, FailureDetection.Tuned], Count(arguments, "recovery-runs", 3), Count(arguments, "recovery-resources", 200), output);
+        }
+
+        if (only.Contains("settle", StringComparer.OrdinalIgnoreCase))
+        {
+            var siloCounts = Numbers(arguments, "silos", "1,3");
+            var settleClients = Count(arguments, "settle-clients", 8);
+            var warmUp = arguments.GetSeconds("warmup", TimeSpan.FromSeconds(2));
+            var duration = arguments.GetSeconds("duration", TimeSpan.FromSeconds(5));
+            var settle = new MarkdownTable("Silos", "Committed on the", "Intents:", "Submit→settled p50 ms:", "p99 ms:");
+            foreach (var silos in siloCounts)
+            {
+                await ConsumerSettleBenchmark.MeasureAsync(silos, settleClients, Count(arguments, "resources", 1000), warmUp, duration, settle);
+            }
+
+            await output.WriteLineAsync($"### Submit to settled, in-process test cluster (read-model consumer on Orleans streams: \"same silo\" = the committing silo reads the queue and its commit wakes the reader; \"other silo\" = found by the reader's poll, `Silo:Streams:PollInterval`), {settleClients} clients");
+            await output.WriteLineAsync();
+            await output.WriteLineAsync(settle.ToString());
+        }
+    }
+
+    private static int Count(BenchArguments arguments, string name, int fallback) =>
+        Numbers(arguments, name, fallback.ToString(CultureInfo.InvariantCulture)) is [var one]
+            ? one
+            : throw new ArgumentException($"--{name} takes one positive whole number; it is '{arguments.Get(name, string.Empty)}'.");
+
+    private static int[] Numbers(BenchArguments arguments, string name, string fallback)
+    {
+        var text = arguments.Get(name, fallback);
+        var numbers = text.Split(',', StringSplitOptions.TrimEntries)
+            .Select(n => int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : (int?)null)
+            .ToArray();
+        return numbers.Length > 0 && numbers.All(n => n is not null)
+            ? [.. numbers.Select(n => n!.Value)]
+            : throw new ArgumentException($"--{name} takes positive whole numbers, comma-separated; it is '{text}'.");
+    }
 }
