@@ -22,16 +22,7 @@ public sealed class OpsPageTests(BrowserFixture fixture)
 
         await PostAsync(id, "{\"op\":\"increment\",\"payload\":{\"n\":\"many\"}}");
 
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
-            BaseURL = fixture.Api.Address.ToString(),
-            Locale = "en-GB",
-            TimezoneId = "UTC",
-        });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(Wait);
-        await page.GotoAsync("/ops");
+        var page = await OpenOpsPageAsync();
 
         var readModel = page.Locator("#consumers tr", new() { HasText = "read-model" });
         await Expect(readModel).ToContainTextAsync("running", new() { Timeout = Wait });
@@ -62,16 +53,7 @@ public sealed class OpsPageTests(BrowserFixture fixture)
     [Fact]
     public async Task OpsPage_ShowsTheSilos_AndLinksToOrleansDashboard()
     {
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
-            BaseURL = fixture.Api.Address.ToString(),
-            Locale = "en-GB",
-            TimezoneId = "UTC",
-        });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(Wait);
-        await page.GotoAsync("/ops");
+        var page = await OpenOpsPageAsync();
 
         // One process: the API's co-hosted silo, and only it.
         var silo = page.Locator("#silos tr");
@@ -103,5 +85,20 @@ public sealed class OpsPageTests(BrowserFixture fixture)
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
         request.Headers.Add("Prefer", "wait=10");
         using var response = await fixture.Http.SendAsync(request);
+    }
+
+    private async Task<IPage> OpenOpsPageAsync()
+    {
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            BaseURL = fixture.Api.Address.ToString(),
+            Locale = "en-GB",
+            TimezoneId = "UTC",
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(Wait);
+        await page.GotoAsync("/ops");
+        return page;
     }
 }

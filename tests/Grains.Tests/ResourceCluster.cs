@@ -27,23 +27,6 @@ internal static class ResourceCluster
     /// <summary>Restarts the primary silo; returns once the cluster's client reaches the cluster again.</summary>
     public static Task RestartPrimaryAsync(this ProductCluster cluster) => cluster.RestartSiloAsync(cluster.Primary);
 
-    /// <summary>
-    /// Runs <paramref name="call"/> with Orleans' placement hint, so that a grain it activates lives on
-    /// <paramref name="silo"/> (Orleans' placement decides otherwise; a grain already active stays where it is).
-    /// </summary>
-    public static async Task<T> PlacedOn<T>(ProductSilo silo, Func<Task<T>> call)
-    {
-        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo.Handle.SiloAddress);
-        try
-        {
-            return await call();
-        }
-        finally
-        {
-            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-        }
-    }
-
     public static Intent Intent(IntentOperation operation, string? payloadJson, long? expectedVersion = null, string? key = null) =>
         new(key ?? Guid.NewGuid().ToString("N"), operation, payloadJson is null ? null : JsonDocument.Parse(payloadJson).RootElement.Clone(), expectedVersion);
 }

@@ -1,3 +1,4 @@
+using Orleans.Runtime.Placement;
 using Orleans.TestingHost;
 
 namespace OrleansConsistency.TestSupport;
@@ -39,4 +40,22 @@ public sealed class ProductSilo : IEquatable<ProductSilo>
 
     /// <summary>True when they stand for different silos.</summary>
     public static bool operator !=(ProductSilo? left, ProductSilo? right) => !(left == right);
+
+    /// <summary>
+    /// Runs <paramref name="call"/> with Orleans' placement hint, so that a grain it activates lives on this silo
+    /// (Orleans' placement decides otherwise; a grain already active stays where it is).
+    /// </summary>
+    public async Task<T> PlacedOnAsync<T>(Func<Task<T>> call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, Handle.SiloAddress);
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+    }
 }

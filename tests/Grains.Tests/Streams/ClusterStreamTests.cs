@@ -36,7 +36,7 @@ public sealed class ClusterStreamTests
         for (var i = 0; i < Resources; i++)
         {
             var grain = cluster.Silos[i % 2].GrainFactory.GetGrain<IResourceGrain>(keys[i].GrainKey);
-            await PlacedOn(cluster.Silos[i % 2], grain.GetSnapshot);
+            await cluster.Silos[i % 2].PlacedOnAsync(grain.GetSnapshot);
         }
 
         // Followers from version 0 on every silo and on the client, before anything is committed: nothing can come

@@ -26,15 +26,19 @@ public sealed class OtherSiloWakeTests
         await using var cluster = await StartAsync(StorageOptions.PostgresProvider, silos: 2, builder => builder
             .ConfigureSetting("Silo:Streams:PollInterval", "00:01:00")
             .ConfigureSilo(options => options.Cluster.Enabled = true));
-        var (writer, reader) = (cluster.Silos[0], cluster.Silos[1]);
-        var readerQueues = await QueuesReadByAsync(reader);
+        await WaitUntilBalancedAsync(cluster);
+
+        // The reader is a silo that reads queues (Orleans' ring may give one silo all of them), the writer the other.
+        var reader = cluster.Silos.MaxBy(s => Queues(s).LocalQueues.Count)!;
+        var writer = cluster.Silos.First(s => !s.Equals(reader));
+        var readerQueues = Queues(reader).LocalQueues;
 
         // A resource that lives on the writer while its queue is read by the other silo.
         var queues = Queues(writer);
         var key = Enumerable.Range(0, 1000).Select(i => ResourceKey.Create("orders", $"w-{i}"))
             .First(k => readerQueues.Contains(queues.QueueOf(ResourceStreams.Of(k))));
         var grain = writer.GrainFactory.GetGrain<IResourceGrain>(key.GrainKey);
-        await PlacedOn(writer, grain.GetSnapshot);
+        await writer.PlacedOnAsync(grain.GetSnapshot);
 
         // The writer learns who reads which queue within a second of the balancing.
         await WaitUntilAsync(async () => (await writer.GrainFactory.GetGrain<IQueueWakeGrain>(QueueWakeGrainKey.Of(ResourceStreams.ProviderName, reader.Handle.SiloAddress)).ReadQueues()).Length > 0);
@@ -59,7 +63,7 @@ public sealed class OtherSiloWakeTests
         await using var cluster = await StartAsync(StorageOptions.PostgresProvider, silos: 2, builder => builder
             .ConfigureSilo(options => options.Cluster.Enabled = true));
         var (caller, named) = (cluster.Silos[0], cluster.Silos[1]);
-        await QueuesReadByAsync(named);
+        await WaitUntilBalancedAsync(cluster);
 
         // Asked from the other silo, the grain answers for the silo its key names: that silo's own queues.
         var queues = await caller.GrainFactory.GetGrain<IQueueWakeGrain>(QueueWakeGrainKey.Of(ResourceStreams.ProviderName, named.Handle.SiloAddress)).ReadQueues();
@@ -73,11 +77,11 @@ public sealed class OtherSiloWakeTests
 
     private static EventQueues Queues(ProductSilo silo) => silo.Services.GetRequiredKeyedService<EventQueues>(ResourceStreams.ProviderName);
 
-    /// <summary>Waits until Orleans' balancer gave the silo some queues and every queue has a reader.</summary>
-    private static async Task<IReadOnlyCollection<int>> QueuesReadByAsync(ProductSilo silo)
+    /// <summary>Waits until Orleans' balancer gave every queue to a silo.</summary>
+    private static Task WaitUntilBalancedAsync(ProductCluster cluster)
     {
-        await WaitUntilAsync(() => Task.FromResult(Queues(silo).LocalQueues.Count > 0));
-        return Queues(silo).LocalQueues;
+        var queueCount = Queues(cluster.Primary).Mapper.GetAllQueues().Count();
+        return WaitUntilAsync(() => Task.FromResult(cluster.Silos.Sum(s => Queues(s).LocalQueues.Count) == queueCount));
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)

@@ -133,26 +133,7 @@ public sealed class QueueBalancingTests(ITestOutputHelper output)
                     options.TableRefreshTimeout = TimeSpan.FromSeconds(1);
                     options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
                 });
-                foreach (var consumer in consumers)
-                {
-                    services.AddSingleton<IResourceConsumer>(consumer);
-                }
-
-                services.Configure<ConsumersOptions>(options =>
-                {
-                    options.SweepInterval = TimeSpan.FromMilliseconds(500);
-                    foreach (var consumer in consumers)
-                    {
-                        options.Consumers[consumer.Name] = new ConsumerOptions { Kind = "in-process", RetryDelay = TimeSpan.FromMilliseconds(50), MaxRetryDelay = TimeSpan.FromMilliseconds(400) };
-                    }
-                });
-                services.Configure<ResourcesOptions>(options =>
-                {
-                    foreach (var consumer in consumers)
-                    {
-                        options.Defaults.RequiredConsumers.Add(consumer.Name);
-                    }
-                });
+                services.AddRequiredTestConsumers(consumers);
             }));
         return cluster;
     }
@@ -164,7 +145,7 @@ public sealed class QueueBalancingTests(ITestOutputHelper output)
             var silo = through[i % through.Count];
             var grain = silo.GrainFactory.GetGrain<IResourceGrain>(keys[i].GrainKey);
             var intent = Intent(IntentOperation.Increment, """{"n":1}""");
-            await PlacedOn(silo, () => SubmitWithRetriesAsync(grain, intent));
+            await silo.PlacedOnAsync(() => SubmitWithRetriesAsync(grain, intent));
             ledger.Add(keys[i], intent.IdempotencyKey);
         });
 

@@ -156,26 +156,7 @@ public sealed class ThreeSiloFailoverTests(ITestOutputHelper output)
                     options.TableRefreshTimeout = TimeSpan.FromSeconds(1);
                     options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
                 });
-                foreach (var consumer in consumers)
-                {
-                    services.AddSingleton<IResourceConsumer>(consumer);
-                }
-
-                services.Configure<ConsumersOptions>(options =>
-                {
-                    options.SweepInterval = TimeSpan.FromMilliseconds(500);
-                    foreach (var consumer in consumers)
-                    {
-                        options.Consumers[consumer.Name] = new ConsumerOptions { Kind = "in-process", RetryDelay = TimeSpan.FromMilliseconds(50), MaxRetryDelay = TimeSpan.FromMilliseconds(400) };
-                    }
-                });
-                services.Configure<ResourcesOptions>(options =>
-                {
-                    foreach (var consumer in consumers)
-                    {
-                        options.Defaults.RequiredConsumers.Add(consumer.Name);
-                    }
-                });
+                services.AddRequiredTestConsumers(consumers);
             })
             .UseFreshStorageAsync(StorageOptions.PostgresProvider);
         var cluster = builder.Build();
@@ -188,10 +169,11 @@ public sealed class ThreeSiloFailoverTests(ITestOutputHelper output)
     {
         var queueCount = Queues(silos[0]).Mapper.GetAllQueues().Count();
         return WaitUntilAsync(
-            () => silos.All(s => Queues(s).LocalQueues.Count > 0)
-                && silos.Sum(s => Queues(s).LocalQueues.Count) == queueCount
+            // Not "each silo reads some": Orleans' ring gives each queue to a silo by hash, so with 8 queues one of
+            // three silos reads none in about one start in ten.
+            () => silos.Sum(s => Queues(s).LocalQueues.Count) == queueCount
                 && silos.SelectMany(s => Queues(s).LocalQueues).Distinct().Count() == queueCount,
-            $"the {queueCount} queues to be read by the {silos.Count} live silos, each by one");
+            $"the {queueCount} queues to be read by the {silos.Count} live silos, each queue by one");
     }
 
     private static ClusterMembershipSnapshot Membership(ProductSilo silo) =>

@@ -24,20 +24,6 @@ internal static class ClusterResources
         return log.ReadStreamAsync(resource.StreamNamespace, resource.Id, 1, 1000);
     }
 
-    /// <summary>Runs <paramref name="call"/> with Orleans' placement hint: a grain it activates lives on <paramref name="silo"/>.</summary>
-    public static async Task<T> PlacedOnAsync<T>(ProductSilo silo, Func<Task<T>> call)
-    {
-        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo.Handle.SiloAddress);
-        try
-        {
-            return await call();
-        }
-        finally
-        {
-            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-        }
-    }
-
     /// <summary>
     /// Like a client: an intent whose call failed (its silo is gone, not yet declared dead, or cannot reach storage) is
     /// sent again with the same key; intents are idempotent, so it applies once.

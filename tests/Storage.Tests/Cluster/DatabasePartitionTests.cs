@@ -87,7 +87,7 @@ public sealed class DatabasePartitionTests
         var key = NewKey("db-cut");
         var onPartitioned = partitioned.GrainFactory.GetGrain<IResourceGrain>(key);
         var beforeCut = Increment();
-        Assert.Equal(1, (await PlacedOnAsync(partitioned, () => onPartitioned.Submit(beforeCut))).Status.Version);
+        Assert.Equal(1, (await partitioned.PlacedOnAsync(() => onPartitioned.Submit(beforeCut))).Status.Version);
         Assert.Equal(address, await healthy.GrainFactory.GetGrain<IManagementGrain>(0).GetActivationAddress(onPartitioned));
 
         proxy.Cut();

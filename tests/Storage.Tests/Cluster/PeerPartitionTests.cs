@@ -46,7 +46,7 @@ public sealed class PeerPartitionTests(ITestOutputHelper output)
         for (var i = 0; i < 3; i++)
         {
             var intent = Increment();
-            Assert.Equal(i + 1, (await PlacedOnAsync(cut, () => onCut.Submit(intent))).Status.Version);
+            Assert.Equal(i + 1, (await cut.PlacedOnAsync(() => onCut.Submit(intent))).Status.Version);
             acknowledged.Add(intent);
         }
 
