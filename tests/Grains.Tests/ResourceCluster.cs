@@ -27,6 +27,23 @@ internal static class ResourceCluster
     /// <summary>Restarts the primary silo; returns once the cluster's client reaches the cluster again.</summary>
     public static Task RestartPrimaryAsync(this ProductCluster cluster) => cluster.RestartSiloAsync(cluster.Primary);
 
+    /// <summary>Waits until <paramref name="condition"/> holds; a <see cref="TimeoutException"/> naming <paramref name="what"/> after <paramref name="patience"/>.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan patience)
+    {
+        using var limit = new CancellationTokenSource(patience);
+        while (!condition())
+        {
+            try
+            {
+                await Task.Delay(50, limit.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Waited {patience.TotalSeconds} s for {what}.");
+            }
+        }
+    }
+
     public static Intent Intent(IntentOperation operation, string? payloadJson, long? expectedVersion = null, string? key = null) =>
         new(key ?? Guid.NewGuid().ToString("N"), operation, payloadJson is null ? null : JsonDocument.Parse(payloadJson).RootElement.Clone(), expectedVersion);
 }

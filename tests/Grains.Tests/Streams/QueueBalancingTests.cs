@@ -170,21 +170,7 @@ public sealed class QueueBalancingTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        using var limit = new CancellationTokenSource(Patience);
-        while (!condition())
-        {
-            try
-            {
-                await Task.Delay(50, limit.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"Waited {Patience.TotalSeconds} s for {what}.");
-            }
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, string what) => ResourceCluster.WaitUntilAsync(condition, what, Patience);
 
     /// <summary>The intents acknowledged, per resource.</summary>
     private sealed class Ledger

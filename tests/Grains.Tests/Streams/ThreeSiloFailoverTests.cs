@@ -212,19 +212,5 @@ public sealed class ThreeSiloFailoverTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        using var limit = new CancellationTokenSource(Patience);
-        while (!condition())
-        {
-            try
-            {
-                await Task.Delay(50, limit.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"Waited {Patience.TotalSeconds} s for {what}.");
-            }
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, string what) => ResourceCluster.WaitUntilAsync(condition, what, Patience);
 }
