@@ -39,9 +39,16 @@ internal sealed class DeadlineOutgoingCallFilter(DeadlineScope callsStayInProces
                 await call.WaitAsync(left).ConfigureAwait(false);
                 return;
             }
-            catch (TimeoutException) when (!call.IsCompleted)
+            catch (TimeoutException) when (call.IsCompleted)
             {
-                // The deadline passed with the call still out; a TimeoutException of the call itself is passed on.
+                // Either the call's own TimeoutException, or the call ended (e.g. cancelled by the bounded token) just
+                // as the deadline passed: its outcome is known, so it is the answer.
+                await call.ConfigureAwait(false);
+                return;
+            }
+            catch (TimeoutException)
+            {
+                // The deadline passed with the call still out.
             }
 
             // The token's own timer has the same due time and may not have fired yet: cancel it now, before it is
