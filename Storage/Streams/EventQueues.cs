@@ -55,7 +55,7 @@ public sealed class EventQueues
     }
 
     /// <summary>Wakes the queue's receiver if this silo runs it; false when it does not.</summary>
-    public bool WakeLocal(int queue)
+    internal bool WakeLocal(int queue)
     {
         if (_receivers.TryGetValue(queue, out var wake))
         {
