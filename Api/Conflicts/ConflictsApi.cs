@@ -38,7 +38,8 @@ internal static class ConflictsApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .AddEndpointFilter<ResourceRouteFilter>();
 
         app.MapPost("/v1/resources/{type}/{id}/rebuild", RebuildAsync)
             .WithTags("Operators")
@@ -47,8 +48,10 @@ internal static class ConflictsApi
             .WithDescription("Replays every event of the resource through the same code that applied them and says whether the result equals the stored state. "
                 + "With replace=true a differing stored state is replaced by the replayed one.")
             .Produces<RebuildReport>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .AddEndpointFilter<ResourceRouteFilter>();
 
         return app;
     }
@@ -62,9 +65,10 @@ internal static class ConflictsApi
         IOptions<ApiOptions> options)
     {
         var idempotencyKey = KeyBeforeSuffix(context, key);
-        if (!ResourceRoute.TryGetKey(type, id, out var resource, out var keyProblem) || IntentValidator.CheckIdempotencyKey(idempotencyKey) is not null)
+        var resource = ResourceRoute.KeyOf(type, id);
+        if (IntentValidator.CheckIdempotencyKey(idempotencyKey) is not null)
         {
-            return ApiProblems.Create(context, ProblemTypes.IntentNotFound, keyProblem ?? "No intent can have this key: keys are 1–255 printable ASCII characters.");
+            return ApiProblems.Create(context, ProblemTypes.IntentNotFound, "No intent can have this key: keys are 1–255 printable ASCII characters.");
         }
 
         ResolutionRequest? request;
@@ -127,10 +131,7 @@ internal static class ConflictsApi
         IGrainFactory grains,
         IOptions<ApiOptions> options)
     {
-        if (!ResourceRoute.TryGetKey(type, id, out var resource, out var keyProblem))
-        {
-            return ApiProblems.Create(context, ProblemTypes.ResourceNotFound, keyProblem!);
-        }
+        var resource = ResourceRoute.KeyOf(type, id);
 
         try
         {

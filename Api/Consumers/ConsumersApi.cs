@@ -13,7 +13,7 @@ internal static class ConsumersApi
 {
     public static RouteGroupBuilder MapConsumersApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/resources/{type}/{id}/consumers").WithTags("Consumers");
+        var api = app.MapGroup("/v1/resources/{type}/{id}/consumers").WithTags("Consumers").AddEndpointFilter<ResourceRouteFilter>();
 
         api.MapPost("/{name}/retry", RetryAsync)
             .WithName("RetryConsumer")
@@ -33,10 +33,7 @@ internal static class ConsumersApi
         HttpContext context,
         IConsumerControl consumers)
     {
-        if (!ResourceRoute.TryGetKey(type, id, out var resource, out var keyProblem))
-        {
-            return ApiProblems.Create(context, ProblemTypes.ResourceNotFound, keyProblem!);
-        }
+        var resource = ResourceRoute.KeyOf(type, id);
 
         try
         {

@@ -35,7 +35,7 @@ internal static class ResourceEventsApi
     public static RouteGroupBuilder MapResourceEventsApi(this IEndpointRouteBuilder app)
     {
         // Not counted by the global concurrency limit: a stream holds its request open for as long as the client follows.
-        var api = app.MapGroup("/v1/resources").WithTags("Events").DisableRateLimiting();
+        var api = app.MapGroup("/v1/resources").WithTags("Events").DisableRateLimiting().AddEndpointFilter<ResourceRouteFilter>();
 
         api.MapGet("/{type}/{id}/events", GetResourceEventsAsync)
             .WithName("GetResourceEvents")
@@ -78,10 +78,7 @@ internal static class ResourceEventsApi
         ISettlementFeed settlement,
         IOptions<ApiOptions> options)
     {
-        if (!ResourceRoute.TryGetKey(type, id, out var resource, out var keyProblem))
-        {
-            return ApiProblems.Create(context, ProblemTypes.ResourceNotFound, keyProblem!);
-        }
+        var resource = ResourceRoute.KeyOf(type, id);
 
         if (!TryGetResumePoint(lastEventIdHeader, lastEventId, from, out var resumeAfter, out var resumeProblem))
         {
@@ -235,11 +232,6 @@ internal static class ResourceEventsApi
         IClusterClient cluster,
         IOptions<ApiOptions> options)
     {
-        if (!ResourceKey.IsValidType(type))
-        {
-            return ApiProblems.Create(context, ProblemTypes.ResourceNotFound, $"The resource type '{type}' is not valid: use 1–64 lower-case letters, digits or dashes, starting with a letter.");
-        }
-
         if (!TryGetResumePoint(lastEventIdHeader, lastEventId, from, out var resumeAfter, out var resumeProblem))
         {
             return ApiProblems.Create(context, ProblemTypes.InvalidRead, resumeProblem!);

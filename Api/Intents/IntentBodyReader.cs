@@ -137,6 +137,12 @@ internal static class IntentBodyReader
         }
     }
 
+    /// <summary>
+    /// How deep objects and arrays may nest in a body: far more than any payload needs, and a bound on the work a
+    /// hostile body (thousands of "[") can cause in every later step that walks the document.
+    /// </summary>
+    public const int MaxJsonDepth = 32;
+
     private static (IntentRequest? Request, ProblemHttpResult? Problem) Parse(HttpContext context, ReadOnlyMemory<byte> body)
     {
         if (body.IsEmpty)
@@ -144,15 +150,22 @@ internal static class IntentBodyReader
             return (null, ApiProblems.Create(context, ProblemTypes.MalformedJson, "The request body is empty. Send a JSON object such as {\"op\": \"set\", \"payload\": {}}."));
         }
 
+        // JSON readers check UTF-8 only inside the strings they decode, and late: checked here, a bad byte is the
+        // client's mistake (400), not a failure deep in the grain.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            return (null, ApiProblems.Create(context, ProblemTypes.MalformedJson, "The request body is not valid UTF-8; send JSON as UTF-8."));
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body);
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
         }
         catch (JsonException exception)
         {
             var where = exception.LineNumber is { } line ? $" near line {line + 1}, character {exception.BytePositionInLine + 1}" : string.Empty;
-            return (null, ApiProblems.Create(context, ProblemTypes.MalformedJson, $"The request body is not valid JSON{where}."));
+            return (null, ApiProblems.Create(context, ProblemTypes.MalformedJson, $"The request body is not valid JSON, or nests deeper than {MaxJsonDepth} levels{where}."));
         }
 
         using (document)
@@ -167,7 +180,7 @@ internal static class IntentBodyReader
             {
                 if (!IntentRequest.MemberNames.Contains(member.Name, StringComparer.OrdinalIgnoreCase))
                 {
-                    return Invalid(context, $"The body has a field '{member.Name}' that is not known; the fields are op, payload, expectedVersion, basedOnVersion and issuedAt.");
+                    return Invalid(context, $"The body has a field '{Grains.Telemetry.DisplayText.Shorten(member.Name, 40)}' that is not known; the fields are op, payload, expectedVersion, basedOnVersion and issuedAt.");
                 }
             }
 

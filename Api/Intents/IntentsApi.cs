@@ -53,7 +53,8 @@ internal static class IntentsApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status504GatewayTimeout)
             .AddOpenApiOperationTransformer(ApiOpenApi.DescribeSubmitIntentAsync)
-            .AddEndpointFilter<Telemetry.IntentTelemetryFilter>();
+            .AddEndpointFilter<Telemetry.IntentTelemetryFilter>()
+            .AddEndpointFilter<ResourceRouteFilter>();
 
         // Catch-all, so that a key with an escaped "/" (%2F) still reaches this endpoint whichever server decoded the path.
         api.MapGet("/{**key}", GetIntentStatusAsync)
@@ -63,9 +64,11 @@ internal static class IntentsApi
                 + "With Prefer: wait=N (at most 30 s) the answer is held until the intent is settled or failed (200) or N seconds pass (202 with Retry-After).")
             .Produces<IntentStatus>(StatusCodes.Status200OK)
             .Produces<IntentStatus>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .AddOpenApiOperationTransformer(ApiOpenApi.DescribeGetIntentStatusAsync);
+            .AddOpenApiOperationTransformer(ApiOpenApi.DescribeGetIntentStatusAsync)
+            .AddEndpointFilter<ResourceRouteFilter>();
 
         return api;
     }
@@ -84,10 +87,7 @@ internal static class IntentsApi
     {
         // Measured from the start, so the whole answer, not just the wait, stays within what the client asked for.
         var started = time.GetTimestamp();
-        if (!ResourceRoute.TryGetKey(type, id, out var resource, out var keyProblem))
-        {
-            return ApiProblems.Create(context, ProblemTypes.InvalidIntent, keyProblem!);
-        }
+        var resource = ResourceRoute.KeyOf(type, id);
 
         if (string.IsNullOrEmpty(idempotencyKey))
         {
@@ -396,10 +396,11 @@ internal static class IntentsApi
     {
         var idempotencyKey = IntentLocation.KeyFromRequest(context, key);
 
-        // A name that can never exist is simply not found; there is nothing to correct in a lookup.
-        if (!ResourceRoute.TryGetKey(type, id, out var resource, out var keyProblem) || IntentValidator.CheckIdempotencyKey(idempotencyKey) is not null)
+        // A key that can never exist is simply not found; there is nothing to correct in a lookup.
+        var resource = ResourceRoute.KeyOf(type, id);
+        if (IntentValidator.CheckIdempotencyKey(idempotencyKey) is not null)
         {
-            return ApiProblems.Create(context, ProblemTypes.IntentNotFound, keyProblem ?? "No intent can have this key: keys are 1–255 printable ASCII characters.");
+            return ApiProblems.Create(context, ProblemTypes.IntentNotFound, "No intent can have this key: keys are 1–255 printable ASCII characters.");
         }
 
         var wait = PreferWait.Parse(context.Request.Headers[PreferWait.PreferHeader], options.Value.MaxPreferWait);

@@ -51,8 +51,8 @@ internal static class ApiProblems
             problem.Title = known.Title;
             problem.Detail = status switch
             {
-                StatusCodes.Status404NotFound => $"Nothing answers at {context.HttpContext.Request.Path}. The API's paths start with /v1/resources.",
-                StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not supported at {context.HttpContext.Request.Path}.",
+                StatusCodes.Status404NotFound => $"Nothing answers at {Shortened(context.HttpContext.Request.Path)}. The API's paths start with /v1/resources.",
+                StatusCodes.Status405MethodNotAllowed => $"{Shortened(context.HttpContext.Request.Method)} is not supported at {Shortened(context.HttpContext.Request.Path)}.",
 
                 // Never the exception's message or stack: they can leak internals. The ids below find it in the logs.
                 _ => "The request failed because of a fault on our side. If you retry a change, reuse its Idempotency-Key: it will not be applied twice. Quote the correlation id if you report this.",
@@ -62,6 +62,9 @@ internal static class ApiProblems
         problem.Extensions.Remove("exception");
         AddTraceMembers(context.HttpContext, problem);
     }
+
+    // A made-up path is echoed only this far.
+    private static string Shortened(string? text) => Grains.Telemetry.DisplayText.Shorten(text ?? string.Empty, 100);
 
     private static void AddTraceMembers(HttpContext context, ProblemDetails problem)
     {

@@ -32,6 +32,11 @@ internal static class ProblemTypes
 
     public static readonly ProblemType InvalidResolution = new("invalid-resolution", "The conflict resolution is not valid", Status400BadRequest);
 
+    // Checked once for every /v1/resources route, reads and writes alike (ResourceRouteFilter).
+    public static readonly ProblemType InvalidResourceType = new("invalid-resource-type", "The resource type in the path is not valid", Status400BadRequest);
+
+    public static readonly ProblemType InvalidResourceId = new("invalid-resource-id", "The resource id in the path is not valid", Status400BadRequest);
+
     public static readonly ProblemType MalformedJson = new("malformed-json", "The request body is not valid JSON", Status400BadRequest);
 
     public static readonly ProblemType InvalidIntent = new("invalid-intent", "The intent is not valid", Status400BadRequest);

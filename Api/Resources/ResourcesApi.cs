@@ -27,7 +27,7 @@ internal static class ResourcesApi
 
     public static RouteGroupBuilder MapResourcesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/resources").WithTags("Resources").AddEndpointFilter<RequestDeadlineFilter>();
+        var api = app.MapGroup("/v1/resources").WithTags("Resources").AddEndpointFilter<ResourceRouteFilter>().AddEndpointFilter<RequestDeadlineFilter>();
 
         api.MapGet("/{type}/{id}", GetResourceAsync)
             .WithName("GetResource")
@@ -70,11 +70,7 @@ internal static class ResourcesApi
         TimeProvider time,
         IOptions<ApiOptions> options)
     {
-        // A name that can never exist is simply not found; there is nothing to correct in a lookup.
-        if (!ResourceRoute.TryGetKey(type, id, out var resource, out var keyProblem))
-        {
-            return ApiProblems.Create(context, ProblemTypes.ResourceNotFound, keyProblem!);
-        }
+        var resource = ResourceRoute.KeyOf(type, id);
 
         // minVersion on its own can only mean read-your-writes; the token header alone does not change the default,
         // so a client that echoes it on every request still gets strong reads unless it asks otherwise.
@@ -277,11 +273,6 @@ internal static class ResourcesApi
         HttpContext context,
         IResourceReadModel readModel)
     {
-        if (!ResourceKey.IsValidType(type))
-        {
-            return ApiProblems.Create(context, ProblemTypes.ResourceNotFound, $"The resource type '{type}' is not valid: use 1–64 lower-case letters, digits or dashes, starting with a letter.");
-        }
-
         var size = DefaultPageSize;
         if (limit is not null)
         {

@@ -19,8 +19,12 @@ internal sealed class IntentTelemetryFilter(TimeProvider time) : IEndpointFilter
         var started = time.GetTimestamp();
         var result = await next(context).ConfigureAwait(false);
         var http = context.HttpContext;
-        var type = new KeyValuePair<string, object?>("type", http.GetRouteValue("type")?.ToString() ?? string.Empty);
+        var routeType = http.GetRouteValue("type")?.ToString();
         var answer = result is INestedHttpResult nested ? nested.Result : result;
+        var refused = answer is ProblemHttpResult;
+        var type = new KeyValuePair<string, object?>(
+            "type",
+            refused || routeType is null ? ResourceTypeTag.Of(routeType) : ResourceTypeTag.Accepted(routeType));
         string outcome;
         if (answer is ProblemHttpResult problem)
         {
@@ -32,7 +36,7 @@ internal sealed class IntentTelemetryFilter(TimeProvider time) : IEndpointFilter
             FailureLog.Record(new RecentFailure(
                 time.GetUtcNow(),
                 "api",
-                $"{type.Value}/{http.GetRouteValue("id")}",
+                $"{routeType}/{http.GetRouteValue("id")}",
                 reason,
                 problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title ?? reason));
         }

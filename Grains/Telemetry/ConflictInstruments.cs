@@ -17,7 +17,7 @@ public static class ConflictInstruments
     public static void Record(string type, string policy, string outcome) =>
         Conflicts.Add(
             1,
-            new KeyValuePair<string, object?>("type", type),
+            new KeyValuePair<string, object?>("type", ResourceTypeTag.Of(type)),
             new KeyValuePair<string, object?>("policy", policy),
             new KeyValuePair<string, object?>("outcome", outcome));
 }

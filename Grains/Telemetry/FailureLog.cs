@@ -13,9 +13,22 @@ public static class FailureLog
     private static readonly Queue<RecentFailure> Recent = new();
     private static readonly Lock Gate = new();
 
-    /// <summary>Records a failure, dropping the oldest when full.</summary>
+    /// <summary>The longest resource name kept; longer ones (made-up ids of refused requests) are shortened.</summary>
+    public const int MaxResourceLength = 120;
+
+    /// <summary>The longest reason kept.</summary>
+    public const int MaxReasonLength = 500;
+
+    /// <summary>Records a failure, dropping the oldest when full; client-supplied text is shortened for display.</summary>
     public static void Record(RecentFailure failure)
     {
+        ArgumentNullException.ThrowIfNull(failure);
+        failure = failure with
+        {
+            Resource = failure.Resource is null ? null : DisplayText.Shorten(failure.Resource, MaxResourceLength),
+            Code = DisplayText.Shorten(failure.Code, 64),
+            Reason = DisplayText.Shorten(failure.Reason, MaxReasonLength),
+        };
         lock (Gate)
         {
             Recent.Enqueue(failure);

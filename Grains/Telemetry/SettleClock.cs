@@ -32,7 +32,7 @@ internal sealed class SettleClock(string resourceType)
             }
 
             _appliedAt.Remove(version);
-            var type = new KeyValuePair<string, object?>("type", resourceType);
+            var type = new KeyValuePair<string, object?>("type", ResourceTypeTag.Accepted(resourceType));
             SettlementInstruments.SettleDuration.Record(Math.Max(0, (now - appliedAt).TotalSeconds), type);
             SettlementInstruments.Settled.Add(1, type);
         }

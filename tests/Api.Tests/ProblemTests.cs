@@ -163,13 +163,13 @@ public sealed class ProblemTests(ApiFactory factory)
     }
 
     [Theory]
-    [InlineData("Carts", "a1")]
-    [InlineData("carts", "-a1")]
-    public async Task InvalidResourceTypeOrId_Answers400(string type, string id)
+    [InlineData("Carts", "a1", "invalid-resource-type")]
+    [InlineData("carts", "-a1", "invalid-resource-id")]
+    public async Task InvalidResourceTypeOrId_Answers400(string type, string id, string slug)
     {
         using var response = await _client.SendAsync(Intent(type, id, NewId(), """{"op":"set","payload":{}}"""));
 
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid-intent");
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, slug);
     }
 
     [Fact]

@@ -8,9 +8,15 @@
   let outagesLoaded = false;
   let lastBreakers = "";
 
-  function cell(text, className) {
+  // Text from clients (made-up ids of refused requests) is set as text, never as HTML, and names are cut to a
+  // readable length; the whole value stays in the tooltip.
+  const MAX_NAME = 60;
+
+  function cell(text, className, max = Infinity) {
     const td = document.createElement("td");
-    td.textContent = text;
+    const value = String(text ?? "");
+    td.textContent = value.length > max ? `${value.slice(0, max - 1)}…` : value;
+    if (value.length > max) td.title = value;
     if (className) td.className = className;
     return td;
   }
@@ -176,7 +182,7 @@
     $("failures").replaceChildren(...summary.failures.map((f) => row(
       cell(new Date(f.at).toLocaleTimeString()),
       cell(f.source),
-      cell(f.resource ?? ""),
+      cell(f.resource ?? "", "", MAX_NAME),
       cell(f.code),
       cell(f.reason))));
     $("updated").textContent = `Last update ${new Date(summary.at).toLocaleTimeString()}.`;
