@@ -72,6 +72,13 @@ internal sealed class ApiOptions
     public int EventsBufferSize { get; set; } = 1024;
 
     /// <summary>
+    /// How many event streams (Server-Sent Events) this process keeps open at once (default 1000). Streams are exempt
+    /// from the request concurrency limit because they stay open; this bounds the connections, buffers and
+    /// subscriptions they hold. One more is refused with <c>429 too-many-streams</c> and <c>Retry-After</c>.
+    /// </summary>
+    public int MaxOpenEventStreams { get; set; } = 1000;
+
+    /// <summary>
     /// True maps <c>/admin/faults</c>, which injects latency, errors and outages into dependencies and storage (tests
     /// and demos). Off by default: nobody should be able to break a production system over HTTP.
     /// </summary>

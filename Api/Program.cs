@@ -34,6 +34,7 @@ builder.Services.AddOptions<ApiOptions>()
     .Validate(o => o.MaxPreferWait >= TimeSpan.FromSeconds(1), "Api:MaxPreferWait must be at least one second.")
     .Validate(o => o.EventsHeartbeat > TimeSpan.Zero, "Api:EventsHeartbeat must be positive.")
     .Validate(o => o.EventsBufferSize > 0, "Api:EventsBufferSize must be positive.")
+    .Validate(o => o.MaxOpenEventStreams > 0, "Api:MaxOpenEventStreams must be positive.")
     .Validate(o => o.MaxRequestTimeout >= TimeSpan.FromMilliseconds(1), "Api:MaxRequestTimeout must be at least 1 ms.")
     .Validate(o => o.RequestTimeouts.Values.All(t => t >= TimeSpan.Zero), "Api:RequestTimeouts must not be negative.")
     .Validate(o => o.DeadlineReserve >= TimeSpan.Zero, "Api:DeadlineReserve must not be negative.")
@@ -55,6 +56,7 @@ builder.Services.AddOpenApi(ApiOpenApi.Configure);
 builder.Services.AddHealthChecks();
 builder.Services.AddLoadShedding();
 builder.Services.AddSingleton<ClusterSilos>();
+builder.Services.AddSingleton<EventStreamSlots>();
 
 // Metrics for /metrics and /ops are aggregated in-process; OTLP export starts only when OTEL_EXPORTER_OTLP_* is set.
 builder.Services.AddSingleton<MetricsCollector>();

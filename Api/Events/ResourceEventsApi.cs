@@ -35,7 +35,8 @@ internal static class ResourceEventsApi
     public static RouteGroupBuilder MapResourceEventsApi(this IEndpointRouteBuilder app)
     {
         // Not counted by the global concurrency limit: a stream holds its request open for as long as the client follows.
-        var api = app.MapGroup("/v1/resources").WithTags("Events").DisableRateLimiting().AddEndpointFilter<ResourceRouteFilter>();
+        var api = app.MapGroup("/v1/resources").WithTags("Events").DisableRateLimiting().AddEndpointFilter<ResourceRouteFilter>()
+            .AddEndpointFilter<EventStreamLimitFilter>();
 
         api.MapGet("/{type}/{id}/events", GetResourceEventsAsync)
             .WithName("GetResourceEvents")
@@ -49,6 +50,7 @@ internal static class ResourceEventsApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status410Gone)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         api.MapGet("/{type}/events", GetTypeEventsAsync)
@@ -61,6 +63,7 @@ internal static class ResourceEventsApi
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return api;

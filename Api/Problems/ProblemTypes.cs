@@ -66,6 +66,8 @@ internal static class ProblemTypes
     public static readonly ProblemType ResourceBusy = new("resource-busy", "The resource has too many changes waiting", Status429TooManyRequests);
 
     /// <summary>The API is serving as many requests as it may at once: this one was shed, not queued.</summary>
+    public static readonly ProblemType TooManyStreams = new("too-many-streams", "As many event streams are open as this server keeps", Status429TooManyRequests);
+
     public static readonly ProblemType Overloaded = new("overloaded", "The service is serving as many requests as it can", Status503ServiceUnavailable);
 
     /// <summary>A read's query (consistency, minVersion, paging, resume point) is not valid.</summary>

@@ -74,6 +74,13 @@ internal static class ServiceProblems
         idempotencyKey,
         retryAfter);
 
+    /// <summary>An event stream refused because <see cref="ApiOptions.MaxOpenEventStreams"/> are open.</summary>
+    public static ProblemHttpResult TooManyStreams(HttpContext context, int limit) => Unavailable(
+        context,
+        ProblemTypes.TooManyStreams,
+        $"This server already keeps {limit} event streams open, so this one was not started. Try again after Retry-After; resume with Last-Event-ID and nothing is missed.",
+        idempotencyKey: null);
+
     private static string DeadlineText(HttpContext context) =>
         Deadlines.RequestDeadline.Of(context) is { } deadline
             ? deadline.FromHeader ? $"{Deadlines.RequestDeadline.Header}: {deadline.BudgetMilliseconds} ms" : $"the default of {deadline.BudgetMilliseconds} ms"
