@@ -76,6 +76,24 @@ public sealed class OpsPageTests(BrowserFixture fixture)
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "11-dashboard.png") });
     }
 
+    [Fact]
+    public async Task OpsPage_ShortensAMadeUpLongIdInTheFailures_AndKeepsThePageWidth()
+    {
+        var id = "long" + new string('x', 296) + "!";
+        await PostAsync(id, "{\"op\":\"set\",\"payload\":{}}");
+
+        var page = await OpenOpsPageAsync();
+
+        var cell = page.Locator("#failures td", new() { HasText = "opsdemo/longxxx" });
+        await Expect(cell).ToHaveCountAsync(1, new() { Timeout = Wait });
+        var shown = await cell.TextContentAsync();
+        Assert.True(shown!.Length <= 60, shown);
+        Assert.EndsWith("…", shown, StringComparison.Ordinal);
+        Assert.StartsWith("opsdemo/long", await cell.GetAttributeAsync("title"), StringComparison.Ordinal);
+        var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        Assert.True(width <= 1280, $"the page is {width} px wide");
+    }
+
     private async Task PostAsync(string id, string json)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/resources/opsdemo/{id}/intents")
