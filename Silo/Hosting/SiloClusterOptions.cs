@@ -22,10 +22,15 @@ public sealed class SiloClusterOptions
     /// <summary>Orleans' failure detection (section <c>Silo:Cluster:Membership</c>); Orleans' defaults where unset.</summary>
     public ClusterMembershipSettings Membership { get; set; } = new();
 
+    /// <summary>TLS on silo-to-silo and client-to-gateway connections (section <c>Silo:Cluster:Tls</c>); off by default.</summary>
+    public ClusterTlsSettings Tls { get; set; } = new();
+
     /// <summary>Throws when a setting is out of range, naming it.</summary>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>
     public void Validate(bool storageIsPostgres)
     {
+        // Before the cluster checks: a single silo's gateway may be encrypted too.
+        Tls.Validate();
         if (!Enabled)
         {
             if (ClientOnly)

@@ -48,6 +48,7 @@ public static class SiloHostingExtensions
                 client.UsePostgresClustering(options.Storage.EffectiveConnectionString);
                 client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.DefaultCallTimeout);
                 client.AddProductClient(streams: ReadStreamOptions(builder.Configuration));
+                client.AddClusterTls(options.Cluster.Tls);
             });
             builder.Services.AddProductServices(builder.Configuration, configure);
             return builder;
@@ -124,7 +125,31 @@ public static class SiloHostingExtensions
         });
         silo.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = options.Name);
         silo.AddProductDashboard(configuration);
+        if (options.Cluster.Tls.Enabled)
+        {
+            // Covers both of the silo's listeners (silo port and gateway) and its outgoing connections to other silos.
+            var certificate = options.Cluster.Tls.LoadCertificate();
+            silo.UseTls(certificate, tls => options.Cluster.Tls.ApplyTo(tls, certificate));
+        }
+
         return silo;
+    }
+
+    /// <summary>
+    /// Encrypts a pure client's connections to the gateways with <c>Silo:Cluster:Tls</c>'s certificate and rule, when
+    /// enabled; the silos must have it enabled too, or the handshake fails and the client cannot connect.
+    /// </summary>
+    public static IClientBuilder AddClusterTls(this IClientBuilder client, ClusterTlsSettings tls)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(tls);
+        if (tls.Enabled)
+        {
+            var certificate = tls.LoadCertificate();
+            client.UseTls(certificate, options => tls.ApplyTo(options, certificate));
+        }
+
+        return client;
     }
 
     /// <summary>
@@ -179,6 +204,7 @@ public static class SiloHostingExtensions
         var options = new SiloHostOptions();
         var section = configuration.GetSection(SiloHostOptions.SectionName);
         ClusterMembershipSettings.RefuseUnknownKeys(section.GetSection("Cluster:Membership"));
+        ClusterTlsSettings.RefuseUnknownKeys(section.GetSection("Cluster:Tls"));
         section.Bind(options);
         configure?.Invoke(options);
         options.Validate();

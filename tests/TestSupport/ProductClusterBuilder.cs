@@ -20,6 +20,7 @@ public sealed class ProductClusterBuilder(short initialSilosCount = 1)
 {
     private readonly List<Action<SiloHostOptions>> _siloConfigurations = [];
     private readonly List<Action<IServiceCollection>> _serviceConfigurations = [];
+    private readonly List<Action<IClientBuilder>> _clientConfigurations = [];
     private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
     private string _storageProvider = StorageOptions.SqliteProvider;
     private string? _connectionString;
@@ -36,6 +37,13 @@ public sealed class ProductClusterBuilder(short initialSilosCount = 1)
     public ProductClusterBuilder ConfigureServices(Action<IServiceCollection> configure)
     {
         _serviceConfigurations.Add(configure);
+        return this;
+    }
+
+    /// <summary>Changes the cluster's client (after the product's client settings), e.g. its TLS.</summary>
+    public ProductClusterBuilder ConfigureClient(Action<IClientBuilder> configure)
+    {
+        _clientConfigurations.Add(configure);
         return this;
     }
 
@@ -154,7 +162,14 @@ public sealed class ProductClusterBuilder(short initialSilosCount = 1)
 
             perSilo?.Silo?.Invoke(silo);
         });
-        orleans.ConfigureClient(client => client.AddProductClient(silosInThisProcess: true));
+        orleans.ConfigureClient(client =>
+        {
+            client.AddProductClient(silosInThisProcess: true);
+            foreach (var configure in _clientConfigurations)
+            {
+                configure(client);
+            }
+        });
         if (_tcpAndPostgresMembership)
         {
             // The container's configuration runs when the host is built, after the test cluster registered its transport.
