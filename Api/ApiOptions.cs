@@ -1,3 +1,4 @@
+using OrleansConsistency.Api.Access;
 using OrleansConsistency.Api.LoadShedding;
 
 namespace OrleansConsistency.Api;
@@ -39,6 +40,9 @@ internal sealed class ApiOptions
     /// deadline, with the intent's status or a fallback read.
     /// </summary>
     public TimeSpan DeadlineReserve { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Who may call the API: keys, JWTs, or (tests and local demos only) nobody checked.</summary>
+    public AuthOptions Auth { get; set; } = new();
 
     /// <summary>The global concurrency limit: past it requests are shed with 503 and <c>Retry-After</c>.</summary>
     public LoadSheddingOptions LoadShedding { get; set; } = new();

@@ -1,4 +1,5 @@
 using OrleansConsistency.Api;
+using OrleansConsistency.Api.Access;
 using OrleansConsistency.Api.Conflicts;
 using OrleansConsistency.Api.Admin;
 using OrleansConsistency.Api.Cluster;
@@ -41,6 +42,7 @@ builder.Services.AddOptions<ApiOptions>()
     .Validate(o => o.LoadShedding.MaxConcurrentRequests > 0, "Api:LoadShedding:MaxConcurrentRequests must be positive.")
     .Validate(o => o.LoadShedding.QueueLimit >= 0, "Api:LoadShedding:QueueLimit must not be negative.")
     .Validate(o => o.LoadShedding.RetryAfterSeconds > 0, "Api:LoadShedding:RetryAfterSeconds must be positive.")
+    .ValidateAccess()
     .ValidateOnStart();
 
 builder.Services.ConfigureHttpJsonOptions(options =>
@@ -55,6 +57,7 @@ builder.Services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
 builder.Services.AddOpenApi(ApiOpenApi.Configure);
 builder.Services.AddHealthChecks();
 builder.Services.AddLoadShedding();
+builder.Services.AddApiAccess(builder.Configuration);
 builder.Services.AddSingleton<ClusterSilos>();
 builder.Services.AddSingleton<EventStreamSlots>();
 
@@ -75,7 +78,12 @@ app.UseStatusCodePages();
 // After the exception handler and correlation ids, so a shed request still gets a well-formed problem.
 app.UseRateLimiter();
 
-app.MapOpenApi();
+// Who is calling, then whether they may: every endpoint names a policy (ApiPolicies), and one that forgets falls back
+// to needing credentials. Refusals are problems (AccessProblemsHandler) and come before the endpoint runs.
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi().AllowAnonymous();
 
 app.MapHealthApi();
 if (app.Configuration.GetValue<bool>("Api:FaultInjection"))
@@ -88,6 +96,7 @@ app.MapResourcesApi();
 app.MapResourceEventsApi();
 app.MapConsumersApi();
 app.MapConflictsApi();
+app.MapKeysApi();
 app.MapOperationsApi();
 app.MapPages();
 

@@ -1,3 +1,4 @@
+using OrleansConsistency.Api.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansConsistency.Api.Problems;
 using OrleansConsistency.Grains.Dependencies;
@@ -14,7 +15,7 @@ internal static class FaultInjectionApi
 {
     public static IEndpointRouteBuilder MapFaultInjectionApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/admin/faults").WithTags("Fault injection");
+        var api = app.MapGroup("/admin/faults").WithTags("Fault injection").RequireAuthorization(ApiPolicies.OperateCluster);
         api.MapGet("/", (DependencyRegistry dependencies, StorageFaultInjector storage) => TypedResults.Ok(Describe(dependencies, storage)))
             .WithName("GetFaults")
             .WithSummary("The faults in force");

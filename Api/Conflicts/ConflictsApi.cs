@@ -1,3 +1,4 @@
+using OrleansConsistency.Api.Access;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -39,7 +40,8 @@ internal static class ConflictsApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .AddEndpointFilter<ResourceRouteFilter>();
+            .AddEndpointFilter<ResourceRouteFilter>()
+            .RequireAuthorization(ApiPolicies.Write);
 
         app.MapPost("/v1/resources/{type}/{id}/rebuild", RebuildAsync)
             .WithTags("Operators")
@@ -51,7 +53,8 @@ internal static class ConflictsApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .AddEndpointFilter<ResourceRouteFilter>();
+            .AddEndpointFilter<ResourceRouteFilter>()
+            .RequireAuthorization(ApiPolicies.Operate);
 
         return app;
     }

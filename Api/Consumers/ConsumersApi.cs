@@ -1,3 +1,4 @@
+using OrleansConsistency.Api.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansConsistency.Api.Problems;
 using OrleansConsistency.Api.Resources;
@@ -13,7 +14,8 @@ internal static class ConsumersApi
 {
     public static RouteGroupBuilder MapConsumersApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/resources/{type}/{id}/consumers").WithTags("Consumers").AddEndpointFilter<ResourceRouteFilter>();
+        var api = app.MapGroup("/v1/resources/{type}/{id}/consumers").WithTags("Consumers").AddEndpointFilter<ResourceRouteFilter>()
+            .RequireAuthorization(ApiPolicies.Operate);
 
         api.MapPost("/{name}/retry", RetryAsync)
             .WithName("RetryConsumer")

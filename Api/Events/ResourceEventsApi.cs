@@ -1,3 +1,4 @@
+using OrleansConsistency.Api.Access;
 using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -36,7 +37,7 @@ internal static class ResourceEventsApi
     {
         // Not counted by the global concurrency limit: a stream holds its request open for as long as the client follows.
         var api = app.MapGroup("/v1/resources").WithTags("Events").DisableRateLimiting().AddEndpointFilter<ResourceRouteFilter>()
-            .AddEndpointFilter<EventStreamLimitFilter>();
+            .AddEndpointFilter<EventStreamLimitFilter>().RequireAuthorization(ApiPolicies.Read);
 
         api.MapGet("/{type}/{id}/events", GetResourceEventsAsync)
             .WithName("GetResourceEvents")

@@ -14,7 +14,7 @@ internal static class HealthApi
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         // Liveness only: no dependency is checked, so a storage outage never gets a healthy process restarted.
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting().AllowAnonymous();
 
         // A dependency being down degrades the work that needs it and nothing else, so it does not make the API
         // unready (200): taking the API out of rotation over a payment outage would stop everything. The database
@@ -27,7 +27,10 @@ internal static class HealthApi
             .WithDescription("Each dependency's breaker (closed, open, half-open; when open, until when), bulkhead slots in use, queue length and injected faults; each consumer's breaker, work in flight and backlog; the cluster's silos with their Orleans status.")
             .Produces<ReadinessResponse>(StatusCodes.Status200OK)
             .Produces<ReadinessResponse>(StatusCodes.Status503ServiceUnavailable)
-            .DisableRateLimiting();
+            .DisableRateLimiting()
+
+            // Load balancers and orchestrators probe without credentials; it shows names and states, never data.
+            .AllowAnonymous();
         return app;
     }
 

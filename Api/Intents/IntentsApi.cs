@@ -1,3 +1,4 @@
+using OrleansConsistency.Api.Access;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -54,7 +55,8 @@ internal static class IntentsApi
             .ProducesProblem(StatusCodes.Status504GatewayTimeout)
             .AddOpenApiOperationTransformer(ApiOpenApi.DescribeSubmitIntentAsync)
             .AddEndpointFilter<Telemetry.IntentTelemetryFilter>()
-            .AddEndpointFilter<ResourceRouteFilter>();
+            .AddEndpointFilter<ResourceRouteFilter>()
+            .RequireAuthorization(ApiPolicies.Write);
 
         // Catch-all, so that a key with an escaped "/" (%2F) still reaches this endpoint whichever server decoded the path.
         api.MapGet("/{**key}", GetIntentStatusAsync)
@@ -68,7 +70,8 @@ internal static class IntentsApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .AddOpenApiOperationTransformer(ApiOpenApi.DescribeGetIntentStatusAsync)
-            .AddEndpointFilter<ResourceRouteFilter>();
+            .AddEndpointFilter<ResourceRouteFilter>()
+            .RequireAuthorization(ApiPolicies.Read);
 
         return api;
     }

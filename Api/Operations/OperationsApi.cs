@@ -1,3 +1,4 @@
+using OrleansConsistency.Api.Access;
 using System.Text.Json;
 using Orleans.Dashboard;
 using OrleansConsistency.Api.Cluster;
@@ -31,20 +32,22 @@ internal static class OperationsApi
                 Results.Text(PrometheusText.Write(metrics.Collect()), PrometheusText.ContentType))
             .WithTags("Operations")
             .WithSummary("Metrics in the Prometheus text format")
-            .Produces(StatusCodes.Status200OK, contentType: "text/plain");
+            .Produces(StatusCodes.Status200OK, contentType: "text/plain")
+            .RequireAuthorization(ApiPolicies.OperateCluster);
 
         app.MapGet("/ops/summary", Summary)
             .WithTags("Operations")
             .WithSummary("The operator page's data: totals, settle percentiles, consumers, breakers, silos, recent failures")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json");
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .RequireAuthorization(ApiPolicies.OperateCluster);
 
         if (DashboardHostingExtensions.IsDashboardEnabled(app.ServiceProvider.GetRequiredService<IConfiguration>()))
         {
             // Orleans' own pages and their JSON; not part of this API's contract, so not in its OpenAPI document.
-            app.MapOrleansDashboard(DashboardPath).ExcludeFromDescription();
+            app.MapOrleansDashboard(DashboardPath).ExcludeFromDescription().RequireAuthorization(ApiPolicies.OperateCluster);
         }
 
-        var faults = app.MapGroup("/ops/faults/consumers/{name}").WithTags("Operations");
+        var faults = app.MapGroup("/ops/faults/consumers/{name}").WithTags("Operations").RequireAuthorization(ApiPolicies.OperateCluster);
         faults.MapPost("/pause", (string name, HttpContext context, IConsumerControl consumers, IConfiguration configuration) =>
             Switch(context, configuration, consumers, name, pause: true));
         faults.MapPost("/resume", (string name, HttpContext context, IConsumerControl consumers, IConfiguration configuration) =>

@@ -23,9 +23,10 @@ internal static class PagesApi
     public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/", (HttpContext context) => Serve(context, "index.html")).ExcludeFromDescription();
-        app.MapGet("/ops", (HttpContext context) => Serve(context, "ops.html")).ExcludeFromDescription();
-        app.MapGet("/ui/{file}", (string file, HttpContext context) => Serve(context, file)).ExcludeFromDescription();
+        // The pages are public files; the data they show comes from endpoints that need a key, which they ask for.
+        app.MapGet("/", (HttpContext context) => Serve(context, "index.html")).ExcludeFromDescription().AllowAnonymous();
+        app.MapGet("/ops", (HttpContext context) => Serve(context, "ops.html")).ExcludeFromDescription().AllowAnonymous();
+        app.MapGet("/ui/{file}", (string file, HttpContext context) => Serve(context, file)).ExcludeFromDescription().AllowAnonymous();
         return app;
     }
 

@@ -66,6 +66,21 @@ internal static class ProblemTypes
     public static readonly ProblemType ResourceBusy = new("resource-busy", "The resource has too many changes waiting", Status429TooManyRequests);
 
     /// <summary>The API is serving as many requests as it may at once: this one was shed, not queued.</summary>
+    /// <summary>No credentials, or credentials that are unknown, revoked, expired or malformed.</summary>
+    public static readonly ProblemType Unauthorized = new("unauthorized", "Credentials are missing or not valid", Status401Unauthorized);
+
+    /// <summary>Valid credentials without the role (or tenant) the endpoint needs.</summary>
+    public static readonly ProblemType Forbidden = new("forbidden", "These credentials may not do this", Status403Forbidden);
+
+    /// <summary>A tenant or key sent more requests than its limit allows.</summary>
+    public static readonly ProblemType RateLimited = new("rate-limited", "Too many requests for this tenant or key", Status429TooManyRequests);
+
+    /// <summary>A key request names an unknown role or an invalid tenant, or no role.</summary>
+    public static readonly ProblemType InvalidKeyRequest = new("invalid-key-request", "The key request is not valid", Status400BadRequest);
+
+    /// <summary>No key with this id is known to the caller.</summary>
+    public static readonly ProblemType KeyNotFound = new("key-not-found", "No API key with this id is known", Status404NotFound);
+
     public static readonly ProblemType TooManyStreams = new("too-many-streams", "As many event streams are open as this server keeps", Status429TooManyRequests);
 
     public static readonly ProblemType Overloaded = new("overloaded", "The service is serving as many requests as it can", Status503ServiceUnavailable);

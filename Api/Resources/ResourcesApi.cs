@@ -1,3 +1,4 @@
+using OrleansConsistency.Api.Access;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -27,7 +28,8 @@ internal static class ResourcesApi
 
     public static RouteGroupBuilder MapResourcesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/resources").WithTags("Resources").AddEndpointFilter<ResourceRouteFilter>().AddEndpointFilter<RequestDeadlineFilter>();
+        var api = app.MapGroup("/v1/resources").WithTags("Resources").AddEndpointFilter<ResourceRouteFilter>().AddEndpointFilter<RequestDeadlineFilter>()
+            .RequireAuthorization(ApiPolicies.Read);
 
         api.MapGet("/{type}/{id}", GetResourceAsync)
             .WithName("GetResource")

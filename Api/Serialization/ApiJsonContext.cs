@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OrleansConsistency.Api.Access;
 using OrleansConsistency.Api.Conflicts;
 using OrleansConsistency.Api.Admin;
 using OrleansConsistency.Api.Consumers;
@@ -36,6 +37,10 @@ namespace OrleansConsistency.Api.Serialization;
 [JsonSerializable(typeof(DependencyFaults))]
 [JsonSerializable(typeof(StorageFaultsRequest))]
 [JsonSerializable(typeof(StorageFaultsResponse))]
+[JsonSerializable(typeof(KeyRequest))]
+[JsonSerializable(typeof(KeyCreatedResponse))]
+[JsonSerializable(typeof(IReadOnlyList<KeyListItem>))]
+[JsonSerializable(typeof(KeyListItem))]
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(bool))]
 [JsonSerializable(typeof(string))]

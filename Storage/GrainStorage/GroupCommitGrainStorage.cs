@@ -47,7 +47,7 @@ public sealed class GroupCommitGrainStorage(IGrainStateStore store, JsonSerializ
         var carrier = grainState.State as ICarriesCommitRecords;
         var records = carrier?.PendingRecords.Take() ?? CommitRecords.None;
         var payload = Serialize(grainState.State, rowType, rowKey);
-        grainState.ETag = await store.WriteAsync(new GrainStateWrite(rowType, rowKey, grainState.ETag, payload, carrier?.StoredVersion, records) { IsInfrastructure = binary is not null }).ConfigureAwait(false);
+        grainState.ETag = await store.WriteAsync(new GrainStateWrite(rowType, rowKey, grainState.ETag, payload, carrier?.StoredVersion, records) { IsInfrastructure = IsInfrastructure(grainState.State) }).ConfigureAwait(false);
         grainState.RecordExists = true;
     }
 
@@ -58,10 +58,12 @@ public sealed class GroupCommitGrainStorage(IGrainStateStore store, JsonSerializ
         var (rowType, rowKey) = RowOf(stateName, grainId);
 
         // The row stays, with a new ETag, so that a stale writer still fails after the clear.
-        grainState.ETag = await store.WriteAsync(new GrainStateWrite(rowType, rowKey, grainState.ETag, Payload: null, Version: null, CommitRecords.None) { IsInfrastructure = binary is not null }).ConfigureAwait(false);
+        grainState.ETag = await store.WriteAsync(new GrainStateWrite(rowType, rowKey, grainState.ETag, Payload: null, Version: null, CommitRecords.None) { IsInfrastructure = IsInfrastructure(grainState.State) }).ConfigureAwait(false);
         grainState.RecordExists = false;
         grainState.State = activators.GetActivator<T>().Create();
     }
+
+    private bool IsInfrastructure(object? state) => binary is not null || state is IInfrastructureState;
 
     private static (string RowType, string RowKey) RowOf(string stateName, GrainId grainId)
     {

@@ -34,6 +34,7 @@ public class ApiFactory : WebApplicationFactory<api::Program>
         // Several co-hosted silos run side by side in one test process: each gets its own Orleans ports.
         builder.UseSetting("Silo:SiloPort", SiloPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Silo:GatewayPort", GatewayPort.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting(TestApiKeys.BootstrapSetting, TestApiKeys.Operator);
         Configure(builder);
     }
 
@@ -60,6 +61,21 @@ public class ApiFactory : WebApplicationFactory<api::Program>
         }
 
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Clients send the operator key unless a test says otherwise (see <see cref="CreateAnonymousClient"/>).</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.Authorize();
+    }
+
+    /// <summary>A client that sends no credentials.</summary>
+    public HttpClient CreateAnonymousClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = null;
+        return client;
     }
 
     /// <summary>Extra settings for a fixture that needs them.</summary>

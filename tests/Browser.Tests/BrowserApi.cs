@@ -52,6 +52,7 @@ public sealed class BrowserApi : WebApplicationFactory<api::Program>
         builder.UseSetting("Resources:Defaults:StalenessBound", "00:00:01");
         builder.UseSetting($"Resources:Types:{ManualConflictType}:ConflictPolicy", "manual");
         builder.UseSetting("Api:FaultInjection", "true");
+        builder.UseSetting(TestApiKeys.BootstrapSetting, TestApiKeys.Operator);
     }
 
     protected override void Dispose(bool disposing)

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Browser.Tests;
 
@@ -44,7 +45,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Http = new HttpClient { BaseAddress = Api.Address, Timeout = TimeSpan.FromSeconds(30) };
+        Http = TestApiKeys.ClientFor(Api.Address, TimeSpan.FromSeconds(30));
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

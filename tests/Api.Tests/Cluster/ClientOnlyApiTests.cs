@@ -35,7 +35,7 @@ public sealed class ClientOnlyApiTests(ITestOutputHelper output)
             silo = await SiloProcess.StartAsync("silo-1", environment, directory, StartTimeout);
             api = await ApiProcess.StartAsync("postgresql", connectionString, directory, StartTimeout,
                 new Dictionary<string, string>(environment) { ["Silo__Cluster__ClientOnly"] = "true" });
-            using var http = new HttpClient { BaseAddress = api.Address, Timeout = TimeSpan.FromSeconds(15) };
+            using var http = TestApiKeys.ClientFor(api.Address, TimeSpan.FromSeconds(15));
 
             using (var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative)))
             {

@@ -36,7 +36,7 @@ public sealed class ApiCrashTests(ITestOutputHelper output)
 
         await using (var api = await ApiProcess.StartAsync(provider, connectionString, directory, TimeSpan.FromSeconds(60)))
         {
-            using var http = new HttpClient { BaseAddress = api.Address, Timeout = TimeSpan.FromSeconds(10) };
+            using var http = TestApiKeys.ClientFor(api.Address, TimeSpan.FromSeconds(10));
             using var stop = new CancellationTokenSource(Bound);
             var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var clients = Enumerable.Range(0, Clients).Select(client => Task.Run(async () =>

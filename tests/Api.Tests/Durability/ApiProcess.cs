@@ -39,6 +39,9 @@ internal sealed partial class ApiProcess : IAsyncDisposable
             // Tests run side by side: the co-hosted silo gets Orleans ports of its own (settings may still name others).
             ["Silo__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["Silo__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+
+            // Clients made with TestApiKeys.ClientFor send this key.
+            [TestApiKeys.BootstrapEnvironment] = TestApiKeys.Operator,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

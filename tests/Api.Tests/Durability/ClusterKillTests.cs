@@ -69,7 +69,7 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
                 directory,
                 StartTimeout,
                 new Dictionary<string, string>(environment) { ["Silo__Cluster__ClientOnly"] = "true" });
-            using var http = new HttpClient { BaseAddress = api.Address, Timeout = TimeSpan.FromSeconds(15) };
+            using var http = TestApiKeys.ClientFor(api.Address, TimeSpan.FromSeconds(15));
 
             var clients = Enumerable.Range(0, Clients).Select(client => Task.Run(async () =>
             {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using OrleansConsistency.Api.Tests.Durability;
 using Xunit.Abstractions;
+using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Api.Tests.Saga;
 
@@ -37,7 +38,7 @@ public sealed class SagaCrashTests(ITestOutputHelper output)
         await payment.SetChaosAsync(new { latencyMilliseconds = 150 });
         await using (var first = await ApiProcess.StartAsync("sqlite", connectionString, directory, TimeSpan.FromSeconds(60), settings))
         {
-            using var api = new HttpClient { BaseAddress = first.Address, Timeout = TimeSpan.FromSeconds(30) };
+            using var api = TestApiKeys.ClientFor(first.Address, TimeSpan.FromSeconds(30));
             var shop = new Shop(api);
             foreach (var (sku, count) in stock)
             {
@@ -70,7 +71,7 @@ public sealed class SagaCrashTests(ITestOutputHelper output)
         Assert.True(chargedAtKill < Orders, "every saga had charged before the kill; nothing was mid-saga");
 
         await using var second = await ApiProcess.StartAsync("sqlite", connectionString, directory, TimeSpan.FromSeconds(60), settings);
-        using var restarted = new HttpClient { BaseAddress = second.Address, Timeout = TimeSpan.FromSeconds(30) };
+        using var restarted = TestApiKeys.ClientFor(second.Address, TimeSpan.FromSeconds(30));
         var after = new Shop(restarted);
         var finals = new ConcurrentDictionary<string, JsonElement>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(orders, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = bound.Token }, async (order, token) =>
