@@ -1,4 +1,5 @@
 using OrleansConsistency.Api.Access;
+using OrleansConsistency.Api.Limits;
 using OrleansConsistency.Api.LoadShedding;
 
 namespace OrleansConsistency.Api;
@@ -46,6 +47,9 @@ internal sealed class ApiOptions
 
     /// <summary>The global concurrency limit: past it requests are shed with 503 and <c>Retry-After</c>.</summary>
     public LoadSheddingOptions LoadShedding { get; set; } = new();
+
+    /// <summary>Rates per tenant and per key, and open event streams per tenant (<c>Api:Limits</c>).</summary>
+    public LimitsOptions Limits { get; set; } = new();
 
     /// <summary>The <c>Retry-After</c> (seconds) sent with 503 answers: long enough for a storage hiccup to pass.</summary>
     public int RetryAfterSeconds { get; set; } = 2;

@@ -8,6 +8,7 @@ using OrleansConsistency.Api.Correlation;
 using OrleansConsistency.Api.Events;
 using OrleansConsistency.Api.Health;
 using OrleansConsistency.Api.Intents;
+using OrleansConsistency.Api.Limits;
 using OrleansConsistency.Api.LoadShedding;
 using OrleansConsistency.Api.OpenApi;
 using OrleansConsistency.Api.Operations;
@@ -42,6 +43,7 @@ builder.Services.AddOptions<ApiOptions>()
     .Validate(o => o.LoadShedding.MaxConcurrentRequests > 0, "Api:LoadShedding:MaxConcurrentRequests must be positive.")
     .Validate(o => o.LoadShedding.QueueLimit >= 0, "Api:LoadShedding:QueueLimit must not be negative.")
     .Validate(o => o.LoadShedding.RetryAfterSeconds > 0, "Api:LoadShedding:RetryAfterSeconds must be positive.")
+    .Validate(o => o.Limits.Problem() is null, "Api:Limits: every limit must be positive (see the README's settings).")
     .ValidateAccess()
     .ValidateOnStart();
 
@@ -60,6 +62,7 @@ builder.Services.AddLoadShedding();
 builder.Services.AddApiAccess(builder.Configuration);
 builder.Services.AddSingleton<ClusterSilos>();
 builder.Services.AddSingleton<EventStreamSlots>();
+builder.Services.AddSingleton<CallerLimiter>();
 
 // Metrics for /metrics and /ops are aggregated in-process; OTLP export starts only when OTEL_EXPORTER_OTLP_* is set.
 builder.Services.AddSingleton<MetricsCollector>();
@@ -82,6 +85,9 @@ app.UseRateLimiter();
 // to needing credentials. Refusals are problems (AccessProblemsHandler) and come before the endpoint runs.
 app.UseAuthentication();
 app.UseAuthorization();
+
+// Each tenant and each key within its own rate, so one cannot starve the others (the load shedding above is for the process).
+app.UseMiddleware<CallerLimitMiddleware>();
 
 app.MapOpenApi().AllowAnonymous();
 

@@ -68,7 +68,7 @@ internal static class ConflictsApi
         IOptions<ApiOptions> options)
     {
         var idempotencyKey = KeyBeforeSuffix(context, key);
-        var resource = ResourceRoute.KeyOf(type, id);
+        var resource = ResourceRoute.KeyOf(context, type, id);
         if (IntentValidator.CheckIdempotencyKey(idempotencyKey) is not null)
         {
             return ApiProblems.Create(context, ProblemTypes.IntentNotFound, "No intent can have this key: keys are 1–255 printable ASCII characters.");
@@ -134,7 +134,7 @@ internal static class ConflictsApi
         IGrainFactory grains,
         IOptions<ApiOptions> options)
     {
-        var resource = ResourceRoute.KeyOf(type, id);
+        var resource = ResourceRoute.KeyOf(context, type, id);
 
         try
         {

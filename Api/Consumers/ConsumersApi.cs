@@ -35,7 +35,7 @@ internal static class ConsumersApi
         HttpContext context,
         IConsumerControl consumers)
     {
-        var resource = ResourceRoute.KeyOf(type, id);
+        var resource = ResourceRoute.KeyOf(context, type, id);
 
         try
         {

@@ -82,7 +82,7 @@ internal static class ResourceEventsApi
         ISettlementFeed settlement,
         IOptions<ApiOptions> options)
     {
-        var resource = ResourceRoute.KeyOf(type, id);
+        var resource = ResourceRoute.KeyOf(context, type, id);
 
         if (!TryGetResumePoint(lastEventIdHeader, lastEventId, from, out var resumeAfter, out var resumeProblem))
         {
@@ -109,7 +109,7 @@ internal static class ResourceEventsApi
         // Continuing from the snapshot's version (not "live from now") leaves no gap between the snapshot and the first event.
         var after = resumeAfter ?? snapshot!.Version;
         var buffer = new BoundedBuffer(options.Value.EventsBufferSize);
-        using var settled = settlement.Subscribe(resource.Type, resource.Id, notice => buffer.Offer(new EventStreamItem(
+        using var settled = settlement.Subscribe(resource.ScopedType, resource.Id, notice => buffer.Offer(new EventStreamItem(
             null,
             "settled",
             JsonSerializer.Serialize(new SettledEventData(notice.SettledVersion, notice.Version, notice.At), ApiJsonContext.Default.SettledEventData),
@@ -241,7 +241,9 @@ internal static class ResourceEventsApi
             return ApiProblems.Create(context, ProblemTypes.InvalidRead, resumeProblem!);
         }
 
-        var streamNamespace = ResourceKey.StreamNamespacePrefix + type;
+        // The caller's tenant's feed of the type: another tenant's resources of the same type are not in it.
+        var scopedType = ResourceKey.ScopeOf(ApiClaims.RequireTenant(context), type);
+        var streamNamespace = ResourceKey.StreamNamespacePrefix + scopedType;
         var aborted = context.RequestAborted;
 
         // The type's Orleans feed (every commit in the cluster) wakes the reader; the log, read by position, is what
@@ -250,7 +252,7 @@ internal static class ResourceEventsApi
         StreamSubscriptionHandle<EventRecord> feed;
         try
         {
-            feed = await cluster.GetStreamProvider(ResourceStreams.ProviderName).GetStream<EventRecord>(ResourceStreams.TypeFeed(type))
+            feed = await cluster.GetStreamProvider(ResourceStreams.ProviderName).GetStream<EventRecord>(ResourceStreams.TypeFeed(scopedType))
                 .SubscribeAsync((_, _) => Task.FromResult(wake.Writer.TryWrite(true))).WaitAsync(aborted).ConfigureAwait(false);
         }
         catch (Exception exception) when (ServiceProblems.ForRead(context, exception) is { } unavailable)

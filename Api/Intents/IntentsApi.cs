@@ -90,7 +90,7 @@ internal static class IntentsApi
     {
         // Measured from the start, so the whole answer, not just the wait, stays within what the client asked for.
         var started = time.GetTimestamp();
-        var resource = ResourceRoute.KeyOf(type, id);
+        var resource = ResourceRoute.KeyOf(context, type, id);
 
         if (string.IsNullOrEmpty(idempotencyKey))
         {
@@ -400,7 +400,7 @@ internal static class IntentsApi
         var idempotencyKey = IntentLocation.KeyFromRequest(context, key);
 
         // A key that can never exist is simply not found; there is nothing to correct in a lookup.
-        var resource = ResourceRoute.KeyOf(type, id);
+        var resource = ResourceRoute.KeyOf(context, type, id);
         if (IntentValidator.CheckIdempotencyKey(idempotencyKey) is not null)
         {
             return ApiProblems.Create(context, ProblemTypes.IntentNotFound, "No intent can have this key: keys are 1–255 printable ASCII characters.");

@@ -74,11 +74,11 @@ internal static class ServiceProblems
         idempotencyKey,
         retryAfter);
 
-    /// <summary>An event stream refused because <see cref="ApiOptions.MaxOpenEventStreams"/> are open.</summary>
-    public static ProblemHttpResult TooManyStreams(HttpContext context, int limit) => Unavailable(
+    /// <summary>An event stream refused because <see cref="ApiOptions.MaxOpenEventStreams"/> (or the tenant's share) are open; <paramref name="who"/> says whose, e.g. "This server already keeps".</summary>
+    public static ProblemHttpResult TooManyStreams(HttpContext context, int limit, string who) => Unavailable(
         context,
         ProblemTypes.TooManyStreams,
-        $"This server already keeps {limit} event streams open, so this one was not started. Try again after Retry-After; resume with Last-Event-ID and nothing is missed.",
+        $"{who} {limit} event streams open, so this one was not started. Try again after Retry-After; resume with Last-Event-ID and nothing is missed.",
         idempotencyKey: null);
 
     private static string DeadlineText(HttpContext context) =>

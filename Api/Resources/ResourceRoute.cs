@@ -1,3 +1,4 @@
+using OrleansConsistency.Api.Access;
 using OrleansConsistency.Api.Problems;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Grains.Telemetry;
@@ -27,11 +28,14 @@ internal static class ResourceRoute
     public static string? IdProblem(string? id) =>
         ResourceKey.IsValidId(id) ? null : $"The resource id '{Echo(id)}' is not valid: {IdRule}.";
 
-    /// <summary>The key of a path <see cref="ResourceRouteFilter"/> has already checked.</summary>
-    /// <exception cref="InvalidOperationException">The endpoint is not behind the filter and the path is not valid.</exception>
-    public static ResourceKey KeyOf(string type, string id) =>
+    /// <summary>
+    /// The key of a path <see cref="ResourceRouteFilter"/> has already checked, in the caller's tenant: a caller names
+    /// resources of its own tenant only, so another tenant's resource of the same id is simply not there (404).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The endpoint is not behind the filter and the path is not valid, or no one is signed in.</exception>
+    public static ResourceKey KeyOf(HttpContext context, string type, string id) =>
         ResourceKey.IsValidType(type) && ResourceKey.IsValidId(id)
-            ? new ResourceKey(type, id)
+            ? new ResourceKey(type, id, ApiClaims.RequireTenant(context))
             : throw new InvalidOperationException($"The endpoint for '{Echo(type)}/{Echo(id)}' is not behind {nameof(ResourceRouteFilter)}.");
 
     private static string Echo(string? value) => DisplayText.Shorten(value ?? string.Empty, EchoLength);

@@ -72,7 +72,7 @@ internal static class ResourcesApi
         TimeProvider time,
         IOptions<ApiOptions> options)
     {
-        var resource = ResourceRoute.KeyOf(type, id);
+        var resource = ResourceRoute.KeyOf(context, type, id);
 
         // minVersion on its own can only mean read-your-writes; the token header alone does not change the default,
         // so a client that echoes it on every request still gets strong reads unless it asks otherwise.
@@ -295,7 +295,7 @@ internal static class ResourcesApi
         ReadModelPage page;
         try
         {
-            page = await readModel.ListAsync(type, after, size, context.RequestAborted).ConfigureAwait(false);
+            page = await readModel.ListAsync(ApiClaims.RequireTenant(context), type, after, size, context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception exception) when (ServiceProblems.ForRead(context, exception) is { } unavailable)
         {

@@ -6,6 +6,6 @@ namespace OrleansConsistency.Grains.Interfaces.Consumers;
 /// </summary>
 public interface ISettlementFeed
 {
-    /// <summary>Calls <paramref name="onNotice"/> for every notice of a type (and, when given, one resource) until disposed. The callback must not block.</summary>
+    /// <summary>Calls <paramref name="onNotice"/> for every notice of a scoped type (type and tenant, see <see cref="Resources.ResourceKey.ScopedType"/>; and, when given, one resource) until disposed. The callback must not block.</summary>
     IDisposable Subscribe(string type, string? id, Action<SettlementNotice> onNotice);
 }

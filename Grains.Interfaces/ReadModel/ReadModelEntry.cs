@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace OrleansConsistency.Grains.Interfaces.ReadModel;
 
 /// <summary>A resource as the read model holds it: possibly behind the grain, and it says by how much.</summary>
-/// <param name="Type">The resource type.</param>
+/// <param name="Type">The resource type (bare: the caller asked for it in its own tenant).</param>
 /// <param name="Id">The resource id.</param>
 /// <param name="Version">The version projected.</param>
 /// <param name="Deleted">True when the projected version deleted the resource.</param>

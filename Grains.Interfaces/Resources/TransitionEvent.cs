@@ -28,6 +28,8 @@ namespace OrleansConsistency.Grains.Interfaces.Resources;
 /// The W3C <c>traceparent</c> of the span that applied it, so that every consumer's span joins the intent's trace;
 /// null when nobody was tracing.
 /// </param>
+/// <param name="Tenant">The resource's tenant when it is not the default one (null in the default tenant, as in every
+/// event from before tenants existed).</param>
 [GenerateSerializer]
 [Alias("oc.TransitionEvent")]
 [Immutable]
@@ -47,11 +49,16 @@ public sealed record TransitionEvent(
     [property: Id(12)] Conflicts.HlcTimestamp? Clock = null,
     [property: Id(13)] Conflicts.HlcTimestamp? Stamp = null,
     [property: Id(14)] EffectiveChange? Effect = null,
-    [property: Id(15)] string? TraceParent = null)
+    [property: Id(15)] string? TraceParent = null,
+    [property: Id(16)] string? Tenant = null)
 {
     /// <summary>The current schema version: 2 added conflict, clock, stamp and effect.</summary>
     public const int CurrentSchemaVersion = 2;
 
     /// <summary>The type of a transition that applied an intent.</summary>
     public const string Applied = "applied";
+
+    /// <summary>The resource it happened to, with its tenant.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ResourceKey Resource => new(ResourceType, ResourceId, Tenant ?? ResourceTenant.Default);
 }

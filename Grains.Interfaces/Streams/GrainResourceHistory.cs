@@ -8,11 +8,11 @@ public sealed class GrainResourceHistory(IGrainFactory grains) : IResourceHistor
 {
     /// <inheritdoc />
     public async Task<IReadOnlyList<TransitionEvent>> ReadAsync(ResourceKey resource, long fromVersion, int maxCount, CancellationToken cancellationToken = default) =>
-        await Grain.Read(resource.Type, resource.Id, fromVersion, Math.Min(maxCount, IResourceHistoryGrain.MaxPage)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await Grain.Read(resource.ScopedType, resource.Id, fromVersion, Math.Min(maxCount, IResourceHistoryGrain.MaxPage)).WaitAsync(cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async Task<long?> GetOldestVersionAsync(ResourceKey resource, CancellationToken cancellationToken = default) =>
-        await Grain.GetOldestVersion(resource.Type, resource.Id).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await Grain.GetOldestVersion(resource.ScopedType, resource.Id).WaitAsync(cancellationToken).ConfigureAwait(false);
 
     private IResourceHistoryGrain Grain => grains.GetGrain<IResourceHistoryGrain>(0);
 }

@@ -36,7 +36,7 @@ internal sealed class CheckoutSaga
         _services = services;
         _order = order;
         _request = request;
-        _keys = new SagaKeys(order.ResourceId, order.IntentKey!);
+        _keys = new SagaKeys(order.Resource, order.IntentKey!);
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -142,7 +142,7 @@ internal sealed class CheckoutSaga
             throw new CheckoutFailedException("cart", $"'{_request.Cart}' is not a valid cart id");
         }
 
-        var cart = new ResourceKey(Carts, _request.Cart);
+        var cart = InTenant(Carts, _request.Cart);
         JsonElement? document;
         var page = await _services.Log.ReadStreamAsync(cart.StreamNamespace, cart.Id, _request.CartVersion, 1, cancellationToken);
         if (page.Count == 1 && page[0].Version == _request.CartVersion)
@@ -186,7 +186,7 @@ internal sealed class CheckoutSaga
     /// <summary>Takes the line's quantity out of the item's stock and notes it under <c>reserved.{order}</c>, unless already noted (which is what makes it idempotent).</summary>
     private async Task ReserveAsync(CartLine line)
     {
-        var item = Grain(new ResourceKey(Inventory, line.Sku));
+        var item = Grain(InTenant(Inventory, line.Sku));
         for (var round = 0; round < MaxReservationRounds; round++)
         {
             var snapshot = await item.GetSnapshot();
@@ -215,7 +215,7 @@ internal sealed class CheckoutSaga
     /// <summary>Gives the order's reservation of an item back to its stock; returns how many went back (0 when none was held).</summary>
     private async Task<long> ReleaseAsync(string sku)
     {
-        var item = Grain(new ResourceKey(Inventory, sku));
+        var item = Grain(InTenant(Inventory, sku));
         for (var round = 0; round < MaxReservationRounds; round++)
         {
             var snapshot = await item.GetSnapshot();
@@ -314,7 +314,7 @@ internal sealed class CheckoutSaga
         var payload = JsonSerializer.SerializeToElement(new JsonObject { ["saga"] = saga }, GrainsJsonContext.Default.JsonObject);
         try
         {
-            await Grain(new ResourceKey(Orders, _order.ResourceId)).Submit(new Intent(_keys.Progress(stage), IntentOperation.Merge, payload, null, _order.CorrelationId));
+            await Grain(InTenant(Orders, _order.ResourceId)).Submit(new Intent(_keys.Progress(stage), IntentOperation.Merge, payload, null, _order.CorrelationId));
             return null;
         }
         catch (IdempotencyKeyMisuseException)
@@ -326,9 +326,12 @@ internal sealed class CheckoutSaga
 
     private async Task<JsonObject?> ReadSagaAsync()
     {
-        var snapshot = await Grain(new ResourceKey(Orders, _order.ResourceId)).GetSnapshot();
+        var snapshot = await Grain(InTenant(Orders, _order.ResourceId)).GetSnapshot();
         return snapshot.Document is { } document ? JsonNode.Parse(document.GetRawText())?["saga"] as JsonObject : null;
     }
+
+    // The cart, the stock and the order are all the order's tenant's.
+    private ResourceKey InTenant(string type, string id) => new(type, id, _order.Resource.Tenant);
 
     private IResourceGrain Grain(ResourceKey resource) => _services.Grains.GetGrain<IResourceGrain>(resource.GrainKey);
 

@@ -1,3 +1,4 @@
+using OrleansConsistency.Grains.Interfaces.Resources;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -7,9 +8,10 @@ namespace OrleansConsistency.Grains.Checkout;
 /// Idempotency keys of a saga's steps, derived from the order and its checkout intent's key: the same on every attempt
 /// and after every restart, so each step applies once, here and at the payment and messaging services.
 /// </summary>
-internal sealed class SagaKeys(string orderId, string intentKey)
+internal sealed class SagaKeys(ResourceKey order, string intentKey)
 {
-    private readonly string _base = "checkout:" + Hash($"orders/{orderId}\n{intentKey}");
+    // The order's grain key names its tenant too (and is "orders/{id}" in the default one, as before tenants existed).
+    private readonly string _base = "checkout:" + Hash($"{order.GrainKey}\n{intentKey}");
 
     public string Charge => _base + ":charge";
 

@@ -381,7 +381,8 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
         {
             try
             {
-                foreach (var prefix in Options.Types.Count == 0 ? [string.Empty] : Options.Types.Select(t => t + "/"))
+                // A type's resources are "{type}/{id}" in the default tenant and "{type}@{tenant}/{id}" in the others.
+                foreach (var prefix in Options.Types.Count == 0 ? [string.Empty] : Options.Types.SelectMany(t => new[] { t + "/", t + ResourceKey.TenantSeparator }))
                 {
                     var behind = (await _services.Checkpoints.ListBehindAsync(Name, ResourceGrainType, prefix, BacklogPageSize, stopping))
                         .Select(b => ResourceKey.ParseGrainKey(b.ResourceId))

@@ -187,7 +187,7 @@ public sealed class ResourceGrain(
         var now = time.GetUtcNow();
         if (_settlement.RecordSettlement(settledBefore, _committed.Version, now))
         {
-            settlementFeed.Publish(new SettlementNotice(_resource.Type, _resource.Id, SettledVersion, _committed.Version, now));
+            settlementFeed.Publish(new SettlementNotice(_resource.ScopedType, _resource.Id, SettledVersion, _committed.Version, now));
         }
 
         _settleClock.SettledUpTo(SettledVersion, now);
@@ -355,7 +355,8 @@ public sealed class ResourceGrain(
             clock,
             stamp,
             effect,
-            Activity.Current is { IdFormat: ActivityIdFormat.W3C } span ? span.Id : null);
+            Activity.Current is { IdFormat: ActivityIdFormat.W3C } span ? span.Id : null,
+            _resource.Tenant == ResourceTenant.Default ? null : _resource.Tenant);
 
     private static JsonElement? Element(JsonObject? node) => node is null ? null : JsonSerializer.SerializeToElement(node, GrainsJsonContext.Default.JsonObject);
 

@@ -11,13 +11,13 @@ internal sealed class ResourceHistoryGrain(IEventLog log) : Grain, IResourceHist
 {
     private readonly EventLogResourceHistory _history = new(log);
 
-    public Task<IReadOnlyList<TransitionEvent>> Read(string type, string id, long fromVersion, int maxCount)
+    public Task<IReadOnlyList<TransitionEvent>> Read(string scopedType, string id, long fromVersion, int maxCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(fromVersion);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxCount, IResourceHistoryGrain.MaxPage);
-        return _history.ReadAsync(ResourceKey.Create(type, id), fromVersion, maxCount);
+        return _history.ReadAsync(ResourceKey.FromScoped(scopedType, id), fromVersion, maxCount);
     }
 
-    public Task<long?> GetOldestVersion(string type, string id) => _history.GetOldestVersionAsync(ResourceKey.Create(type, id));
+    public Task<long?> GetOldestVersion(string scopedType, string id) => _history.GetOldestVersionAsync(ResourceKey.FromScoped(scopedType, id));
 }

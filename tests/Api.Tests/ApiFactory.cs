@@ -4,6 +4,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
+using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Api.Tests;
@@ -35,6 +36,12 @@ public class ApiFactory : WebApplicationFactory<api::Program>
         builder.UseSetting("Silo:SiloPort", SiloPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Silo:GatewayPort", GatewayPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting(TestApiKeys.BootstrapSetting, TestApiKeys.Operator);
+
+        // The suite's own callers are not the noisy tenants the limits are for (RateLimitTests sets its own).
+        builder.UseSetting("Api:Limits:TenantRequestsPerSecond", "1000000");
+        builder.UseSetting("Api:Limits:TenantBurst", "1000000");
+        builder.UseSetting("Api:Limits:KeyRequestsPerSecond", "1000000");
+        builder.UseSetting("Api:Limits:KeyBurst", "1000000");
         Configure(builder);
     }
 
@@ -42,19 +49,32 @@ public class ApiFactory : WebApplicationFactory<api::Program>
     /// How many intent records and events the database holds for a resource, read straight from the file: the
     /// strongest evidence that a refused request changed nothing.
     /// </summary>
-    public async Task<(long Intents, long Events)> CountStoredAsync(string type, string id)
+    public async Task<(long Intents, long Events)> CountStoredAsync(string type, string id, string tenant = ResourceTenant.Default)
+    {
+        var resource = new ResourceKey(type, id, tenant);
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly");
+        await connection.OpenAsync();
+        return (await CountAsync(connection, "SELECT COUNT(*) FROM intents WHERE resource_id = $a", resource.GrainKey),
+            await CountAsync(connection, "SELECT COUNT(*) FROM events WHERE stream_namespace = $a AND stream_key = $b", resource.StreamNamespace, id));
+    }
+
+    /// <summary>Every intent record and event the database holds, for tests that show a refused request changed nothing anywhere.</summary>
+    public async Task<(long Intents, long Events)> CountAllStoredAsync()
     {
         await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly");
         await connection.OpenAsync();
-        return (await CountAsync(connection, "SELECT COUNT(*) FROM intents WHERE resource_id = $a", $"{type}/{id}"),
-            await CountAsync(connection, "SELECT COUNT(*) FROM events WHERE stream_namespace = $a AND stream_key = $b", $"resource/{type}", id));
+        return (await CountAsync(connection, "SELECT COUNT(*) FROM intents"), await CountAsync(connection, "SELECT COUNT(*) FROM events"));
     }
 
-    private static async Task<long> CountAsync(SqliteConnection connection, string sql, string a, string? b = null)
+    private static async Task<long> CountAsync(SqliteConnection connection, string sql, string? a = null, string? b = null)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
-        command.Parameters.AddWithValue("$a", a);
+        if (a is not null)
+        {
+            command.Parameters.AddWithValue("$a", a);
+        }
+
         if (b is not null)
         {
             command.Parameters.AddWithValue("$b", b);

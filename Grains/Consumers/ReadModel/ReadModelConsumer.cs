@@ -36,7 +36,7 @@ public sealed class ReadModelConsumer(string name, IProjectionStore projections,
         var deleted = transition.Operation == IntentOperation.Delete;
         return new ProjectionRow(
             ProjectionName,
-            transition.ResourceType,
+            transition.Resource.ScopedType,
             transition.ResourceId,
             transition.Version,
             deleted,

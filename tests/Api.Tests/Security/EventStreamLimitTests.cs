@@ -4,7 +4,7 @@ using static OrleansConsistency.Api.Tests.ApiClient;
 
 namespace OrleansConsistency.Api.Tests.Security;
 
-/// <summary>Open event streams are capped per process; one more is told to come back, and a closed one frees its slot.</summary>
+/// <summary>Open event streams are capped per process and per tenant; one more is told to come back, and a closed one frees its slot.</summary>
 public sealed class EventStreamLimitTests(EventStreamLimitTests.Factory factory) : IClassFixture<EventStreamLimitTests.Factory>
 {
     [Fact]
@@ -45,12 +45,35 @@ public sealed class EventStreamLimitTests(EventStreamLimitTests.Factory factory)
         }
     }
 
+    [Fact]
+    public async Task ATenantPastItsShareOfStreams_Answers429_WhileAnotherTenantStillOpensOne()
+    {
+        using var client = factory.CreateClient();
+        using var streamy = await IssuedKeys.NewClientAsync(factory, client, "streamy", "reader");
+        var id = NewId();
+
+        using var first = await OpenAsync(streamy, $"/v1/resources/carts/{id}/events");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        using (var second = await OpenAsync(streamy, "/v1/resources/carts/events"))
+        {
+            var problem = await AssertProblemAsync(second, (HttpStatusCode)429, "too-many-streams");
+            Assert.Contains("Your tenant already keeps 1 event streams", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        using var other = await OpenAsync(client, $"/v1/resources/carts/{id}/events");
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
     private static Task<HttpResponseMessage> OpenAsync(HttpClient client, string path) =>
         client.SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative)), HttpCompletionOption.ResponseHeadersRead);
 
-    /// <summary>The default API keeping at most two event streams open.</summary>
+    /// <summary>The default API keeping at most two event streams open, and one for the tenant <c>streamy</c>.</summary>
     public sealed class Factory : ApiFactory
     {
-        protected override void Configure(IWebHostBuilder builder) => builder.UseSetting("Api:MaxOpenEventStreams", "2");
+        protected override void Configure(IWebHostBuilder builder)
+        {
+            builder.UseSetting("Api:MaxOpenEventStreams", "2");
+            builder.UseSetting("Api:Limits:Tenants:streamy:MaxOpenEventStreams", "1");
+        }
     }
 }
