@@ -57,6 +57,15 @@ public sealed class ConsumerOptions
     /// <summary>For <c>webhook</c>: the HMAC-SHA256 secret the signature is made with.</summary>
     public string? Secret { get; set; }
 
+    /// <summary>
+    /// For <c>webhook</c>, while rotating: the secret being replaced. Until <see cref="PreviousSecretExpiresAt"/> each
+    /// delivery is signed with both, so receivers can switch to <see cref="Secret"/> at their own pace.
+    /// </summary>
+    public string? PreviousSecret { get; set; }
+
+    /// <summary>For <c>webhook</c>: when deliveries stop carrying the <see cref="PreviousSecret"/> signature; required with it.</summary>
+    public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
+
     /// <summary>Throws when a setting is out of the range the pipeline accepts, naming the setting.</summary>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>
     public void Validate(string name)

@@ -42,7 +42,10 @@ public sealed class WebhookConsumer : IResourceConsumer
     /// <summary>1 for the first attempt of this event, then 2, 3, …</summary>
     public const string AttemptHeader = "Webhook-Attempt";
 
-    /// <summary>The signature, <c>sha256={hex}</c>; see <see cref="WebhookSignature"/>.</summary>
+    /// <summary>
+    /// The signature, <c>sha256={hex}</c>; while a secret is being rotated, two of them, <c>sha256={hex}, sha256={hex}</c>
+    /// (the current secret's first). See <see cref="WebhookSignature"/>.
+    /// </summary>
     public const string SignatureHeader = "Webhook-Signature";
 
     /// <summary>The shortest secret accepted: shorter ones are guessable.</summary>
@@ -50,19 +53,28 @@ public sealed class WebhookConsumer : IResourceConsumer
 
     private readonly Uri _url;
     private readonly string _secret;
+    private readonly string? _previousSecret;
+    private readonly DateTimeOffset _previousSecretExpiresAt;
     private readonly TimeSpan _attemptTimeout;
     private readonly HttpClient _httpClient;
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates the consumer, or throws when its settings cannot work.</summary>
     /// <param name="name">The consumer's name (<c>Consumers:{name}</c>).</param>
-    /// <param name="options">Its settings: <see cref="ConsumerOptions.Url"/>, <see cref="ConsumerOptions.Secret"/>, <see cref="ConsumerOptions.AttemptTimeout"/>.</param>
+    /// <param name="options">
+    /// Its settings: <see cref="ConsumerOptions.Url"/>, <see cref="ConsumerOptions.Secret"/>, optionally
+    /// <see cref="ConsumerOptions.PreviousSecret"/> with <see cref="ConsumerOptions.PreviousSecretExpiresAt"/>, and
+    /// <see cref="ConsumerOptions.AttemptTimeout"/>.
+    /// </param>
     /// <param name="httpClient">
     /// The client to send with. Its own <see cref="HttpClient.Timeout"/> should be no shorter than the attempt timeout
     /// (infinite is best): the attempt timeout is what bounds an attempt. Redirects should not be followed.
     /// </param>
-    /// <param name="timeProvider">The clock for timestamps and the attempt timeout.</param>
-    /// <exception cref="ArgumentException">The URL is not an absolute http(s) URL, the secret is too short, or the attempt timeout is not positive.</exception>
+    /// <param name="timeProvider">The clock for timestamps, the previous secret's expiry and the attempt timeout.</param>
+    /// <exception cref="ArgumentException">
+    /// The URL is not an absolute http(s) URL, a secret is too short, the previous secret equals the secret or has no
+    /// expiry, or the attempt timeout is not positive.
+    /// </exception>
     public WebhookConsumer(string name, ConsumerOptions options, HttpClient httpClient, TimeProvider timeProvider)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -84,6 +96,34 @@ public sealed class WebhookConsumer : IResourceConsumer
                 nameof(options));
         }
 
+        // Empty counts as unset, so that an override (an environment variable, say) can end a rotation early.
+        var previousSecret = string.IsNullOrEmpty(options.PreviousSecret) ? null : options.PreviousSecret;
+        if (previousSecret is not null)
+        {
+            if (previousSecret.Length < MinimumSecretLength)
+            {
+                throw new ArgumentException(
+                    $"Consumers:{name}:PreviousSecret must be at least {MinimumSecretLength} characters for a webhook consumer; it is {previousSecret.Length} characters.",
+                    nameof(options));
+            }
+
+            // Rotating to the same secret would send the same signature twice and rotate nothing: surely a mistake.
+            if (string.Equals(previousSecret, options.Secret, StringComparison.Ordinal))
+            {
+                throw new ArgumentException(
+                    $"Consumers:{name}:PreviousSecret must differ from Consumers:{name}:Secret; they are the same.",
+                    nameof(options));
+            }
+
+            // Without an end the old secret would stay valid forever, which is exactly what rotating is meant to stop.
+            if (options.PreviousSecretExpiresAt is null)
+            {
+                throw new ArgumentException(
+                    $"Consumers:{name}:PreviousSecretExpiresAt is required when Consumers:{name}:PreviousSecret is set; it is missing.",
+                    nameof(options));
+            }
+        }
+
         if (options.AttemptTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"Consumers:{name}:AttemptTimeout must be positive; it is {options.AttemptTimeout}.", nameof(options));
@@ -92,6 +132,8 @@ public sealed class WebhookConsumer : IResourceConsumer
         Name = name;
         _url = url;
         _secret = options.Secret;
+        _previousSecret = previousSecret;
+        _previousSecretExpiresAt = options.PreviousSecretExpiresAt ?? DateTimeOffset.MinValue;
         _attemptTimeout = options.AttemptTimeout;
         _httpClient = httpClient;
         _timeProvider = timeProvider;
@@ -115,7 +157,8 @@ public sealed class WebhookConsumer : IResourceConsumer
 
         // The body is the stored event's JSON, byte for byte: what is signed is what is sent.
         var body = JsonSerializer.SerializeToUtf8Bytes(transition, GrainsJsonContext.Default.TransitionEvent);
-        var timestamp = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
+        var now = _timeProvider.GetUtcNow();
+        var timestamp = now.ToUnixTimeSeconds();
 
         using var request = new HttpRequestMessage(HttpMethod.Post, _url);
         request.Content = new ByteArrayContent(body);
@@ -127,7 +170,7 @@ public sealed class WebhookConsumer : IResourceConsumer
         request.Headers.Add(ResourceHeader, $"{transition.ResourceType}/{transition.ResourceId}");
         request.Headers.Add(VersionHeader, transition.Version.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add(AttemptHeader, context.Attempt.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add(SignatureHeader, WebhookSignature.Compute(_secret, timestamp, body));
+        request.Headers.Add(SignatureHeader, Signature(now, timestamp, body));
 
         // One attempt may not outlive the attempt timeout, whatever the caller's token allows: a receiver that trickles
         // its answer would otherwise hold one of the consumer's slots (its bulkhead) for as long as it likes.
@@ -156,6 +199,15 @@ public sealed class WebhookConsumer : IResourceConsumer
         {
             Classify(response);
         }
+    }
+
+    // Checked per delivery, not once at start, so the old signature stops at its expiry without a restart.
+    private string Signature(DateTimeOffset now, long timestamp, byte[] body)
+    {
+        var current = WebhookSignature.Compute(_secret, timestamp, body);
+        return _previousSecret is not null && now < _previousSecretExpiresAt
+            ? current + WebhookSignature.Separator + WebhookSignature.Compute(_previousSecret, timestamp, body)
+            : current;
     }
 
     private void Classify(HttpResponseMessage response)

@@ -10,6 +10,8 @@ namespace OrleansConsistency.Grains.Consumers.Webhooks;
 /// UTF-8 bytes of the secret, over the UTF-8 bytes of <c>{timestamp}.</c> followed by the exact body bytes. The
 /// timestamp (Unix seconds, sent as <c>Webhook-Timestamp</c>) is inside the signed bytes so that a captured delivery
 /// replayed later with a fresh timestamp no longer verifies, and an old one is refused by the tolerance.
+/// While a secret is being rotated the header carries one signature per secret, separated by <c>", "</c>, and a
+/// receiver accepts the delivery when any of them matches its secret.
 /// </summary>
 public static class WebhookSignature
 {
@@ -18,6 +20,12 @@ public static class WebhookSignature
 
     /// <summary>How far a delivery's timestamp may be from the receiver's clock, either way, by default.</summary>
     public static readonly TimeSpan DefaultTolerance = TimeSpan.FromMinutes(5);
+
+    /// <summary>What separates the signatures in a header that carries several (during a secret rotation).</summary>
+    public const string Separator = ", ";
+
+    /// <summary>The most signatures a header may carry; a header with more is refused, so a forged one cannot make a receiver hash without end.</summary>
+    public const int MaxSignatures = 4;
 
     private const int HashSize = 32;
 
@@ -40,11 +48,13 @@ public static class WebhookSignature
 
     /// <summary>
     /// Checks a delivery: true only when its timestamp is within <paramref name="tolerance"/> of now and the signature
-    /// matches the body and timestamp under the secret. The comparison takes the same time whichever byte differs, so
-    /// the answer's timing tells an attacker nothing about the right signature.
+    /// matches the body and timestamp under the secret. The header may carry up to <see cref="MaxSignatures"/>
+    /// comma-separated signatures (a sender rotating its secret sends two); one match is enough, and a header with more,
+    /// or with any element malformed, is refused. Each comparison takes the same time whichever byte differs, so the
+    /// answer's timing tells an attacker nothing about the right signature.
     /// </summary>
     /// <param name="secret">The shared secret.</param>
-    /// <param name="signatureHeader">The <c>Webhook-Signature</c> header's value, <c>sha256={hex}</c>.</param>
+    /// <param name="signatureHeader">The <c>Webhook-Signature</c> header's value: <c>sha256={hex}</c>, or several separated by commas.</param>
     /// <param name="timestamp">The <c>Webhook-Timestamp</c> header's value (Unix seconds).</param>
     /// <param name="body">The exact bytes of the request body, as received (before any JSON parsing).</param>
     /// <param name="timeProvider">The receiver's clock.</param>
@@ -61,24 +71,45 @@ public static class WebhookSignature
             return false;
         }
 
-        var value = signatureHeader.AsSpan().Trim();
+        var value = signatureHeader.AsSpan();
+        Span<byte> received = stackalloc byte[HashSize * MaxSignatures];
+        var count = 0;
+        foreach (var range in value.Split(','))
+        {
+            if (count == MaxSignatures || !TryParse(value[range], received.Slice(count * HashSize, HashSize)))
+            {
+                return false;
+            }
+
+            count++;
+        }
+
+        Span<byte> expected = stackalloc byte[HashSize];
+        Hash(secret, timestamp, body, expected);
+
+        // Every signature is compared, with no early exit, so the timing does not even say which one matched.
+        var matched = false;
+        for (var i = 0; i < count; i++)
+        {
+            matched |= CryptographicOperations.FixedTimeEquals(expected, received.Slice(i * HashSize, HashSize));
+        }
+
+        return matched;
+    }
+
+    // One element of the header: "sha256=" and 64 hex digits, with optional whitespace around it.
+    private static bool TryParse(ReadOnlySpan<char> element, Span<byte> destination)
+    {
+        var value = element.Trim();
         if (!value.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
 
         var hex = value[Scheme.Length..];
-        Span<byte> received = stackalloc byte[HashSize];
-        if (hex.Length != HashSize * 2
-            || Convert.FromHexString(hex, received, out _, out var written) != OperationStatus.Done
-            || written != HashSize)
-        {
-            return false;
-        }
-
-        Span<byte> expected = stackalloc byte[HashSize];
-        Hash(secret, timestamp, body, expected);
-        return CryptographicOperations.FixedTimeEquals(expected, received);
+        return hex.Length == HashSize * 2
+            && Convert.FromHexString(hex, destination, out _, out var written) == OperationStatus.Done
+            && written == HashSize;
     }
 
     private static void Hash(string secret, long timestamp, ReadOnlySpan<byte> body, Span<byte> destination)

@@ -15,6 +15,7 @@ namespace OrleansConsistency.Grains.Tests.Webhooks;
 public sealed class WebhookConsumerTests
 {
     private const string Secret = "test-secret-0123456789abcdef";
+    private const string OldSecret = "old-secret-being-rotated-out-42";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     // As the silo builds it: no redirects, and no client-wide timeout (the attempt timeout bounds each attempt).
@@ -225,11 +226,113 @@ public sealed class WebhookConsumerTests
         }
     }
 
-    private static WebhookConsumer Consumer(Uri url, Action<ConsumerOptions>? configure = null)
+    [Fact]
+    public async Task HandleAsync_DuringARotation_SendsBothSignaturesCurrentFirst_AndReceiversWithEitherSecretVerify()
+    {
+        await using var oldReceiver = await FlakyWebhookReceiver.StartAsync(OldSecret);
+        await using var newReceiver = await FlakyWebhookReceiver.StartAsync(Secret);
+        void Rotating(ConsumerOptions options)
+        {
+            options.PreviousSecret = OldSecret;
+            options.PreviousSecretExpiresAt = DateTimeOffset.UtcNow.AddHours(1);
+        }
+
+        await Consumer(oldReceiver.Url, Rotating).HandleAsync(Transition("o-1", 1), Context(), CancellationToken.None);
+        await Consumer(newReceiver.Url, Rotating).HandleAsync(Transition("o-1", 1), Context(), CancellationToken.None);
+
+        foreach (var delivery in new[] { Assert.Single(oldReceiver.Deliveries), Assert.Single(newReceiver.Deliveries) })
+        {
+            Assert.Equal((true, 200), (delivery.SignatureValid, delivery.Status));
+            var timestamp = long.Parse(delivery.Header("Webhook-Timestamp")!, System.Globalization.CultureInfo.InvariantCulture);
+            var expected = $"{WebhookSignature.Compute(Secret, timestamp, delivery.Body)}, {WebhookSignature.Compute(OldSecret, timestamp, delivery.Body)}";
+            Assert.Equal(expected, delivery.Header("Webhook-Signature"));
+        }
+    }
+
+    [Fact]
+    public async Task HandleAsync_OnceThePreviousSecretExpired_SendsOnlyTheCurrentSignature_WithoutARestart()
+    {
+        await using var oldReceiver = await FlakyWebhookReceiver.StartAsync(OldSecret);
+
+        // Near the real time, so the receiver's five-minute tolerance still holds after the clock is moved on.
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var consumer = Consumer(oldReceiver.Url, options =>
+        {
+            options.PreviousSecret = OldSecret;
+            options.PreviousSecretExpiresAt = clock.GetUtcNow().AddMinutes(1);
+        }, clock);
+
+        await consumer.HandleAsync(Transition("o-1", 1), Context(), CancellationToken.None);
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var exception = await Assert.ThrowsAsync<PoisonEventException>(() => consumer.HandleAsync(Transition("o-1", 2), Context(), CancellationToken.None));
+
+        Assert.Contains("401", exception.Message, StringComparison.Ordinal);
+        Assert.Collection(
+            oldReceiver.Deliveries,
+            during => Assert.Equal((true, 2), (during.SignatureValid, during.Header("Webhook-Signature")!.Split(',').Length)),
+            after =>
+            {
+                Assert.False(after.SignatureValid);
+                var timestamp = long.Parse(after.Header("Webhook-Timestamp")!, System.Globalization.CultureInfo.InvariantCulture);
+                Assert.Equal(WebhookSignature.Compute(Secret, timestamp, after.Body), after.Header("Webhook-Signature"));
+            });
+    }
+
+    [Fact]
+    public async Task HandleAsync_PreviousSecretExpiredBeforeStart_SendsOnlyTheCurrentSignature()
+    {
+        await using var receiver = await FlakyWebhookReceiver.StartAsync(Secret);
+        var consumer = Consumer(receiver.Url, options =>
+        {
+            options.PreviousSecret = OldSecret;
+            options.PreviousSecretExpiresAt = DateTimeOffset.UtcNow.AddMinutes(-1);
+        });
+
+        await consumer.HandleAsync(Transition("o-1", 1), Context(), CancellationToken.None);
+
+        var delivery = Assert.Single(receiver.Deliveries);
+        Assert.True(delivery.SignatureValid);
+        Assert.Matches("^sha256=[0-9a-f]{64}$", delivery.Header("Webhook-Signature"));
+    }
+
+    [Theory]
+    [InlineData("short-secret-15", "Consumers:hooks:PreviousSecret must be at least 16 characters")]
+    [InlineData(Secret, "Consumers:hooks:PreviousSecret must differ from Consumers:hooks:Secret")]
+    public void Constructor_PreviousSecretShortOrTheSameAsTheSecret_ThrowsNamingTheSettingWithoutShowingIt(string previous, string message)
+    {
+        var options = new ConsumerOptions
+        {
+            Kind = "webhook",
+            Url = new Uri("https://example.test/hooks"),
+            Secret = Secret,
+            PreviousSecret = previous,
+            PreviousSecretExpiresAt = DateTimeOffset.UtcNow.AddHours(1),
+        };
+
+        var exception = Assert.Throws<ArgumentException>(() => new WebhookConsumer("hooks", options, Http, TimeProvider.System));
+
+        Assert.StartsWith(message, exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(previous, exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Constructor_PreviousSecretWithoutExpiry_ThrowsNamingTheSettingWithoutShowingTheSecrets()
+    {
+        var options = new ConsumerOptions { Kind = "webhook", Url = new Uri("https://example.test/hooks"), Secret = Secret, PreviousSecret = OldSecret };
+
+        var exception = Assert.Throws<ArgumentException>(() => new WebhookConsumer("hooks", options, Http, TimeProvider.System));
+
+        Assert.StartsWith("Consumers:hooks:PreviousSecretExpiresAt is required when Consumers:hooks:PreviousSecret is set", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(OldSecret, exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, exception.Message, StringComparison.Ordinal);
+    }
+
+    private static WebhookConsumer Consumer(Uri url, Action<ConsumerOptions>? configure = null, TimeProvider? timeProvider = null)
     {
         var options = new ConsumerOptions { Kind = "webhook", Url = url, Secret = Secret, AttemptTimeout = TimeSpan.FromSeconds(5) };
         configure?.Invoke(options);
-        return new WebhookConsumer("hooks", options, Http, TimeProvider.System);
+        return new WebhookConsumer("hooks", options, Http, timeProvider ?? TimeProvider.System);
     }
 
     private static ConsumerContext Context() => new("hooks", 1, Guid.NewGuid().ToString("N"));
@@ -252,5 +355,15 @@ public sealed class WebhookConsumerTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    // The test project has no FakeTimeProvider; timers stay on the system clock, only "now" is moved.
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        private long _ticks = start.UtcTicks;
+
+        public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
     }
 }

@@ -107,6 +107,73 @@ public sealed class WebhookSignatureTests
         Assert.True(WebhookSignature.Verify(Secret, upper, Timestamp, Body, Clock));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void Verify_TwoSignaturesAsDuringARotation_IsValidWhicheverMatches(int position)
+    {
+        var mine = WebhookSignature.Compute(Secret, Timestamp, Body);
+        var theirs = WebhookSignature.Compute("the-other-secret-in-the-rotation", Timestamp, Body);
+        var header = position == 0 ? $"{mine}, {theirs}" : $"{theirs}, {mine}";
+
+        Assert.True(WebhookSignature.Verify(Secret, header, Timestamp, Body, Clock));
+    }
+
+    [Fact]
+    public void Verify_SeveralSignaturesWithoutSpacesOrWithExtraWhitespace_IsValid()
+    {
+        var mine = WebhookSignature.Compute(Secret, Timestamp, Body);
+        var other = Other(1);
+
+        Assert.True(WebhookSignature.Verify(Secret, $"{other},{mine}", Timestamp, Body, Clock));
+        Assert.True(WebhookSignature.Verify(Secret, $"  {other} ,\t{mine}  ", Timestamp, Body, Clock));
+    }
+
+    [Fact]
+    public void Verify_SeveralSignaturesNoneMatching_IsRejected()
+    {
+        Assert.False(WebhookSignature.Verify(Secret, $"{Other(1)}, {Other(2)}", Timestamp, Body, Clock));
+    }
+
+    [Fact]
+    public void Verify_FourSignaturesTheLastMatching_IsValid()
+    {
+        var header = string.Join(", ", Other(1), Other(2), Other(3), WebhookSignature.Compute(Secret, Timestamp, Body));
+
+        Assert.True(WebhookSignature.Verify(Secret, header, Timestamp, Body, Clock));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(4)]
+    public void Verify_MoreThanFourSignatures_IsRejectedEvenWithAMatch(int position)
+    {
+        var signatures = new List<string> { Other(1), Other(2), Other(3), Other(4) };
+        signatures.Insert(position, WebhookSignature.Compute(Secret, Timestamp, Body));
+
+        Assert.False(WebhookSignature.Verify(Secret, string.Join(", ", signatures), Timestamp, Body, Clock));
+    }
+
+    [Theory]
+    [InlineData("{0}, ")]
+    [InlineData("{0},")]
+    [InlineData(", {0}")]
+    [InlineData("{0},, {0}")]
+    [InlineData("{0}, sha1=0123456789abcdef0123456789abcdef01234567")]
+    [InlineData("{0}, sha256=0123456789abcdef")]
+    [InlineData("{0}, sha256=zz23456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]
+    [InlineData("{0}; {0}")]
+    [InlineData("{0} {0}")]
+    public void Verify_SeveralSignaturesWithAnyMalformed_IsRejectedEvenWithAMatch(string template)
+    {
+        var header = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, WebhookSignature.Compute(Secret, Timestamp, Body));
+
+        Assert.False(WebhookSignature.Verify(Secret, header, Timestamp, Body, Clock));
+    }
+
+    // A well-formed signature under some other secret.
+    private static string Other(int n) => WebhookSignature.Compute($"some-other-secret-number-{n}", Timestamp, Body);
+
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
