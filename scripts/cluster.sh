@@ -10,6 +10,11 @@
 #
 # Ports: PostgreSQL 17000, Orleans silo ports 17011-17013 and gateways 17021-17023 (a co-hosted API: 17014/17024),
 # API http://127.0.0.1:17080. State and logs: ./data/cluster.
+#
+# The API needs a key: OC_KEY names the first operator key (at least 24 characters); without it, one is made on the
+# first start and kept in ./data/cluster/api-key (it is only used while the cluster's database has no key yet, so it
+# stays the same across restarts). `start` prints it; use it as
+#   curl -H "Authorization: Bearer $OC_KEY" http://127.0.0.1:17080/ops/summary
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -20,6 +25,17 @@ SILO_PORTS=(17011 17012 17013)
 API_MODE="${OC_API_MODE:-client}"
 PG_DATA="$STATE/postgres"
 CONNECTION="${OC_CLUSTER_POSTGRES:-Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=orleansconsistency}"
+KEY_FILE="$STATE/api-key"
+
+# The operator key: OC_KEY, else the one this cluster was first started with, else a new one (kept for next time).
+api_key() {
+  if [ -n "${OC_KEY:-}" ]; then echo "$OC_KEY"; return; fi
+  if [ ! -s "$KEY_FILE" ]; then
+    mkdir -p "$STATE"
+    (umask 077; echo "oc_cluster-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >"$KEY_FILE")
+  fi
+  cat "$KEY_FILE"
+}
 
 as_postgres() {
   # PostgreSQL refuses to run as root; there it runs as the 'postgres' user.
@@ -102,13 +118,24 @@ start() {
   done
   local client=true
   [ "$API_MODE" = cohosted ] && client=false
+  OC_KEY="$(api_key)"
+  if [ "${#OC_KEY}" -lt 24 ]; then echo "OC_KEY must be at least 24 characters" >&2; exit 2; fi
   if ! running api; then
-    Silo__Name=api Silo__Cluster__ClientOnly="$client" Silo__SiloPort=17014 Silo__GatewayPort=17024 \
+    Api__Auth__BootstrapKey="$OC_KEY" Silo__Name=api Silo__Cluster__ClientOnly="$client" Silo__SiloPort=17014 Silo__GatewayPort=17024 \
       launch api "$STATE/api.log" dotnet "$ROOT/Api/bin/Release/net10.0/OrleansConsistency.Api.dll" --urls "http://127.0.0.1:$API_PORT"
   fi
   for _ in $(seq 1 120); do
     if curl -sf "http://127.0.0.1:$API_PORT/health/live" >/dev/null; then
       echo "cluster up: API http://127.0.0.1:$API_PORT ($API_MODE), silos on ${SILO_PORTS[*]}, logs in $STATE"
+      echo "operator key: $OC_KEY"
+      echo "  export OC_KEY='$OC_KEY'"
+      echo "  curl -H \"Authorization: Bearer \$OC_KEY\" http://127.0.0.1:$API_PORT/ops/summary"
+      # The key is used only while the database has none: one made by an earlier start with another key wins.
+      local code
+      code="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $OC_KEY" "http://127.0.0.1:$API_PORT/ops/summary" || true)"
+      if [ "$code" = 401 ]; then
+        echo "warning: the API does not accept this key (the cluster's database has other keys); set OC_KEY to one of them" >&2
+      fi
       return
     fi
     sleep 0.5

@@ -59,6 +59,38 @@ public sealed class BrowserFixture : IAsyncLifetime
         Directory.CreateDirectory(ArtifactsDirectory);
     }
 
+    /// <summary>
+    /// A page in a browser context of its own (its own sessionStorage, so it starts signed out), at 1280 px wide.
+    /// </summary>
+    public async Task<IPage> NewPageAsync(int height, HttpCredentials? credentials = null)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1280, Height = height },
+            BaseURL = Api.Address.ToString(),
+            Locale = "en-GB",
+            TimezoneId = "UTC",
+            HttpCredentials = credentials,
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(PageTimeout);
+        return page;
+    }
+
+    /// <summary>Every wait on a page ends by this, so a broken page fails instead of hanging.</summary>
+    public const float PageTimeout = 30_000;
+
+    /// <summary>Signs in as a person does: the form the page shows, the key typed in, "Sign in" pressed.</summary>
+    public static async Task SignInAsync(IPage page, string key = TestApiKeys.Operator)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var form = page.Locator("#signin");
+        await Assertions.Expect(form).ToBeVisibleAsync(new() { Timeout = PageTimeout });
+        await page.GetByLabel("API key").FillAsync(key);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(form).ToBeHiddenAsync(new() { Timeout = PageTimeout });
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)

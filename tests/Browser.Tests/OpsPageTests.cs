@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Playwright;
+using OrleansConsistency.TestSupport;
 using static Microsoft.Playwright.Assertions;
 
 namespace OrleansConsistency.Browser.Tests;
@@ -53,7 +54,8 @@ public sealed class OpsPageTests(BrowserFixture fixture)
     [Fact]
     public async Task OpsPage_ShowsTheSilos_AndLinksToOrleansDashboard()
     {
-        var page = await OpenOpsPageAsync();
+        // The dashboard is plain pages: the browser's login prompt answers its challenge, with the key as password.
+        var page = await OpenOpsPageAsync(new HttpCredentials { Username = "operator", Password = TestApiKeys.Operator });
 
         // One process: the API's co-hosted silo, and only it.
         var silo = page.Locator("#silos tr");
@@ -94,6 +96,36 @@ public sealed class OpsPageTests(BrowserFixture fixture)
         Assert.True(width <= 1280, $"the page is {width} px wide");
     }
 
+    [Fact]
+    public async Task OpsPage_SignedInWithAReaderKey_SaysTheKeyNeedsTheOperatorRole()
+    {
+        var reader = await NewKeyAsync("reader");
+        var page = await OpenOpsPageAsync(key: reader);
+
+        // The key is accepted (no form again) but may not see the cluster's numbers.
+        await Expect(page.Locator("#auth-problem")).ToContainTextAsync("This key may not do that", new() { Timeout = Wait });
+        await Expect(page.Locator("#auth-problem")).ToContainTextAsync("operator role");
+        await Expect(page.Locator("#updated")).ToContainTextAsync("operator role");
+        await Expect(page.Locator("#signin")).ToBeHiddenAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "13-ops-forbidden.png"), FullPage = true });
+
+        // Signing out and in with the operator key shows the numbers.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign out" }).ClickAsync();
+        await BrowserFixture.SignInAsync(page);
+        await Expect(page.Locator("#auth-problem")).ToBeEmptyAsync();
+        await Expect(page.Locator("#silos-summary")).ToContainTextAsync("1 active", new() { Timeout = Wait });
+    }
+
+    private async Task<string> NewKeyAsync(string role)
+    {
+        using var content = new StringContent($"{{\"roles\":[\"{role}\"],\"name\":\"browser test {role}\"}}", Encoding.UTF8, "application/json");
+        using var response = await fixture.Http.PostAsync(new Uri("/v1/admin/keys", UriKind.Relative), content);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"POST /v1/admin/keys answered {(int)response.StatusCode}: {body}");
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("key").GetString()!;
+    }
+
     private async Task PostAsync(string id, string json)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/resources/opsdemo/{id}/intents")
@@ -105,18 +137,11 @@ public sealed class OpsPageTests(BrowserFixture fixture)
         using var response = await fixture.Http.SendAsync(request);
     }
 
-    private async Task<IPage> OpenOpsPageAsync()
+    private async Task<IPage> OpenOpsPageAsync(HttpCredentials? credentials = null, string key = TestApiKeys.Operator)
     {
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
-            BaseURL = fixture.Api.Address.ToString(),
-            Locale = "en-GB",
-            TimezoneId = "UTC",
-        });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(Wait);
+        var page = await fixture.NewPageAsync(900, credentials);
         await page.GotoAsync("/ops");
+        await BrowserFixture.SignInAsync(page, key);
         return page;
     }
 }

@@ -153,16 +153,9 @@ public sealed class PeoplePageTests(BrowserFixture fixture)
 
     private async Task<IPage> OpenAsync(string type, string id)
     {
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 1280, Height = 860 },
-            BaseURL = fixture.Api.Address.ToString(),
-            Locale = "en-GB",
-            TimezoneId = "UTC",
-        });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(Wait);
+        var page = await fixture.NewPageAsync(860);
         await page.GotoAsync($"/?type={type}&id={id}");
+        await BrowserFixture.SignInAsync(page);
         await Expect(page.Locator("#connection")).ToHaveTextAsync("Live", new() { Timeout = Wait });
         return page;
     }

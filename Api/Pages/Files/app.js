@@ -1,10 +1,12 @@
 // The people's page: open a resource, edit it, and watch the change get through. No framework, no build step.
 // Everything the page knows comes from the API: the resource (GET), the change's status (POST/GET .../intents), and
 // live versions over Server-Sent Events (resumed with the last event id after a drop, so no version is missed).
+// Every request carries the person's API key (auth.js asks for it once per browser tab).
 "use strict";
 
 (() => {
   const $ = (id) => document.getElementById(id);
+  const auth = window.ocAuth;
   const BADGES = {
     saving: "Saving…",
     saved: "Saved",
@@ -29,6 +31,7 @@
     refreshTimer: null,
     badgeHistory: [],    // every badge shown, in order (read by the browser tests)
     failedResumes: 0,    // live connections refused in a row
+    needsOpen: false,    // opening waits for the person to sign in
   };
   window.oc = {
     page,
@@ -69,7 +72,17 @@
     page.seen.clear();
     page.lastEventId = null;
     $("events").replaceChildren();
-    await loadResource();
+    page.needsOpen = false;
+    try {
+      await loadResource();
+    } catch (error) {
+      if (!(error instanceof auth.AuthError)) throw error;
+      // Opened again once the person signs in (or with another key, after a 403).
+      page.needsOpen = true;
+      setConnection(error.status === 403 ? "Not connected: this key may not read it" : "Not connected: sign in first");
+      return;
+    }
+
     connect(null);
     $("save").disabled = false;
     $("reload").disabled = false;
@@ -77,7 +90,7 @@
   }
 
   async function loadResource() {
-    const response = await fetch(resourcePath(), { headers: { Accept: "application/json" } });
+    const response = await auth.fetch(resourcePath(), { headers: { Accept: "application/json" } });
     const body = await response.json().catch(() => ({}));
     const exists = response.ok && body.exists !== false;
     page.base = exists ? (body.document ?? {}) : {};
@@ -149,7 +162,7 @@
 
     let response;
     try {
-      response = await fetch(`${resourcePath()}/intents`, {
+      response = await auth.fetch(`${resourcePath()}/intents`, {
         method: "POST",
         headers: {
           "Content-Type": "application/json",
@@ -159,7 +172,16 @@
         },
         body: JSON.stringify({ op: "merge", payload: patch }),
       });
-    } catch {
+    } catch (error) {
+      if (error instanceof auth.AuthError) {
+        // Refused before it reached anything: nothing was saved.
+        page.change = null;
+        setBadge("attention", error.status === 401 ? `${error.message} Then save again.` : error.message);
+        showTimeline([]);
+        showDocument(page.base, false);
+        return;
+      }
+
       // The request may or may not have arrived: asking again with the same key is safe and tells which.
       setBadge("saving", "The connection dropped; checking whether your change arrived…");
       scheduleRefresh();
@@ -192,7 +214,7 @@
     }
 
     try {
-      const response = await fetch(`${resourcePath()}/intents/${encodeURIComponent(change.key)}`, { headers: { Accept: "application/json" } });
+      const response = await auth.fetch(`${resourcePath()}/intents/${encodeURIComponent(change.key)}`, { headers: { Accept: "application/json" } });
       if (response.status === 404) {
         scheduleRefresh();
         return;
@@ -202,8 +224,11 @@
       if (page.change === change && body.state) {
         applyStatus(body);
       }
-    } catch {
-      scheduleRefresh();
+    } catch (error) {
+      // Refused: asked again after signing in (see the wiring below); anything else is tried again shortly.
+      if (!(error instanceof auth.AuthError)) {
+        scheduleRefresh();
+      }
     }
   }
 
@@ -287,8 +312,8 @@
 
   async function adoptBase(version) {
     if (version >= page.baseVersion) {
-      const response = await fetch(resourcePath(), { headers: { Accept: "application/json" } });
-      if (response.ok) {
+      const response = await auth.fetch(resourcePath(), { headers: { Accept: "application/json" } }).catch(() => null);
+      if (response?.ok) {
         const body = await response.json();
         page.base = body.document ?? {};
         page.baseVersion = body.version;
@@ -414,11 +439,26 @@
       }
     }
 
-    const response = await fetch(`${resourcePath()}/intents/${encodeURIComponent(change.key)}/resolution`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "Idempotency-Key": `${change.key}:resolution:${choice}` },
-      body: JSON.stringify(body),
-    }).catch(() => null);
+    let response;
+    try {
+      response = await auth.fetch(`${resourcePath()}/intents/${encodeURIComponent(change.key)}/resolution`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Idempotency-Key": `${change.key}:resolution:${choice}` },
+        body: JSON.stringify(body),
+      });
+    } catch (error) {
+      if (!(error instanceof auth.AuthError)) {
+        response = null;
+      } else if (error.status === 403) {
+        $("conflict-error").textContent = error.message;
+        return;
+      } else {
+        // The dialog is modal: closed so that the person can sign in; the conflict comes back after that.
+        $("conflict").close();
+        return;
+      }
+    }
+
     if (!response) {
       $("conflict-error").textContent = "The connection dropped. Try again: it is safe to repeat.";
       return;
@@ -443,8 +483,16 @@
 
   function connect(lastEventId) {
     page.source?.close();
+    page.source = null;
     const query = lastEventId === null ? "" : `?lastEventId=${encodeURIComponent(lastEventId)}`;
-    const source = new EventSource(`${resourcePath()}/events${query}`);
+    const url = auth.eventSourceUrl(`${resourcePath()}/events${query}`);
+    if (!url) {
+      page.needsOpen = true;
+      setConnection("Not connected: sign in first");
+      return;
+    }
+
+    const source = new EventSource(url);
     page.source = source;
     setConnection(lastEventId === null ? "Connecting…" : `Reconnecting from version ${lastEventId}…`);
     source.onopen = () => {
@@ -466,7 +514,17 @@
           if (page.source !== source) return;
           if (fresh) {
             page.failedResumes = 0;
-            await loadResource();
+            try {
+              // A key no longer accepted shows here: the read answers 401 and the form asks again.
+              await loadResource();
+            } catch (error) {
+              if (!(error instanceof auth.AuthError)) throw error;
+              page.source = null;
+              page.needsOpen = true;
+              setConnection("Not connected: sign in first");
+              return;
+            }
+
             connect(null);
           } else {
             connect(page.lastEventId);
@@ -556,6 +614,30 @@
     }
   });
   $("conflict-form").addEventListener("submit", resolve);
+
+  // Signed in: open what was waiting for it and catch up with the last change. Signed out (or the key was refused):
+  // the live connection, which carries the key, is closed.
+  auth.onChange((signedIn) => {
+    if (!signedIn) {
+      window.clearTimeout(page.refreshTimer);
+      if (page.source) {
+        page.source.close();
+        page.source = null;
+        page.needsOpen = Boolean(page.type && page.id);
+      }
+
+      setConnection("Not connected: sign in first");
+      return;
+    }
+
+    if (page.needsOpen) {
+      open();
+    }
+
+    if (page.change?.status && !isFinal(page.change.status)) {
+      refresh();
+    }
+  });
   $("conflict-later").addEventListener("click", () => $("conflict").close());
 
   const params = new URLSearchParams(window.location.search);

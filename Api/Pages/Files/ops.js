@@ -1,8 +1,10 @@
 // The operator page: polls /ops/summary (rates are computed here from the totals' deltas) and /health/ready.
+// Everything but /health/ready needs the operator key, which auth.js asks for and sends.
 "use strict";
 
 (() => {
   const $ = (id) => document.getElementById(id);
+  const auth = window.ocAuth;
   const POLL_MS = 2000;
   let previous = null;
   let outagesLoaded = false;
@@ -15,7 +17,7 @@
   function cell(text, className, max = Infinity) {
     const td = document.createElement("td");
     const value = String(text ?? "");
-    td.textContent = value.length > max ? `${value.slice(0, max - 1)}…` : value;
+    td.textContent = auth.shorten(value, max);
     if (value.length > max) td.title = value;
     if (className) td.className = className;
     return td;
@@ -38,9 +40,19 @@
     return elapsed > 0 ? ((now.totals[field] - before.totals[field]) / elapsed).toFixed(1) : "–";
   }
 
+  // What a refused request tells the operator (the form or the line under the header says it too).
+  function refused(error) {
+    if (!(error instanceof auth.AuthError)) throw error;
+    $("announcer").textContent = error.message;
+    return null;
+  }
+
   async function fault(name, action) {
-    await fetch(`/ops/faults/consumers/${encodeURIComponent(name)}/${action}`, { method: "POST" });
-    $("announcer").textContent = `${name} ${action === "pause" ? "paused" : "resumed"}.`;
+    const response = await auth.fetch(`/ops/faults/consumers/${encodeURIComponent(name)}/${action}`, { method: "POST" }).catch(refused);
+    if (response) {
+      $("announcer").textContent = `${name} ${action === "pause" ? "paused" : "resumed"}.`;
+    }
+
     poll();
   }
 
@@ -48,7 +60,7 @@
   const outages = new Map();
 
   async function loadOutages() {
-    const response = await fetch("/admin/faults", { headers: { Accept: "application/json" } }).catch(() => null);
+    const response = await auth.fetch("/admin/faults", { headers: { Accept: "application/json" } }).catch(() => null);
     if (response?.ok) {
       const body = await response.json();
       for (const [name, faults] of Object.entries(body.dependencies ?? {})) outages.set(name, Boolean(faults.outage));
@@ -56,11 +68,11 @@
   }
 
   async function outage(name, on) {
-    const response = await fetch(`/admin/faults/dependencies/${encodeURIComponent(name)}`, {
+    const response = await auth.fetch(`/admin/faults/dependencies/${encodeURIComponent(name)}`, {
       method: "PUT",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ outage: on }),
-    }).catch(() => null);
+    }).catch((error) => (error instanceof auth.AuthError ? refused(error) : null));
     if (response?.ok) {
       outages.set(name, Boolean((await response.json()).outage));
       $("announcer").textContent = `${name}: outage ${on ? "started" : "ended"}.`;
@@ -240,13 +252,32 @@
   }
 
   async function poll() {
+    if (!auth.key()) {
+      $("updated").textContent = "Sign in to see the numbers.";
+      return;
+    }
+
     try {
-      const response = await fetch("/ops/summary", { headers: { Accept: "application/json" } });
+      const response = await auth.fetch("/ops/summary", { headers: { Accept: "application/json" } });
       render(await response.json());
-    } catch {
-      $("updated").textContent = "Cannot reach the server; retrying.";
+    } catch (error) {
+      $("updated").textContent = error instanceof auth.AuthError
+        ? (error.status === 403 ? error.message : "Sign in to see the numbers.")
+        : "Cannot reach the server; retrying.";
     }
   }
+
+  // Signing in (here or on the people's page in this tab) shows the numbers at once; signing out clears them.
+  auth.onChange((signedIn) => {
+    previous = null;
+    outagesLoaded = false;
+    if (signedIn) {
+      poll();
+    } else {
+      for (const id of ["consumers", "dependencies", "failures", "silos"]) $(id).replaceChildren();
+      $("updated").textContent = "Sign in to see the numbers.";
+    }
+  });
 
   poll();
   readiness();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Bench.HttpBenchmarks;
 
@@ -50,9 +51,11 @@ internal sealed class BenchServer : IAsyncDisposable
             var (pathPrefix, accepted) = kind.IsApi
                 ? ($"/v1/resources/{resourceType}/", (Func<HttpStatusCode, bool>)(status => status == HttpStatusCode.Accepted))
                 : ($"/plain/{resourceType}/", status => status is HttpStatusCode.OK or HttpStatusCode.Created);
-            var clients = new IntentLoad(process.Address, pathPrefix, accepted);
+            // Both loads send the API key (the API's bootstrap key, see HttpSuite.ApiStart), to the plain server too:
+            // its requests are then the same bytes, and it ignores the header.
+            var clients = new IntentLoad(process.Address, pathPrefix, accepted, TestApiKeys.Operator);
             var lastAnswer = await clients.PrewarmAsync(prewarmConcurrency);
-            var wrkLoad = wrk is null ? null : new WrkLoad(wrk, directory, process.Address, pathPrefix);
+            var wrkLoad = wrk is null ? null : new WrkLoad(wrk, directory, process.Address, pathPrefix, TestApiKeys.Operator);
             return new BenchServer(kind, process, clients, wrkLoad, lastAnswer);
         }
         catch

@@ -265,6 +265,9 @@ public static class HttpSuite
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Silo__Storage__Provider"] = provider;
         start.Environment["Silo__Storage__ConnectionString"] = connectionString;
+
+        // The first operator key of its fresh database: the loads send it (BenchServer).
+        start.Environment[TestApiKeys.BootstrapEnvironment] = TestApiKeys.Operator;
         UseFreeSiloPorts(start);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";

@@ -2,12 +2,14 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using OrleansConsistency.Bench.Harness;
+using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Bench.HttpBenchmarks;
 
 /// <summary>
 /// Clients that POST <c>{"op":"increment","payload":{"n":1}}</c> with a fresh Idempotency-Key each time to a random
 /// one of <see cref="Resources"/> resources, in a closed loop (each waits for its answer before sending the next).
+/// Every request carries the API key (<c>Authorization: Bearer</c>): the API refuses requests without one.
 /// </summary>
 internal sealed class IntentLoad : IHttpLoad, IDisposable
 {
@@ -29,7 +31,8 @@ internal sealed class IntentLoad : IHttpLoad, IDisposable
     /// <param name="address">The server.</param>
     /// <param name="pathPrefix">The path up to the resource id, e.g. <c>/v1/resources/bench/</c>.</param>
     /// <param name="accepted">Which answers count as accepted; any other is an error.</param>
-    public IntentLoad(Uri address, string pathPrefix, Func<HttpStatusCode, bool> accepted)
+    /// <param name="apiKey">The key to send (the API's bootstrap operator key; the plain server ignores it).</param>
+    public IntentLoad(Uri address, string pathPrefix, Func<HttpStatusCode, bool> accepted, string apiKey = TestApiKeys.Operator)
     {
         _address = address;
         _pathPrefix = pathPrefix;
@@ -48,7 +51,7 @@ internal sealed class IntentLoad : IHttpLoad, IDisposable
         })
         {
             Timeout = TimeSpan.FromSeconds(30),
-        };
+        }.Authorize(apiKey);
     }
 
     /// <summary>

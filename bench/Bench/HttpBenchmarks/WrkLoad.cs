@@ -13,7 +13,8 @@ namespace OrleansConsistency.Bench.HttpBenchmarks;
 internal sealed partial class WrkLoad : IHttpLoad, IDisposable
 {
     // Each request: POST an increment with a key no other request of any run has used, to a random one of the
-    // resources. The run id (unique per run) and the path prefix come as arguments after "--".
+    // resources, with the API key. The run id (unique per run), the path prefix and the Authorization header's value
+    // come as arguments after "--" (wrk's -H headers are dropped when the script builds its requests with its own headers).
     private static readonly string Script = $$$"""
         local counter = 0
         local next_thread = 0
@@ -24,6 +25,7 @@ internal sealed partial class WrkLoad : IHttpLoad, IDisposable
         init = function(args)
           run_id = args[1]
           prefix = args[2]
+          authorization = args[3]
           math.randomseed(os.time() + thread_id * 7919)
         end
         request = function()
@@ -31,6 +33,7 @@ internal sealed partial class WrkLoad : IHttpLoad, IDisposable
           local headers = {}
           headers["Content-Type"] = "application/json"
           headers["Idempotency-Key"] = run_id .. "-" .. thread_id .. "-" .. counter
+          headers["Authorization"] = authorization
           return wrk.format("POST", prefix .. "r-" .. math.random(0, {{{IntentLoad.Resources - 1}}}) .. "/intents", headers, '{"op":"increment","payload":{"n":1}}')
         end
         """;
@@ -39,6 +42,7 @@ internal sealed partial class WrkLoad : IHttpLoad, IDisposable
     private readonly string _scriptPath;
     private readonly Uri _address;
     private readonly string _pathPrefix;
+    private readonly string _authorization;
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
     private int _runs;
 
@@ -46,8 +50,10 @@ internal sealed partial class WrkLoad : IHttpLoad, IDisposable
     /// <param name="directory">Where the Lua script is written (deleted on <see cref="Dispose"/>).</param>
     /// <param name="address">The server.</param>
     /// <param name="pathPrefix">The path up to the resource id, e.g. <c>/v1/resources/bench/</c>.</param>
-    public WrkLoad(string executable, string directory, Uri address, string pathPrefix)
+    /// <param name="apiKey">The key sent as <c>Authorization: Bearer</c> (the API's bootstrap operator key).</param>
+    public WrkLoad(string executable, string directory, Uri address, string pathPrefix, string apiKey)
     {
+        _authorization = $"Bearer {apiKey}";
         _executable = executable;
         _address = address;
         _pathPrefix = pathPrefix;
@@ -93,7 +99,7 @@ internal sealed partial class WrkLoad : IHttpLoad, IDisposable
             "--latency",
             "-s", _scriptPath,
             _address.ToString(),
-            "--", run, _pathPrefix,
+            "--", run, _pathPrefix, _authorization,
         ];
         var (exitCode, output) = await Task.Run(() => RunProcess(_executable, arguments));
         return exitCode == 0 ? output : throw new InvalidOperationException($"wrk exited with {exitCode}:\n{output}");

@@ -2,10 +2,14 @@ extern alias api;
 
 using System.Diagnostics;
 using OrleansConsistency.Bench.HttpBenchmarks;
+using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Bench.SettlementBenchmarks;
 
-/// <summary>The real API (shipped configuration, co-hosted silo on a fresh SQLite file, free ports) in a child process.</summary>
+/// <summary>
+/// The real API (shipped configuration, co-hosted silo on a fresh SQLite file, free ports) in a child process, with
+/// <see cref="TestApiKeys.Operator"/> as its first operator key: clients send it with <see cref="TestApiKeys.Authorize"/>.
+/// </summary>
 internal static class SqliteApiServer
 {
     /// <summary>Starts the API with its database in <paramref name="directory"/> and waits until it listens.</summary>
@@ -17,6 +21,7 @@ internal static class SqliteApiServer
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Silo__Storage__ConnectionString"] = $"Data Source={Path.Combine(directory, "sse.db")}";
+        start.Environment[TestApiKeys.BootstrapEnvironment] = TestApiKeys.Operator;
         HttpSuite.UseFreeSiloPorts(start);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";

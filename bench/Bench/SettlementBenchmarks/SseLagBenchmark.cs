@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using OrleansConsistency.Bench.Harness;
 using OrleansConsistency.Bench.HttpBenchmarks;
+using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Bench.SettlementBenchmarks;
 
@@ -24,6 +25,7 @@ internal static class SseLagBenchmark
         var directory = Directory.CreateTempSubdirectory("oc-bench-sse-").FullName;
         await using var server = await SqliteApiServer.StartAsync(directory, TimeSpan.FromSeconds(60));
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue }) { BaseAddress = server.Address, Timeout = Timeout.InfiniteTimeSpan };
+        http.Authorize(); // the API's bootstrap key (SqliteApiServer)
 
         var lag = new LatencyRecorder();
         var delivered = 0L;

@@ -8,6 +8,7 @@ using System.Text.Json;
 using OrleansConsistency.Bench.Harness;
 using OrleansConsistency.Bench.HttpBenchmarks;
 using OrleansConsistency.Bench.SettlementBenchmarks;
+using OrleansConsistency.TestSupport;
 
 namespace OrleansConsistency.Bench.SseBenchmarks;
 
@@ -42,6 +43,7 @@ public static class SseSuite
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
         })
         { BaseAddress = server.Address, Timeout = Timeout.InfiniteTimeSpan };
+        http.Authorize(); // the API's bootstrap key (SqliteApiServer): on the POSTs and the event streams alike
 
         // Warm the API's request path (JIT, first grain activations, first stream subscription) before the baseline.
         for (var i = 0; i < 20; i++)
