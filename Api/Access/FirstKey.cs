@@ -95,7 +95,7 @@ internal sealed partial class FirstKey(
                  {key}
 
              Use it as:  export OC_KEY={key}
-                         curl -H "Authorization: Bearer $OC_KEY" http://localhost:5000/v1/resources/orders
+                         curl -H "Authorization: Bearer $OC_KEY" http://127.0.0.1:5080/v1/resources/orders
              Make more keys with POST /v1/admin/keys; revoke this one when you have.
             {line}
             """);

@@ -38,10 +38,11 @@ public class ApiFactory : WebApplicationFactory<api::Program>
         builder.UseSetting(TestApiKeys.BootstrapSetting, TestApiKeys.Operator);
 
         // The suite's own callers are not the noisy tenants the limits are for (RateLimitTests sets its own).
-        builder.UseSetting("Api:Limits:TenantRequestsPerSecond", "1000000");
-        builder.UseSetting("Api:Limits:TenantBurst", "1000000");
-        builder.UseSetting("Api:Limits:KeyRequestsPerSecond", "1000000");
-        builder.UseSetting("Api:Limits:KeyBurst", "1000000");
+        foreach (var (name, value) in TestLimits.Settings)
+        {
+            builder.UseSetting(name, value);
+        }
+
         Configure(builder);
     }
 

@@ -36,6 +36,9 @@ public sealed class WebhookConsumer : IResourceConsumer
     /// <summary>The resource: <c>{type}/{id}</c>.</summary>
     public const string ResourceHeader = "Webhook-Resource";
 
+    /// <summary>The header naming the resource's tenant, sent unless it is the default tenant.</summary>
+    public const string TenantHeader = "Webhook-Tenant";
+
     /// <summary>The resource version the event produced.</summary>
     public const string VersionHeader = "Webhook-Version";
 
@@ -168,6 +171,11 @@ public sealed class WebhookConsumer : IResourceConsumer
         request.Headers.Add(TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add(EventHeader, "resource." + transition.Type);
         request.Headers.Add(ResourceHeader, $"{transition.ResourceType}/{transition.ResourceId}");
+        if (transition.Tenant is { } tenant)
+        {
+            // Receivers serving several tenants tell them apart by this (the body's "tenant" says the same).
+            request.Headers.Add(TenantHeader, tenant);
+        }
         request.Headers.Add(VersionHeader, transition.Version.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add(AttemptHeader, context.Attempt.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add(SignatureHeader, Signature(now, timestamp, body));

@@ -268,6 +268,12 @@ public static class HttpSuite
 
         // The first operator key of its fresh database: the loads send it (BenchServer).
         start.Environment[TestApiKeys.BootstrapEnvironment] = TestApiKeys.Operator;
+        // The bench measures the server, not the per-tenant limits (a load is one key of one tenant).
+        foreach (var (name, value) in TestLimits.Environment)
+        {
+            start.Environment[name] = value;
+        }
+
         UseFreeSiloPorts(start);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";

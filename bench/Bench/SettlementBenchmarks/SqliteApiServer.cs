@@ -22,6 +22,12 @@ internal static class SqliteApiServer
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Silo__Storage__ConnectionString"] = $"Data Source={Path.Combine(directory, "sse.db")}";
         start.Environment[TestApiKeys.BootstrapEnvironment] = TestApiKeys.Operator;
+        // The bench measures the server, not the per-tenant limits (a load is one key of one tenant).
+        foreach (var (name, value) in TestLimits.Environment)
+        {
+            start.Environment[name] = value;
+        }
+
         HttpSuite.UseFreeSiloPorts(start);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";

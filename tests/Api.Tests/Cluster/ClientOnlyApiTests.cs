@@ -101,6 +101,77 @@ public sealed class ClientOnlyApiTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task ARevokedKey_StopsWorkingOnEveryApiProcess_WithinASecond()
+    {
+        var directory = Directory.CreateTempSubdirectory("orleansconsistency-revoke-").FullName;
+        var connectionString = await (await PostgresServer.StartAsync()).CreateDatabaseAsync("revoke");
+        var environment = new Dictionary<string, string>
+        {
+            ["Silo__Storage__Provider"] = "postgresql",
+            ["Silo__Storage__ConnectionString"] = connectionString,
+            ["Silo__Cluster__Enabled"] = "true",
+            ["Silo__Cluster__ClientOnly"] = "true",
+        };
+        SiloProcess? silo = null;
+        ApiProcess? first = null, second = null;
+        try
+        {
+            silo = await SiloProcess.StartAsync("silo-1", new Dictionary<string, string>(environment) { ["Silo__Cluster__ClientOnly"] = "false" }, directory, StartTimeout);
+            first = await ApiProcess.StartAsync("postgresql", connectionString, directory, StartTimeout, environment);
+            second = await ApiProcess.StartAsync("postgresql", connectionString, directory, StartTimeout, environment);
+            using var admin = TestApiKeys.ClientFor(first.Address, TimeSpan.FromSeconds(15));
+            var (keyId, key) = await Security.IssuedKeys.CreateAsync(admin, "default", "reader");
+            using var elsewhere = new HttpClient { BaseAddress = second.Address, Timeout = TimeSpan.FromSeconds(15) }.Authorize(key);
+
+            // Made on one process, it works on the other (which looks again when it meets a key it does not know).
+            using (var before = await elsewhere.GetAsync(new Uri("/v1/resources/orders", UriKind.Relative)))
+            {
+                Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+            }
+
+            using (var revoke = await admin.DeleteAsync(new Uri($"/v1/admin/keys/{keyId}", UriKind.Relative)))
+            {
+                Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+            }
+
+            var revokedAt = System.Diagnostics.Stopwatch.StartNew();
+            while (true)
+            {
+                using var after = await elsewhere.GetAsync(new Uri("/v1/resources/orders", UriKind.Relative));
+                if (after.StatusCode == HttpStatusCode.Unauthorized)
+                {
+                    break;
+                }
+
+                Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+                Assert.True(revokedAt.Elapsed < TimeSpan.FromSeconds(1), $"the revoked key still worked on the other process after {revokedAt.ElapsedMilliseconds} ms");
+                await Task.Delay(20);
+            }
+
+            output.WriteLine($"revoked key refused on the other process after {revokedAt.ElapsedMilliseconds} ms");
+        }
+        catch
+        {
+            output.WriteLine($"--- silo-1 ---\n{silo?.Output}");
+            output.WriteLine($"--- first API ---\n{first?.Output}");
+            output.WriteLine($"--- second API ---\n{second?.Output}");
+            throw;
+        }
+        finally
+        {
+            foreach (var process in new IAsyncDisposable?[] { second, first, silo })
+            {
+                if (process is not null)
+                {
+                    await process.DisposeAsync();
+                }
+            }
+
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     /// <summary>Polls readiness until it answers <paramref name="expected"/> (or the wait limit passes), and returns the last answer.</summary>
     private static async Task<(HttpStatusCode Status, JsonElement Body)> WaitForReadinessAsync(HttpClient http, HttpStatusCode expected)
     {

@@ -43,6 +43,11 @@ internal sealed partial class ApiProcess : IAsyncDisposable
             // Clients made with TestApiKeys.ClientFor send this key.
             [TestApiKeys.BootstrapEnvironment] = TestApiKeys.Operator,
         };
+        foreach (var (key, value) in TestLimits.Environment)
+        {
+            environment[key] = value;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
