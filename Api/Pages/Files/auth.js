@@ -164,6 +164,20 @@
     listeners.push(listener);
   }
 
+  // The same sign-in form on both pages, written once here (fixed markup: nothing from elsewhere goes into it).
+  $("signin-slot").outerHTML = `
+    <p id="auth" class="auth" hidden>Signed in · <a href="#signin" id="signout">Sign out</a> <span id="auth-problem" class="error" role="alert"></span></p>
+    <form id="signin" class="signin panel" aria-labelledby="signin-title" hidden>
+      <h2 id="signin-title">Sign in</h2>
+      <p id="signin-message" role="alert">Sign in with your API key.</p>
+      <div class="signin-row">
+        <label for="api-key">API key</label>
+        <input id="api-key" name="key" type="password" required autocomplete="current-password" spellcheck="false" aria-describedby="signin-help">
+        <button type="submit" id="signin-button">Sign in</button>
+      </div>
+      <p id="signin-help" class="meta">The key is kept in this browser tab until you sign out or close it. The API prints an operator key on its first start.</p>
+    </form>`;
+
   $("signin").addEventListener("submit", signIn);
   $("signout").addEventListener("click", signOut);
   if (key()) {
