@@ -45,7 +45,8 @@ internal static class ResourceEventsApi
             .WithDescription(
                 "event: applied (id = version, data = the transition event), event: settled (no id; data = {settledVersion, version, at}). "
                 + "Resume with Last-Event-ID (or ?lastEventId=): every later version exactly once, in order. Without it the stream starts with "
-                + "event: snapshot (the resource now) and continues from its version; ?from=0 replays everything still kept. 410 when the "
+                + "event: snapshot (the resource now) and continues from its version (404 for a resource never created); ?from=0 replays everything "
+                + "still kept, and follows a resource from its first version also before it exists. 410 when the "
                 + "resume point is older than the log keeps.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -104,6 +105,17 @@ internal static class ResourceEventsApi
             {
                 return unavailable;
             }
+        }
+
+        // A resource never created (here: in the caller's tenant, so another tenant's is exactly this) is not there to
+        // follow from "now"; ?from=0 follows it from its first version, also before it exists.
+        if (snapshot is { Version: 0 })
+        {
+            return ApiProblems.Create(
+                context,
+                ProblemTypes.ResourceNotFound,
+                $"The resource {type}/{Grains.Telemetry.DisplayText.Shorten(id, 40)} was never created. To follow it from its first version, also before it exists, ask with ?from=0.",
+                [new("version", 0L)]);
         }
 
         // Continuing from the snapshot's version (not "live from now") leaves no gap between the snapshot and the first event.

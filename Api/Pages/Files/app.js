@@ -484,7 +484,8 @@
   function connect(lastEventId) {
     page.source?.close();
     page.source = null;
-    const query = lastEventId === null ? "" : `?lastEventId=${encodeURIComponent(lastEventId)}`;
+    // A resource never created has no "now" to follow from: it is followed from its first version (?from=0).
+    const query = lastEventId !== null ? `?lastEventId=${encodeURIComponent(lastEventId)}` : page.version === 0 ? "?from=0" : "";
     const url = auth.eventSourceUrl(`${resourcePath()}/events${query}`);
     if (!url) {
       page.needsOpen = true;

@@ -131,8 +131,8 @@ public sealed class GlobalLoadSheddingApiTests(TwoAtATimeApiFactory factory) : P
     {
         // Two open streams would take both slots if they were counted.
         var id = NewId();
-        using var first = await Client.GetAsync(new Uri($"/v1/resources/carts/{id}/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
-        using var second = await Client.GetAsync(new Uri($"/v1/resources/carts/{id}/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+        using var first = await Client.GetAsync(new Uri($"/v1/resources/carts/{id}/events?from=0", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+        using var second = await Client.GetAsync(new Uri($"/v1/resources/carts/{id}/events?from=0", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
 
