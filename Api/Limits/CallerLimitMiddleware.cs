@@ -32,9 +32,8 @@ internal sealed class CallerLimitMiddleware(RequestDelegate next, CallerLimiter 
 
             var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            var detail = byTenant
-                ? $"Your tenant has made more than its {limiter.Settings.RequestsPerSecondOf(tenant)} requests per second, so this one was not started: nothing was changed. Try again after Retry-After; a change can reuse its Idempotency-Key."
-                : $"This key has made more than its {limiter.Settings.KeyRequestsPerSecond} requests per second, so this one was not started: nothing was changed. Try again after Retry-After; a change can reuse its Idempotency-Key.";
+            var (who, limit) = byTenant ? ("Your tenant", limiter.Settings.RequestsPerSecondOf(tenant)) : ("This key", limiter.Settings.KeyRequestsPerSecond);
+            var detail = $"{who} has made more than its {limit} requests per second, so this one was not started: nothing was changed. Try again after Retry-After; a change can reuse its Idempotency-Key.";
             await ApiProblems.Create(context, ProblemTypes.RateLimited, detail).ExecuteAsync(context).ConfigureAwait(false);
         }
     }
