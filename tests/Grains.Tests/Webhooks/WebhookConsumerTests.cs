@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using OrleansConsistency.Grains.Consumers;
 using OrleansConsistency.Grains.Consumers.Webhooks;
 using OrleansConsistency.Grains.Interfaces.Consumers;
@@ -255,7 +256,7 @@ public sealed class WebhookConsumerTests
         await using var oldReceiver = await FlakyWebhookReceiver.StartAsync(OldSecret);
 
         // Near the real time, so the receiver's five-minute tolerance still holds after the clock is moved on.
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var consumer = Consumer(oldReceiver.Url, options =>
         {
             options.PreviousSecret = OldSecret;
@@ -355,15 +356,5 @@ public sealed class WebhookConsumerTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    // The test project has no FakeTimeProvider; timers stay on the system clock, only "now" is moved.
-    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
-    {
-        private long _ticks = start.UtcTicks;
-
-        public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
-
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
     }
 }

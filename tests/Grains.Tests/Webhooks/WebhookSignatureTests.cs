@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using OrleansConsistency.Grains.Consumers.Webhooks;
 
 namespace OrleansConsistency.Grains.Tests.Webhooks;
@@ -10,7 +11,7 @@ public sealed class WebhookSignatureTests
     private static readonly DateTimeOffset Now = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly long Timestamp = Now.ToUnixTimeSeconds();
     private static readonly byte[] Body = Encoding.UTF8.GetBytes("""{"resourceId":"o-1","version":7}""");
-    private static readonly TimeProvider Clock = new FixedClock(Now);
+    private static readonly TimeProvider Clock = new FakeTimeProvider(Now);
 
     [Fact]
     public void Compute_IsLowerCaseHexHmacSha256OfTimestampDotBody()
@@ -173,9 +174,4 @@ public sealed class WebhookSignatureTests
 
     // A well-formed signature under some other secret.
     private static string Other(int n) => WebhookSignature.Compute($"some-other-secret-number-{n}", Timestamp, Body);
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

@@ -92,7 +92,7 @@ public sealed class GroupCommitTests
     [Theory, StorageProviders]
     public async Task WriteAsync_BatchDelayElapses_CommitsAPartialBatch(string provider)
     {
-        var clock = new ManualTimeProvider(Now);
+        var clock = new TimerWatchingTimeProvider(Now);
         await using var storage = await StorageFixture.CreateStorageAsync(
             provider,
             o =>

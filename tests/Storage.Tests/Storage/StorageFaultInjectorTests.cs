@@ -39,7 +39,7 @@ public sealed class StorageFaultInjectorTests
     [Theory, StorageProviders]
     public async Task WriteLatency_HoldsTheTransactionUntilTheLatencyHasPassed(string provider)
     {
-        var clock = new ManualTimeProvider(Now);
+        var clock = new TimerWatchingTimeProvider(Now);
         await using var storage = await StorageFixture.CreateStorageAsync(provider, timeProvider: clock);
         storage.FaultInjector.WriteLatency = TimeSpan.FromSeconds(10);
         var delayStarted = clock.NextTimerCreated;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using OrleansConsistency.Storage;
 using static OrleansConsistency.Storage.Tests.Storage.TestWrites;
 
@@ -11,7 +12,7 @@ public sealed class StorageHealthTests
     [Theory, StorageProviders]
     public async Task AfterThresholdFailures_WritesAreRefusedWithoutTrying_UntilAProbeSucceeds(string provider)
     {
-        var clock = new ManualTimeProvider(Now);
+        var clock = new FakeTimeProvider(Now);
         await using var storage = await StorageFixture.CreateStorageAsync(
             provider,
             options => { options.BreakerFailureThreshold = 2; options.BreakerDuration = TimeSpan.FromSeconds(30); },
@@ -42,7 +43,7 @@ public sealed class StorageHealthTests
     [Theory, StorageProviders]
     public async Task AFailedProbe_OpensTheBreakerAgain(string provider)
     {
-        var clock = new ManualTimeProvider(Now);
+        var clock = new FakeTimeProvider(Now);
         await using var storage = await StorageFixture.CreateStorageAsync(
             provider,
             options => { options.BreakerFailureThreshold = 1; options.BreakerDuration = TimeSpan.FromSeconds(5); },

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Orleans.Streams;
 using OrleansConsistency.Storage.Streams;
 using OrleansConsistency.Storage.Tests.Storage;
@@ -37,7 +38,7 @@ internal sealed class ReceiverHarness : IAsyncDisposable
 
     public EventQueues Queues { get; }
 
-    public ManualTimeProvider Clock { get; } = new(Now);
+    public FakeTimeProvider Clock { get; } = new(Now);
 
     /// <summary>Cancelled when the harness is disposed, for an ask a test leaves waiting at its end.</summary>
     public CancellationToken Stopping => _stopping.Token;
