@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OrleansConsistency.Grains.Interfaces.Intents;
@@ -67,7 +68,11 @@ internal static class DocumentOperations
         return document;
     }
 
-    /// <summary>Whole numbers stay exact (checked 64-bit); any fraction makes the sum a double.</summary>
+    /// <summary>
+    /// Whole numbers stay exact (checked 64-bit); any fraction makes the sum a double. The sum is stored as parsed JSON,
+    /// like every other number in a document: a value created from a long cannot be read as a double, so the next,
+    /// fractional increment of the same field would fail.
+    /// </summary>
     private static JsonValue Add(JsonNode? current, JsonNode delta)
     {
         var deltaValue = delta.AsValue();
@@ -76,7 +81,7 @@ internal static class DocumentOperations
             var currentLong = current?.GetValue<long>() ?? 0;
             try
             {
-                return JsonValue.Create(checked(currentLong + deltaLong));
+                return Number(checked(currentLong + deltaLong).ToString(CultureInfo.InvariantCulture));
             }
             catch (OverflowException)
             {
@@ -85,8 +90,10 @@ internal static class DocumentOperations
         }
 
         var sum = (current?.GetValue<double>() ?? 0) + deltaValue.GetValue<double>();
-        return double.IsFinite(sum) ? JsonValue.Create(sum) : throw new CannotApplyException("The sum is too large to store.");
+        return double.IsFinite(sum) ? Number(sum.ToString("R", CultureInfo.InvariantCulture)) : throw new CannotApplyException("The sum is too large to store.");
     }
+
+    private static JsonValue Number(string json) => JsonNode.Parse(json)!.AsValue();
 
     private static JsonObject AddMembers(JsonObject document, JsonObject members)
     {

@@ -52,6 +52,19 @@ public sealed class DocumentOperationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Increment_AFractionAfterAWholeNumber_AddsBoth()
+    {
+        // The activation keeps the document the first increment made; the second must read its whole-number sum.
+        var resource = NewResource();
+        await resource.Submit(Intent(IntentOperation.Increment, """{"count":1}"""));
+
+        var result = await resource.Submit(Intent(IntentOperation.Increment, """{"count":0.5}"""));
+
+        Assert.Equal(2, result.Status.Version);
+        Assert.Equal("""{"count":1.5}""", await DocumentOf(resource));
+    }
+
+    [Fact]
     public async Task Increment_OfText_IsRefusedAsCannotApply_AndRecorded()
     {
         var resource = NewResource();
