@@ -171,6 +171,11 @@ internal static class IntentBodyReader
         using (document)
         {
             var root = document.RootElement;
+            if (HasUndecodableText(root))
+            {
+                return (null, ApiProblems.Create(context, ProblemTypes.MalformedJson, "The request body escapes half of a UTF-16 surrogate pair (such as \\ud800) in a string; such text cannot be read."));
+            }
+
             if (root.ValueKind != JsonValueKind.Object)
             {
                 return Invalid(context, "The request body must be a JSON object such as {\"op\": \"set\", \"payload\": {}}.");
@@ -220,6 +225,42 @@ internal static class IntentBodyReader
 
             // A payload must not depend on a document that is disposed here: the grain keeps it past this request.
             return (request! with { Payload = request.Payload?.Clone() }, null);
+        }
+    }
+
+    /// <summary>
+    /// True when a string or member name escapes a lone surrogate: valid JSON, but not text, so reading it throws
+    /// wherever it is read (the op here, a member of a set in the grain). Walked once, within <see cref="MaxJsonDepth"/>.
+    /// </summary>
+    private static bool HasUndecodableText(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return false;
+                case JsonValueKind.Object:
+                    foreach (var member in element.EnumerateObject())
+                    {
+                        _ = member.Name;
+                        if (HasUndecodableText(member.Value))
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                case JsonValueKind.Array:
+                    return element.EnumerateArray().Any(HasUndecodableText);
+                default:
+                    return false;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
         }
     }
 

@@ -66,6 +66,14 @@ public sealed class ProblemTests(ApiFactory factory)
             HttpStatusCode.BadRequest,
             "malformed-json");
 
+    // Valid JSON that is not text: reading such a string threw (a 500) wherever it was read.
+    [Theory]
+    [InlineData("""{"op":"\ud800","payload":{}}""")]
+    [InlineData("""{"op":"add","payload":{"tags":["\udc00"]}}""")]
+    [InlineData("""{"\ud800":1,"op":"set","payload":{}}""")]
+    public async Task ALoneSurrogateEscape_Answers400MalformedJson_ChangesNothing_AndLeavesTheKeyUsable(string body) =>
+        await AssertRefusedBeforeTheGrainAsync((id, key) => Intent("carts", id, key, body), HttpStatusCode.BadRequest, "malformed-json");
+
     [Fact]
     public async Task EmptyBody_Answers400_ChangesNothing_AndLeavesTheKeyUsable() =>
         await AssertRefusedBeforeTheGrainAsync((id, key) => Intent("carts", id, key, string.Empty), HttpStatusCode.BadRequest, "malformed-json");
