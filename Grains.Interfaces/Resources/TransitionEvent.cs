@@ -21,7 +21,8 @@ namespace OrleansConsistency.Grains.Interfaces.Resources;
 /// <param name="Document">The whole document after the transition; null when deleted.</param>
 /// <param name="Conflict">Schema 2: the conflict explanation, when the intent met changes made after its base version.</param>
 /// <param name="Clock">Schema 2: the resource's hybrid logical clock after this transition.</param>
-/// <param name="Stamp">Schema 2: the write's timestamp, which last-writer-wins compares (equals <paramref name="Clock"/> unless the intent was stale).</param>
+/// <param name="Stamp">Schema 2: the write's timestamp, which last-writer-wins compares: when the intent was issued
+/// (a resolution: the resource's clock, as the newest write).</param>
 /// <param name="Effect">Schema 2: what was actually applied, when it differs from the operation and payload asked for
 /// (a conflict dropped fields, or a resolution chose); replaying the events applies this.</param>
 /// <param name="TraceParent">

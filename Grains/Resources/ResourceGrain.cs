@@ -275,11 +275,13 @@ public sealed class ResourceGrain(
             throw new InvalidIntentException($"issuedAt ({issuedAt:O}) is in the future by more than {options.Value.MaxClockSkew}; check the clock of the device that sent it.");
         }
 
-        // The resource's clock never goes back; a stale intent's own timestamp is when it was issued, which is what
-        // last-writer-wins compares against the writes it did not see.
+        // The resource's clock never goes back. Every write's own timestamp is when it was issued, which is what
+        // last-writer-wins compares: stamping a fresh write with the clock at arrival instead would let the first of
+        // several intents based on one version beat every later one issued before it arrived, so the order of arrival,
+        // not the order of issue, would decide (LastWriterWinsProperties).
         var clock = HlcTimestamp.Max(current.Clock ?? HlcTimestamp.Zero, HlcTimestamp.At(issuedAt)).Tick(decidedAt);
         var basedOn = intent.BasedOnVersion ?? current.Version;
-        var stamp = basedOn < current.Version ? HlcTimestamp.At(issuedAt) : clock;
+        var stamp = HlcTimestamp.At(issuedAt);
         var payload = intent.Payload is { } element ? JsonNode.Parse(element.GetRawText()) as JsonObject : null;
         var decision = ConflictResolver.Decide(current, Policy, intent.Operation, payload, basedOn, stamp, intent.IdempotencyKey);
         var policyName = ConflictPolicies.Name(Policy);

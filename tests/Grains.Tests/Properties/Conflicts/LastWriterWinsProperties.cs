@@ -18,14 +18,7 @@ public sealed class LastWriterWinsProperties(ConflictCluster fixture)
 {
     private const string Type = "lww-docs";
 
-    // Fails by design as the README describes it: a stale intent is stamped with its issuedAt, a fresh one with the
-    // resource's clock at arrival, so the first of several intents based on the same version beats every later one
-    // issued before it arrived. Reported to the lead (tests-report.md) rather than weakened.
-    [Property(
-        MaxTest = 200,
-        Arbitrary = [typeof(LastWriterWinsProperties)],
-        Skip = "Arrival order decides: [k0 {\"b\":4} issued 6s ago; k1 {\"a\":4,\"b\":6} issued 14s ago] gives b=4 in that order and b=6 "
-            + "in the order k1, k0, because the first arrival is stamped with the resource's clock (now), not its issuedAt.")]
+    [Property(MaxTest = 200, Arbitrary = [typeof(LastWriterWinsProperties)])]
     public async Task<bool> Submit_TheSameIntentsOnTheSameBaseInAnyOrder_EndInTheSameDocument(ConcurrentEdits edits)
     {
         var now = DateTimeOffset.UtcNow;
