@@ -57,7 +57,7 @@ builder.Services.ConfigureHttpJsonOptions(options =>
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ApiProblems.Customize);
 builder.Services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
 builder.Services.AddOpenApi(ApiOpenApi.Configure);
-builder.Services.AddHealthChecks();
+builder.Services.AddReadinessChecks(builder.Configuration);
 builder.Services.AddLoadShedding();
 builder.Services.AddApiAccess(builder.Configuration);
 builder.Services.AddSingleton<ClusterSilos>();

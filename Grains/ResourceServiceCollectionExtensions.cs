@@ -41,11 +41,8 @@ public static class ResourceServiceCollectionExtensions
         })
             .Validate(consumers => consumers.SweepInterval > TimeSpan.Zero, $"{ResourcesOptions.SectionName}:ConsumerSweepInterval must be positive.")
             .ValidateOnStart();
-        services.AddOptions<DependenciesOptions>().Configure(dependencies => configuration.GetSection(DependenciesOptions.SectionName).Bind(dependencies.Dependencies));
-        services.AddSingleton<DependencyRegistry>();
+        services.AddDependencies(configuration);
         services.AddOptions<CheckoutOptions>().Bind(configuration.GetSection(CheckoutOptions.SectionName));
-        // Each attempt is bounded by the dependency's AttemptTimeout; a client-wide limit would only cut it short.
-        services.AddHttpClient(DependencyHttp.HttpClientName).ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<SettlementFeed>();
         services.AddSingleton<ISettlementFeed>(sp => sp.GetRequiredService<SettlementFeed>());
         services.Configure<GrainStateJsonOptions>(json => json.JsonSerializerOptions.TypeInfoResolverChain.Insert(0, GrainsJsonContext.Default));

@@ -65,7 +65,7 @@ public sealed class StorageOptions
     public StorageFaultSettings Faults { get; set; } = new();
 
     /// <summary>True when <see cref="Provider"/> names PostgreSQL.</summary>
-    internal bool IsPostgres => string.Equals(Provider, PostgresProvider, StringComparison.OrdinalIgnoreCase);
+    public bool IsPostgres => string.Equals(Provider, PostgresProvider, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The connection string to use, with the SQLite default applied.</summary>
     internal string EffectiveConnectionString =>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OrleansConsistency.Api.Cluster;
 using OrleansConsistency.Api.Serialization;
 using OrleansConsistency.Grains.Dependencies;
@@ -16,10 +17,11 @@ internal static class HealthApi
         // Liveness only: no dependency is checked, so a storage outage never gets a healthy process restarted.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting().AllowAnonymous();
 
-        // A dependency being down degrades the work that needs it and nothing else, so it does not make the API
-        // unready (200): taking the API out of rotation over a payment outage would stop everything. The database
-        // being down does (503): no write can be accepted anywhere it is unreachable from; so does having no Active
-        // silo reachable (503): every intent is a grain call, so this API can accept none, while another may.
+        // The checks tagged "ready" (ReadinessChecks) decide: a dependency being down degrades the work that needs it
+        // and nothing else, so it does not make the API unready (200): taking the API out of rotation over a payment
+        // outage would stop everything. The database being down does (503): no write can be accepted anywhere it is
+        // unreachable from; so does having no Active silo reachable (503): every intent is a grain call, so this API
+        // can accept none, while another may. An endpoint of its own (not MapHealthChecks) so that OpenAPI describes it.
         app.MapGet("/health/ready", Ready)
             .WithTags("Health")
             .WithName("Readiness")
@@ -34,15 +36,20 @@ internal static class HealthApi
         return app;
     }
 
-    private static async Task<IResult> Ready(DependencyRegistry dependencies, IConsumerControl consumers, StorageHealth storage, ClusterSilos silos)
+    private static async Task<IResult> Ready(HealthCheckService checks, DependencyRegistry dependencies, IConsumerControl consumers, StorageHealth storage, ClusterSilos silos, CancellationToken cancellationToken)
     {
+        var report = await checks.CheckHealthAsync(check => check.Tags.Contains(ReadinessChecks.Tag), cancellationToken).ConfigureAwait(false);
+        var status = report.Status switch
+        {
+            HealthStatus.Unhealthy => "unavailable",
+            HealthStatus.Degraded => "degraded",
+            _ => "ready",
+        };
+
+        // The silo check has just read the silos: this is the same answer (ClusterSilos reuses it for a second).
         var siloReport = await silos.ReadAsync().ConfigureAwait(false);
-        var dependencyStates = dependencies.Describe();
-        var consumerStates = consumers.Describe();
         var storageState = new StorageReadiness(storage.State, storage.UnavailableSince, storage.RetryAfter?.TotalSeconds, storage.LastError);
-        var degraded = dependencyStates.Any(d => d.Breaker != "closed") || consumerStates.Any(c => c.Breaker != "closed") || siloReport.Error is not null;
-        var status = storage.State == "open" || siloReport.Active == 0 ? "unavailable" : degraded ? "degraded" : "ready";
-        var response = new ReadinessResponse(status, storageState, dependencyStates, consumerStates, siloReport);
+        var response = new ReadinessResponse(status, storageState, dependencies.Describe(), consumers.Describe(), siloReport);
         return status == "unavailable"
             ? TypedResults.Json(response, ApiJsonContext.Default.ReadinessResponse, statusCode: StatusCodes.Status503ServiceUnavailable)
             : TypedResults.Ok(response);

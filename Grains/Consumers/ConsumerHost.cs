@@ -12,6 +12,7 @@ using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.Grains.Interfaces.Streams;
 using OrleansConsistency.Storage;
 using OrleansConsistency.Storage.Streams;
+using Polly.Registry;
 
 namespace OrleansConsistency.Grains.Consumers;
 
@@ -91,6 +92,7 @@ public sealed class ConsumerHost(IServiceProvider services, IOptions<ConsumersOp
             services.GetRequiredService<IConsumerFailureStore>(),
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<ILoggerFactory>(),
+            services.GetRequiredService<ResiliencePipelineRegistry<string>>(),
             options.SweepInterval);
         var applicationConsumers = services.GetServices<IResourceConsumer>().ToDictionary(c => c.Name, StringComparer.Ordinal);
         foreach (var (name, consumerOptions) in options.Consumers.Where(c => c.Value.Enabled))

@@ -3,6 +3,7 @@ using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Resilience;
 using Polly;
 using Polly.CircuitBreaker;
+using Polly.Registry;
 using Polly.Retry;
 using Polly.Timeout;
 
@@ -11,16 +12,26 @@ namespace OrleansConsistency.Grains.Consumers;
 /// <summary>
 /// Builds a consumer's Polly v8 pipeline: retry (exponential backoff with jitter, capped; it waits out an open
 /// breaker instead of hammering it) around one circuit breaker shared by all of the consumer's resources, around a
-/// per-attempt timeout. Giving up is decided here: a poison event, too many attempts, or failing for too long.
+/// per-attempt timeout. Giving up is decided here: a poison event, too many attempts, or failing for too long. It is
+/// named <c>consumer:{name}</c> in the silo's Polly registry (Polly.Extensions), so Polly's logs and metrics name it.
 /// </summary>
 internal static class ConsumerPipeline
 {
     /// <summary>Set on each execution: the attempt log of the event being handled.</summary>
     public static readonly ResiliencePropertyKey<DeliveryAttempts> Attempts = new("consumer-attempts");
 
-    public static ResiliencePipeline Build(ConsumerOptions options, TimeProvider timeProvider, Action<string> onBreakerChanged, Func<DeliveryAttempts, Exception, TimeSpan, ValueTask> onRetry)
+    public static ResiliencePipeline Build(
+        ResiliencePipelineRegistry<string> pipelines,
+        string name,
+        ConsumerOptions options,
+        TimeProvider timeProvider,
+        Action<string> onBreakerChanged,
+        Func<DeliveryAttempts, Exception, TimeSpan, ValueTask> onRetry) =>
+        pipelines.GetOrAddPipeline($"consumer:{name}", builder => Configure(builder, options, timeProvider, onBreakerChanged, onRetry));
+
+    private static void Configure(ResiliencePipelineBuilder builder, ConsumerOptions options, TimeProvider timeProvider, Action<string> onBreakerChanged, Func<DeliveryAttempts, Exception, TimeSpan, ValueTask> onRetry)
     {
-        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
+        builder.TimeProvider = timeProvider;
         builder.AddRetry(new RetryStrategyOptions
         {
             MaxRetryAttempts = int.MaxValue,
@@ -54,7 +65,6 @@ internal static class ConsumerPipeline
                 TimeSpan.TicksPerMillisecond,
                 Interfaces.Deadlines.CallDeadline.Bound(options.AttemptTimeout).Ticks))),
         });
-        return builder.Build();
     }
 
     private static bool ShouldRetry(Exception? exception, ResilienceContext context, ConsumerOptions options, TimeProvider timeProvider)

@@ -50,7 +50,7 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
         _services = services;
         _bulkhead = new SemaphoreSlim(Math.Max(1, options.Concurrency));
         _logger = services.LoggerFactory.CreateLogger($"OrleansConsistency.Consumers.{name}");
-        _pipeline = ConsumerPipeline.Build(options, services.TimeProvider, state => Breaker = state, ReportRetryAsync);
+        _pipeline = ConsumerPipeline.Build(services.Pipelines, name, options, services.TimeProvider, state => Breaker = state, ReportRetryAsync);
     }
 
     public string Name { get; }

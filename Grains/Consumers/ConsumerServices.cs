@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans;
+using Polly.Registry;
 using OrleansConsistency.Storage;
 using OrleansConsistency.Storage.Streams;
 
@@ -14,4 +15,5 @@ internal sealed record ConsumerServices(
     IConsumerFailureStore Failures,
     TimeProvider TimeProvider,
     ILoggerFactory LoggerFactory,
+    ResiliencePipelineRegistry<string> Pipelines,
     TimeSpan SweepInterval);

@@ -5,16 +5,20 @@ using OrleansConsistency.Grains.Resilience;
 using OrleansConsistency.Grains.Telemetry;
 using Polly;
 using Polly.CircuitBreaker;
+using Polly.RateLimiting;
+using Polly.Registry;
 using Polly.Retry;
 using Polly.Timeout;
 
 namespace OrleansConsistency.Grains.Dependencies;
 
 /// <summary>
-/// One external dependency and its own resilience pipeline (Polly v8): retries with exponential backoff and jitter
-/// (only for calls that carry an idempotency key), around a circuit breaker, around a concurrency limiter (the
-/// bulkhead: a slow dependency holds only its own slots), around a per-attempt timeout. Injected faults act inside
-/// the pipeline, exactly where a real failure would.
+/// One external dependency and its own resilience pipeline (Polly v8, named <c>dependency:{name}</c> in the
+/// registry Polly.Extensions puts in DI, so Polly's own logs and metrics name it): retries with exponential backoff
+/// and jitter (only for calls that carry an idempotency key), around a circuit breaker, around a per-attempt timeout,
+/// around a concurrency limiter (the bulkhead, Polly.RateLimiting: a slow dependency holds only its own slots, and
+/// the wait for one counts against the attempt). Injected faults act inside the pipeline, exactly where a real
+/// failure would, so the breaker counts them.
 /// </summary>
 public sealed class Dependency : IDisposable
 {
@@ -32,8 +36,9 @@ public sealed class Dependency : IDisposable
 
     /// <summary>Creates the dependency, or throws when its settings cannot work.</summary>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>
-    public Dependency(string name, DependencyOptions options, TimeProvider timeProvider)
+    public Dependency(string name, DependencyOptions options, TimeProvider timeProvider, ResiliencePipelineRegistry<string> pipelines)
     {
+        ArgumentNullException.ThrowIfNull(pipelines);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate(name);
         Name = name;
@@ -47,7 +52,18 @@ public sealed class Dependency : IDisposable
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
 
-        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
+        _pipeline = pipelines.GetOrAddPipeline($"dependency:{name}", builder => Configure(builder, name, options, timeProvider));
+        _breakerMetric = ResilienceInstruments.TrackBreaker(name, () => CircuitBreakers.Name(_breaker.CircuitState));
+        _bulkheadMetric = ResilienceInstruments.TrackBulkhead(name, () =>
+        {
+            var state = Describe();
+            return (state.SlotsInUse, state.SlotLimit, state.Queued);
+        });
+    }
+
+    private void Configure(ResiliencePipelineBuilder builder, string name, DependencyOptions options, TimeProvider timeProvider)
+    {
+        builder.TimeProvider = timeProvider;
         if (options.MaxRetryAttempts > 0)
         {
             builder.AddRetry(new RetryStrategyOptions
@@ -81,7 +97,7 @@ public sealed class Dependency : IDisposable
             options.BreakerSamplingDuration,
             options.BreakerDuration,
             // A full bulkhead is this process being busy, not the dependency failing.
-            (exception, context) => exception is not DependencyBulkheadFullException && IsTransient(exception) && !context.CancellationToken.IsCancellationRequested,
+            (exception, context) => exception is not RateLimiterRejectedException && IsTransient(exception) && !context.CancellationToken.IsCancellationRequested,
             (state, openFor) => _openUntil = state == CircuitBreakers.Open && openFor is { } duration ? _timeProvider.GetUtcNow() + duration : null,
             _breaker));
         builder.AddTimeout(new TimeoutStrategyOptions
@@ -92,12 +108,15 @@ public sealed class Dependency : IDisposable
                 TimeSpan.TicksPerMillisecond,
                 Interfaces.Deadlines.CallDeadline.Bound(options.AttemptTimeout).Ticks))),
         });
-        _pipeline = builder.Build();
-        _breakerMetric = ResilienceInstruments.TrackBreaker(name, () => CircuitBreakers.Name(_breaker.CircuitState));
-        _bulkheadMetric = ResilienceInstruments.TrackBulkhead(name, () =>
+        builder.AddRateLimiter(new RateLimiterStrategyOptions
         {
-            var state = Describe();
-            return (state.SlotsInUse, state.SlotLimit, state.Queued);
+            // Our own limiter rather than one Polly creates, so Describe can read its slots and queue.
+            RateLimiter = args => _bulkhead.AcquireAsync(1, args.Context.CancellationToken),
+            OnRejected = _ =>
+            {
+                Interlocked.Increment(ref _rejected);
+                return ValueTask.CompletedTask;
+            },
         });
     }
 
@@ -153,8 +172,8 @@ public sealed class Dependency : IDisposable
     /// </summary>
     /// <exception cref="BrokenCircuitException">The breaker is open: the dependency is failing repeatedly.</exception>
     /// <exception cref="TimeoutRejectedException">The last attempt did not finish in time.</exception>
-    /// <exception cref="DependencyBulkheadFullException">Every slot and queue place was taken.</exception>
     /// <exception cref="DependencyRejectedException">The dependency refused the request; retrying cannot help.</exception>
+    /// <exception cref="DependencyBulkheadFullException">Every slot and queue place was taken (also on the last retry).</exception>
     public async Task<T> ExecuteAsync<T>(string? idempotencyKey, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
@@ -166,6 +185,10 @@ public sealed class Dependency : IDisposable
                 static async (ctx, state) => await state.Self.AttemptAsync(state.Call, ctx.CancellationToken),
                 context,
                 (Self: this, Call: call));
+        }
+        catch (RateLimiterRejectedException ex)
+        {
+            throw new DependencyBulkheadFullException($"Every slot for calls to {DisplayName} is taken ({Options.MaxConcurrency} in flight, {Options.QueueLimit} waiting).", ex);
         }
         finally
         {
@@ -186,7 +209,7 @@ public sealed class Dependency : IDisposable
     {
         null or DependencyRejectedException or OperationCanceledException => false,
         HttpRequestException { StatusCode: { } status } => (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests,
-        HttpRequestException or TimeoutRejectedException or DependencyBulkheadFullException or BrokenCircuitException => true,
+        HttpRequestException or TimeoutRejectedException or RateLimiterRejectedException or DependencyBulkheadFullException or BrokenCircuitException => true,
         IOException => true,
         _ => false,
     };
@@ -195,7 +218,7 @@ public sealed class Dependency : IDisposable
     {
         HttpRequestException { StatusCode: { } status } => $"http-{(int)status}",
         TimeoutRejectedException => "timeout",
-        DependencyBulkheadFullException => "bulkhead-full",
+        RateLimiterRejectedException => "bulkhead-full",
         HttpRequestException or IOException => "unreachable",
         _ => "other",
     };
@@ -205,13 +228,6 @@ public sealed class Dependency : IDisposable
 
     private async Task<T> AttemptAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
-        using var lease = await _bulkhead.AcquireAsync(1, cancellationToken);
-        if (!lease.IsAcquired)
-        {
-            Interlocked.Increment(ref _rejected);
-            throw new DependencyBulkheadFullException($"Every slot for calls to {DisplayName} is taken ({Options.MaxConcurrency} in flight, {Options.QueueLimit} waiting).");
-        }
-
         var faults = Faults;
         if (faults.Outage)
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Polly.Registry;
 
 namespace OrleansConsistency.Grains.Dependencies;
 
@@ -12,12 +13,12 @@ public sealed class DependencyRegistry : IDisposable
 
     /// <summary>Creates every configured dependency.</summary>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>
-    public DependencyRegistry(IOptions<DependenciesOptions> options, TimeProvider timeProvider)
+    public DependencyRegistry(IOptions<DependenciesOptions> options, TimeProvider timeProvider, ResiliencePipelineRegistry<string> pipelines)
     {
         ArgumentNullException.ThrowIfNull(options);
         foreach (var (name, dependencyOptions) in options.Value.Dependencies)
         {
-            _dependencies[name] = new Dependency(name, dependencyOptions, timeProvider);
+            _dependencies[name] = new Dependency(name, dependencyOptions, timeProvider, pipelines);
         }
     }
 

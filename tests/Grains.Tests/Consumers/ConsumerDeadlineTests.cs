@@ -3,6 +3,7 @@ using OrleansConsistency.Grains.Consumers;
 using OrleansConsistency.Grains.Interfaces.Deadlines;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using Polly;
+using Polly.Registry;
 using Polly.Timeout;
 
 namespace OrleansConsistency.Grains.Tests.Consumers;
@@ -14,6 +15,8 @@ public sealed class ConsumerDeadlineTests
     public async Task AttemptInsideACallChainWithADeadline_GetsOnlyTheTimeLeft_NotItsOwnTimeout()
     {
         var pipeline = ConsumerPipeline.Build(
+            new ResiliencePipelineRegistry<string>(),
+            "checkout",
             new ConsumerOptions { AttemptTimeout = TimeSpan.FromSeconds(30), MaxAttempts = 1 },
             TimeProvider.System,
             _ => { },

@@ -1,6 +1,7 @@
 using System.Net;
 using OrleansConsistency.Grains.Dependencies;
 using Polly.CircuitBreaker;
+using Polly.Registry;
 
 namespace OrleansConsistency.Grains.Tests.Dependencies;
 
@@ -26,7 +27,7 @@ public sealed class DependencyTests
     [Fact]
     public async Task ExecuteAsync_WithoutIdempotencyKey_TriesOnce()
     {
-        using var dependency = new Dependency("payment", Options(), TimeProvider.System);
+        using var dependency = new Dependency("payment", Options(), TimeProvider.System, new ResiliencePipelineRegistry<string>());
         var attempts = 0;
         await Assert.ThrowsAsync<HttpRequestException>(() => dependency.ExecuteAsync<int>(null, _ => { attempts++; throw Unavailable(); }, CancellationToken.None));
         Assert.Equal(1, attempts);
@@ -35,7 +36,7 @@ public sealed class DependencyTests
     [Fact]
     public async Task ExecuteAsync_WithIdempotencyKey_RetriesTransientFailures()
     {
-        using var dependency = new Dependency("payment", Options(), TimeProvider.System);
+        using var dependency = new Dependency("payment", Options(), TimeProvider.System, new ResiliencePipelineRegistry<string>());
         var attempts = 0;
         var answer = await dependency.ExecuteAsync("k1", _ => ++attempts < 3 ? throw Unavailable() : Task.FromResult(42), CancellationToken.None);
         Assert.Equal((42, 3), (answer, attempts));
@@ -44,7 +45,7 @@ public sealed class DependencyTests
     [Fact]
     public async Task ExecuteAsync_Refused_IsNotRetried_AndDoesNotOpenTheBreaker()
     {
-        using var dependency = new Dependency("payment", Options(minimumThroughput: 2), TimeProvider.System);
+        using var dependency = new Dependency("payment", Options(minimumThroughput: 2), TimeProvider.System, new ResiliencePipelineRegistry<string>());
         var attempts = 0;
         for (var i = 0; i < 5; i++)
         {
@@ -58,7 +59,7 @@ public sealed class DependencyTests
     [Fact]
     public async Task Breaker_OpensAfterRepeatedFailures_RefusesWithoutCalling_AndSaysUntilWhen()
     {
-        using var dependency = new Dependency("payment", Options(minimumThroughput: 2), TimeProvider.System);
+        using var dependency = new Dependency("payment", Options(minimumThroughput: 2), TimeProvider.System, new ResiliencePipelineRegistry<string>());
         var attempts = 0;
         for (var i = 0; i < 2; i++)
         {
@@ -76,7 +77,7 @@ public sealed class DependencyTests
     [Fact]
     public async Task Bulkhead_WhenEverySlotAndQueuePlaceIsTaken_RefusesAtOnce_AndDescribeShowsIt()
     {
-        using var dependency = new Dependency("payment", Options(maxConcurrency: 1, queueLimit: 1), TimeProvider.System);
+        using var dependency = new Dependency("payment", Options(maxConcurrency: 1, queueLimit: 1), TimeProvider.System, new ResiliencePipelineRegistry<string>());
         var release = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var holding = dependency.ExecuteAsync<int>(null, async _ => { started.TrySetResult(); return await release.Task; }, CancellationToken.None);
@@ -96,7 +97,7 @@ public sealed class DependencyTests
     [Fact]
     public async Task InjectedOutage_FailsEveryAttemptWithoutCallingTheDependency_UntilCleared()
     {
-        using var dependency = new Dependency("payment", Options(), TimeProvider.System) { Faults = new DependencyFaults { Outage = true } };
+        using var dependency = new Dependency("payment", Options(), TimeProvider.System, new ResiliencePipelineRegistry<string>()) { Faults = new DependencyFaults { Outage = true } };
         var attempts = 0;
         await Assert.ThrowsAsync<HttpRequestException>(() => dependency.ExecuteAsync("k", _ => Task.FromResult(++attempts), CancellationToken.None));
         Assert.Equal(0, attempts);
@@ -111,10 +112,10 @@ public sealed class DependencyTests
         var options = Options();
         options.MaxConcurrency = 0;
         options.Faults = new DependencyFaults { ErrorRate = 2 };
-        var error = Assert.Throws<ArgumentException>(() => new Dependency("payment", options, TimeProvider.System));
+        var error = Assert.Throws<ArgumentException>(() => new Dependency("payment", options, TimeProvider.System, new ResiliencePipelineRegistry<string>()));
         Assert.Contains("Dependencies:payment:MaxConcurrency", error.Message, StringComparison.Ordinal);
         Assert.Contains("Dependencies:payment:Faults", error.Message, StringComparison.Ordinal);
-        using var dependency = new Dependency("payment", Options(), TimeProvider.System);
+        using var dependency = new Dependency("payment", Options(), TimeProvider.System, new ResiliencePipelineRegistry<string>());
         Assert.Throws<ArgumentException>(() => dependency.Faults = new DependencyFaults { Latency = TimeSpan.FromSeconds(-1) });
     }
 }
