@@ -90,6 +90,7 @@ app.UseAuthorization();
 app.UseMiddleware<CallerLimitMiddleware>();
 
 app.MapOpenApi().AllowAnonymous();
+app.MapApiReferencePage();
 
 app.MapHealthApi();
 if (app.Configuration.GetValue<bool>("Api:FaultInjection"))
