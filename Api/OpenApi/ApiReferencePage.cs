@@ -5,7 +5,7 @@ namespace OrleansConsistency.Api.OpenApi;
 /// <summary>
 /// <c>/docs</c>: a browsable reference of <c>/openapi/v1.json</c> (Scalar). Everything it needs is served from here:
 /// Scalar.AspNetCore embeds its script, and nothing that would reach another host (fonts, request proxy, telemetry,
-/// its AI agent) is switched on, so the reference works on a machine without internet and tells nobody it was read.
+/// its AI agent, its developer toolbar) is switched on, so the reference works on a machine without internet and tells nobody it was read.
 /// </summary>
 internal static class ApiReferencePage
 {
@@ -26,6 +26,9 @@ internal static class ApiReferencePage
                     .DisableTelemetry()
                     .DisableAgent()
                     .DisableMcp();
+
+                // Its toolbar (share, generate an SDK, deploy) sends the document to Scalar's services.
+                options.ShowDeveloperTools = DeveloperToolsVisibility.Never;
             })
             .AddEndpointFilter(async (context, next) =>
             {
