@@ -29,23 +29,8 @@ builder.AddProductDashboardClient();
 
 builder.Services.AddOptions<ApiOptions>()
     .Bind(builder.Configuration.GetSection(ApiOptions.SectionName))
-    .Validate(o => o.MaxBodyBytes > 0, "Api:MaxBodyBytes must be positive.")
-    .Validate(o => o.GrainCallTimeout >= TimeSpan.Zero, "Api:GrainCallTimeout must not be negative.")
-    .Validate(o => o.RetryAfterSeconds > 0, "Api:RetryAfterSeconds must be positive.")
-    .Validate(o => o.ReadYourWritesWait >= TimeSpan.Zero, "Api:ReadYourWritesWait must not be negative.")
-    .Validate(o => o.MaxPreferWait >= TimeSpan.FromSeconds(1), "Api:MaxPreferWait must be at least one second.")
-    .Validate(o => o.EventsHeartbeat > TimeSpan.Zero, "Api:EventsHeartbeat must be positive.")
-    .Validate(o => o.EventsBufferSize > 0, "Api:EventsBufferSize must be positive.")
-    .Validate(o => o.MaxOpenEventStreams > 0, "Api:MaxOpenEventStreams must be positive.")
-    .Validate(o => o.MaxRequestTimeout >= TimeSpan.FromMilliseconds(1), "Api:MaxRequestTimeout must be at least 1 ms.")
-    .Validate(o => o.RequestTimeouts.Values.All(t => t >= TimeSpan.Zero), "Api:RequestTimeouts must not be negative.")
-    .Validate(o => o.DeadlineReserve >= TimeSpan.Zero, "Api:DeadlineReserve must not be negative.")
-    .Validate(o => o.LoadShedding.MaxConcurrentRequests > 0, "Api:LoadShedding:MaxConcurrentRequests must be positive.")
-    .Validate(o => o.LoadShedding.QueueLimit >= 0, "Api:LoadShedding:QueueLimit must not be negative.")
-    .Validate(o => o.LoadShedding.RetryAfterSeconds > 0, "Api:LoadShedding:RetryAfterSeconds must be positive.")
-    .Validate(o => o.Limits.Problem() is null, "Api:Limits: every limit must be positive (see the README's settings).")
-    .ValidateAccess()
     .ValidateOnStart();
+builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ApiOptions>, ApiOptionsValidator>();
 
 builder.Services.ConfigureHttpJsonOptions(options =>
 {
@@ -90,6 +75,7 @@ app.UseAuthorization();
 app.UseMiddleware<CallerLimitMiddleware>();
 
 app.MapOpenApi().AllowAnonymous();
+app.MapApiReferencePage();
 
 app.MapHealthApi();
 if (app.Configuration.GetValue<bool>("Api:FaultInjection"))

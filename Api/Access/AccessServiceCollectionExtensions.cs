@@ -48,22 +48,6 @@ internal static class AccessServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The start-up checks of <c>Api:Auth</c>, with <see cref="ApiOptions"/>' other checks.</summary>
-    public static OptionsBuilder<ApiOptions> ValidateAccess(this OptionsBuilder<ApiOptions> options) => options
-        .Validate(o => o.Auth.RefreshInterval >= TimeSpan.FromMilliseconds(50), "Api:Auth:RefreshInterval must be at least 50 ms.")
-        .Validate(
-            o => o.Auth.BootstrapKey is null || o.Auth.BootstrapKey.Length >= AuthOptions.MinBootstrapKeyLength,
-            $"Api:Auth:BootstrapKey must be at least {AuthOptions.MinBootstrapKeyLength} characters: it is a password that never expires.")
-        .Validate(
-            o => o.Auth.BootstrapKey is null || o.Auth.BootstrapKey.All(c => c is > ' ' and < (char)127),
-            "Api:Auth:BootstrapKey must be printable ASCII without spaces, so it fits a header.")
-        .Validate(
-            o => !o.Auth.Jwt.Enabled || Encoding.UTF8.GetByteCount(o.Auth.Jwt.SigningKey!) >= 32,
-            "Api:Auth:Jwt:SigningKey must be at least 32 bytes.")
-        .Validate(
-            o => !o.Auth.Jwt.Enabled || (!string.IsNullOrEmpty(o.Auth.Jwt.Issuer) && !string.IsNullOrEmpty(o.Auth.Jwt.Audience)),
-            "Api:Auth:Jwt needs Issuer and Audience along with SigningKey.");
-
     // A JWT is three base64url parts with dots between; API keys have no dots.
     private static bool LooksLikeJwt(HttpRequest request)
     {

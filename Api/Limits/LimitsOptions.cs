@@ -34,23 +34,4 @@ internal sealed class LimitsOptions
 
     /// <summary>The open event streams <paramref name="tenant"/> may keep.</summary>
     public int MaxOpenEventStreamsOf(string tenant) => Tenants.GetValueOrDefault(tenant)?.MaxOpenEventStreams ?? TenantMaxOpenEventStreams;
-
-    /// <summary>The first setting that is not valid, said as a person would fix it; null when all are.</summary>
-    public string? Problem()
-    {
-        if (TenantRequestsPerSecond < 1 || TenantBurst < 1 || KeyRequestsPerSecond < 1 || KeyBurst < 1 || TenantMaxOpenEventStreams < 1)
-        {
-            return "Api:Limits:TenantRequestsPerSecond, TenantBurst, KeyRequestsPerSecond, KeyBurst and TenantMaxOpenEventStreams must be positive.";
-        }
-
-        foreach (var (tenant, limits) in Tenants)
-        {
-            if (limits.RequestsPerSecond < 1 || limits.Burst < 1 || limits.MaxOpenEventStreams < 1)
-            {
-                return $"Api:Limits:Tenants:{tenant}: RequestsPerSecond, Burst and MaxOpenEventStreams must be positive when set.";
-            }
-        }
-
-        return null;
-    }
 }

@@ -1,5 +1,10 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
+using OrleansConsistency.Api.Access;
 using OrleansConsistency.Api.Correlation;
 using OrleansConsistency.Api.Intents;
 
@@ -7,7 +12,9 @@ namespace OrleansConsistency.Api.OpenApi;
 
 /// <summary>
 /// What the generated OpenAPI document cannot infer from the handlers: the headers that carry the idempotency and
-/// concurrency contract, and the intent body, which the handler reads itself to enforce its size limit.
+/// concurrency contract, the intent body, which the handler reads itself to enforce its size limit, and the refusals
+/// that middleware answers before any handler runs (401/403, 429, 503), derived from each endpoint's metadata so that
+/// the document lists exactly what the endpoint can answer.
 /// </summary>
 internal static class ApiOpenApi
 {
@@ -20,20 +27,108 @@ internal static class ApiOpenApi
             document.Info.Description =
                 "Change shared resources with intents that apply once per Idempotency-Key, and follow each intent until its consumers have it. "
                 + "Errors are RFC 9457 problem details whose type is a stable urn:orleansconsistency:problem:{slug}.";
+            DescribeLiveness(document);
             return Task.CompletedTask;
         });
+
+        options.AddOperationTransformer(DescribeRefusalsAsync);
 
         // Every answer carries the correlation id, whatever the endpoint.
         options.AddOperationTransformer((operation, _, _) =>
         {
-            AddParameter(operation, CorrelationId.HeaderName, "An id (1–128 printable ASCII) tying this request to logs and events; one is made when absent or unusable.", required: false);
-            foreach (var response in (operation.Responses ?? []).Values.OfType<OpenApiResponse>())
-            {
-                AddHeader(response, CorrelationId.HeaderName, "The request's correlation id.");
-            }
-
+            DescribeCorrelationId(operation);
             return Task.CompletedTask;
         });
+    }
+
+    /// <summary>
+    /// The answers middleware gives before the endpoint runs, from the same metadata the middleware reads: credentials
+    /// and roles (UseAuthorization) unless the endpoint allows anonymous callers or access is off; the caller's rate
+    /// (CallerLimitMiddleware) for every endpoint with a caller; load shedding (UseRateLimiter) unless the endpoint
+    /// disables rate limiting.
+    /// </summary>
+    private static async Task DescribeRefusalsAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+        var anonymous = metadata.OfType<IAllowAnonymous>().Any();
+        var accessOn = context.ApplicationServices.GetRequiredService<IOptions<ApiOptions>>().Value.Auth.Mode == AuthMode.On;
+        var refusals = new List<(int Status, string Description)>();
+        if (!anonymous && accessOn)
+        {
+            refusals.Add((StatusCodes.Status401Unauthorized, "No usable credentials: an API key or a JWT as Authorization: Bearer."));
+            refusals.Add((StatusCodes.Status403Forbidden, "The credentials do not carry the role (or tenant) this endpoint needs."));
+        }
+
+        if (!anonymous)
+        {
+            refusals.Add((StatusCodes.Status429TooManyRequests, "The caller's tenant or key is over its rate (Api:Limits); retry after Retry-After."));
+        }
+
+        if (!metadata.OfType<DisableRateLimitingAttribute>().Any())
+        {
+            refusals.Add((StatusCodes.Status503ServiceUnavailable, "Overloaded (Api:LoadShedding): the request was not started; retry after Retry-After."));
+        }
+
+        operation.Responses ??= [];
+        foreach (var (status, description) in refusals)
+        {
+            var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (operation.Responses.ContainsKey(key))
+            {
+                continue;
+            }
+
+            var response = new OpenApiResponse
+            {
+                Description = description,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/problem+json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(ProblemDetails), null, cancellationToken).ConfigureAwait(false) },
+                },
+            };
+            if (status is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable)
+            {
+                AddHeader(response, "Retry-After", "Seconds to wait before retrying.");
+            }
+
+            operation.Responses[key] = response;
+        }
+    }
+
+    /// <summary>
+    /// <c>/health/live</c> is a health-check endpoint (MapHealthChecks), which carries no description for the
+    /// document to be generated from; it checks nothing, so it answers 200 Healthy whenever the process answers.
+    /// </summary>
+    private static void DescribeLiveness(OpenApiDocument document)
+    {
+        var live = new OpenApiOperation
+        {
+            OperationId = "Liveness",
+            Summary = "Liveness: 200 while the process answers; no dependency is checked",
+            Tags = new HashSet<OpenApiTagReference> { new("Health", document) },
+            Responses = new OpenApiResponses
+            {
+                ["200"] = new OpenApiResponse
+                {
+                    Description = "Healthy",
+                    Content = new Dictionary<string, OpenApiMediaType> { ["text/plain"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
+                },
+            },
+        };
+
+        // Added after the operation transformers ran, so it gets the correlation id here.
+        DescribeCorrelationId(live);
+        document.Paths ??= [];
+        document.Paths["/health/live"] = new OpenApiPathItem { Operations = new Dictionary<HttpMethod, OpenApiOperation> { [HttpMethod.Get] = live } };
+    }
+
+    private static void DescribeCorrelationId(OpenApiOperation operation)
+    {
+        AddParameter(operation, CorrelationId.HeaderName, "An id (1–128 printable ASCII) tying this request to logs and events; one is made when absent or unusable.", required: false);
+        foreach (var response in (operation.Responses ?? []).Values.OfType<OpenApiResponse>())
+        {
+            AddHeader(response, CorrelationId.HeaderName, "The request's correlation id.");
+        }
     }
 
     public static async Task DescribeSubmitIntentAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)

@@ -48,10 +48,25 @@ internal static class OperationsApi
         }
 
         var faults = app.MapGroup("/ops/faults/consumers/{name}").WithTags("Operations").RequireAuthorization(ApiPolicies.OperateCluster);
+
+        // Mapped always, so that a call with fault injection off is told how to turn it on; described only when on.
+        if (!FaultInjectionEnabled(app.ServiceProvider.GetRequiredService<IConfiguration>()))
+        {
+            faults.ExcludeFromDescription();
+        }
+
         faults.MapPost("/pause", (string name, HttpContext context, IConsumerControl consumers, IConfiguration configuration) =>
-            Switch(context, configuration, consumers, name, pause: true));
+                Switch(context, configuration, consumers, name, pause: true))
+            .WithName("PauseConsumer")
+            .WithSummary("Fault injection: stop this silo's consumer from taking work until resumed")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         faults.MapPost("/resume", (string name, HttpContext context, IConsumerControl consumers, IConfiguration configuration) =>
-            Switch(context, configuration, consumers, name, pause: false));
+                Switch(context, configuration, consumers, name, pause: false))
+            .WithName("ResumeConsumer")
+            .WithSummary("Fault injection: let a paused consumer take work again")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

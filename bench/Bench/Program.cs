@@ -1,3 +1,4 @@
+using System.CommandLine;
 using OrleansConsistency.Bench.ClusterBenchmarks;
 using OrleansConsistency.Bench.Harness;
 using OrleansConsistency.Bench.HttpBenchmarks;
@@ -6,42 +7,56 @@ using OrleansConsistency.Bench.SettlementBenchmarks;
 using OrleansConsistency.Bench.SseBenchmarks;
 using OrleansConsistency.Bench.StorageBenchmarks;
 
-// Each suite prints Markdown: the machine and the exact command first, so that a pasted report says how to
-// reproduce it. Suites are added here by name.
-var suites = new Dictionary<string, Func<BenchArguments, TextWriter, Task>>(StringComparer.OrdinalIgnoreCase)
+// Each suite prints Markdown on stdout: the machine and the exact command first, so that a pasted report says how to
+// reproduce it. Progress goes to stderr (BenchProgress), so stdout can be redirected to a results file as it is.
+var root = new RootCommand("The project's benchmarks: one command per suite, each printing a Markdown report. `<suite> --help` lists a suite's options.")
 {
-    ["runtime"] = RuntimeSuite.RunAsync,
-    ["storage"] = StorageSuite.RunAsync,
-    ["settlement"] = SettlementSuite.RunAsync,
-    ["http"] = HttpSuite.RunAsync,
-    ["cluster"] = ClusterSuite.RunAsync,
-    ["sse"] = SseSuite.RunAsync,
+    Suite("runtime", "In-memory grain calls, and durable writes with and without group commit on SQLite and PostgreSQL.", RuntimeSuite.RunAsync, RuntimeSuite.Options),
+    Suite("storage", "The project's grain storage against Orleans' ADO.NET provider, on PostgreSQL (and SQLite).", StorageSuite.RunAsync, StorageSuite.Options),
+    Suite("settlement", "Accept and accept-to-settled latency under an open-loop rate, per storage and silo count.", SettlementSuite.RunAsync, SettlementSuite.Options),
+    Suite("http", "The HTTP API under wrk (or the built-in load), against a plain ASP.NET Core server on the same database.", HttpSuite.RunAsync, HttpSuite.Options),
+    Suite("cluster", "Silo processes on PostgreSQL: throughput, recovery after SIGKILL, submit-to-settled, or a soak.", ClusterSuite.RunAsync, ClusterSuite.Options),
+    Suite("sse", "Many open event streams: time to open, fan-out latency and memory.", SseSuite.RunAsync, SseSuite.Options),
+    PlainServerCommand(),
 };
 
+return await root.Parse(args).InvokeAsync();
+
+Command Suite(string name, string description, Func<ParseResult, TextWriter, Task> run, IReadOnlyList<Option> options)
+{
+    var command = new Command(name, description);
+    foreach (var option in options)
+    {
+        command.Options.Add(option);
+    }
+
+    command.SetAction(async parse =>
+    {
+        var output = Console.Out;
+        await output.WriteLineAsync($"## Benchmarks: {name}");
+        await output.WriteLineAsync();
+        await output.WriteLineAsync($"Command: `dotnet run -c Release --project bench/Bench -- {string.Join(' ', args)}`");
+        await output.WriteLineAsync();
+        foreach (var line in MachineInfo.Describe())
+        {
+            await output.WriteLineAsync(line);
+        }
+
+        await output.WriteLineAsync();
+        await run(parse, output);
+    });
+    return command;
+}
+
 // The http suite's baseline server, started by the suite as a child process: it prints its address, not a report.
-if (args.Length > 0 && args[0] == PlainServer.SuiteName)
+Command PlainServerCommand()
 {
-    await PlainServer.RunAsync(new BenchArguments(args[1..]), Console.Out);
-    return 0;
-}
+    var command = new Command(PlainServer.SuiteName, "The http suite's baseline server (started by the suite).") { Hidden = true };
+    foreach (var option in PlainServer.Options)
+    {
+        command.Options.Add(option);
+    }
 
-if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))
-{
-    await Console.Error.WriteLineAsync(
-        $"Usage: dotnet run -c Release --project bench/Bench -- <suite> [--name value ...]; suites: {string.Join(", ", suites.Keys)}.");
-    return 2;
+    command.SetAction(parse => PlainServer.RunAsync(parse, Console.Out));
+    return command;
 }
-
-var output = Console.Out;
-await output.WriteLineAsync($"## Benchmarks: {args[0]}");
-await output.WriteLineAsync();
-await output.WriteLineAsync($"Command: `dotnet run -c Release --project bench/Bench -- {string.Join(' ', args)}`");
-await output.WriteLineAsync();
-foreach (var line in MachineInfo.Describe())
-{
-    await output.WriteLineAsync(line);
-}
-
-await output.WriteLineAsync();
-await suite(new BenchArguments(args[1..]), output);
-return 0;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using OrleansConsistency.Bench.Harness;
@@ -26,8 +27,39 @@ public static class ClusterSuite
 {
     private static readonly string[] Parts = ["throughput", "recovery", "settle"];
 
+    private static readonly Option<TimeSpan?> Soak = BenchOptions.Seconds("soak", "Instead of the other parts: a soak of this many seconds on 3 silos.");
+
+    private static readonly Option<TimeSpan?> SoakInterval = BenchOptions.Seconds("soak-interval", "Seconds per row of the soak report (default 30).");
+
+    private static readonly Option<string> SoakClients = BenchOptions.Text("soak-clients", "64", "Clients during the soak.");
+
+    private static readonly Option<string> Resources = BenchOptions.Text("resources", "1000", "Resources the load is spread over.");
+
+    private static readonly Option<string> Silos = BenchOptions.Text("silos", "1,3", "Silo processes per cluster, comma-separated (throughput and settle).");
+
+    private static readonly Option<string> Clients = BenchOptions.Text("clients", "16,64", "Clients per throughput case, comma-separated.");
+
+    private static readonly Option<string> Rounds = BenchOptions.Text("rounds", "3", "Rounds of every throughput case.");
+
+    private static readonly Option<TimeSpan?> Prime = BenchOptions.Seconds("prime", "Seconds of load before the first throughput round (default 20).");
+
+    private static readonly Option<TimeSpan?> WarmUp = BenchOptions.Seconds("warmup", "Seconds of load before each case is measured (default 5 for throughput, 2 for settle).");
+
+    private static readonly Option<TimeSpan?> Duration = BenchOptions.Seconds("duration", "Seconds measured per case (default 10 for throughput, 5 for settle).");
+
+    private static readonly Option<string> Only = BenchOptions.Text("only", "throughput,recovery", "Parts, comma-separated: throughput, recovery, settle.");
+
+    private static readonly Option<string> RecoveryRuns = BenchOptions.Text("recovery-runs", "3", "SIGKILLs per failure-detection setting.");
+
+    private static readonly Option<string> RecoveryResources = BenchOptions.Text("recovery-resources", "200", "Resources written during recovery.");
+
+    private static readonly Option<string> SettleClients = BenchOptions.Text("settle-clients", "8", "Clients in the settle part.");
+
+    /// <summary>The options the suite reads, for its command.</summary>
+    public static IReadOnlyList<Option> Options { get; } = [Soak, SoakInterval, SoakClients, Resources, Silos, Clients, Rounds, Prime, WarmUp, Duration, Only, RecoveryRuns, RecoveryResources, SettleClients];
+
     /// <summary>Runs the suite and writes its report.</summary>
-    public static async Task RunAsync(BenchArguments arguments, TextWriter output)
+    public static async Task RunAsync(ParseResult arguments, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(output);
@@ -51,10 +83,10 @@ public static class ClusterSuite
         }
     }
 
-    private static async Task RunPartsAsync(BenchArguments arguments, TextWriter output)
+    private static async Task RunPartsAsync(ParseResult arguments, TextWriter output)
     {
-        var soak = arguments.Get("soak", string.Empty);
-        var only = arguments.Get("only", "throughput,recovery").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var soak = arguments.GetValue(Soak);
+        var only = arguments.GetValue(Only)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (only.FirstOrDefault(p => !Parts.Contains(p, StringComparer.OrdinalIgnoreCase)) is { } unknown)
         {
             throw new ArgumentException($"--only takes {string.Join(", ", Parts)} (comma-separated); '{unknown}' is none of them.");
@@ -70,13 +102,13 @@ public static class ClusterSuite
             "Load: one Orleans client in the bench process (`UseOrleansClient` + `AddProductClient` + `UsePostgresClustering`), `IResourceGrain.Submit` of increment intents.");
         await output.WriteLineAsync();
 
-        if (soak.Length > 0)
+        if (soak is { } soakDuration)
         {
             var settings = new SoakBenchmark.Settings(
-                arguments.GetSeconds("soak", TimeSpan.Zero),
-                arguments.GetSeconds("soak-interval", TimeSpan.FromSeconds(30)),
-                Count(arguments, "soak-clients", 64),
-                Count(arguments, "resources", 1000));
+                soakDuration,
+                arguments.GetValue(SoakInterval) ?? TimeSpan.FromSeconds(30),
+                Count(arguments, SoakClients),
+                Count(arguments, Resources));
             await output.WriteLineAsync($"### Soak: 3 silo processes, Orleans' failure detection defaults, {settings.Duration.TotalSeconds:N0} s");
             await output.WriteLineAsync();
             await SoakBenchmark.RunAsync(server, settings, output);
@@ -86,13 +118,13 @@ public static class ClusterSuite
         if (only.Contains("throughput", StringComparer.OrdinalIgnoreCase))
         {
             var settings = new ThroughputBenchmark.Settings(
-                Numbers(arguments, "silos", "1,3"),
-                Numbers(arguments, "clients", "16,64"),
-                Count(arguments, "resources", 1000),
-                Count(arguments, "rounds", 3),
-                arguments.GetSeconds("prime", TimeSpan.FromSeconds(20)),
-                arguments.GetSeconds("warmup", TimeSpan.FromSeconds(5)),
-                arguments.GetSeconds("duration", TimeSpan.FromSeconds(10)));
+                Numbers(arguments, Silos),
+                Numbers(arguments, Clients),
+                Count(arguments, Resources),
+                Count(arguments, Rounds),
+                arguments.GetValue(Prime) ?? TimeSpan.FromSeconds(20),
+                arguments.GetValue(WarmUp) ?? TimeSpan.FromSeconds(5),
+                arguments.GetValue(Duration) ?? TimeSpan.FromSeconds(10));
             await output.WriteLineAsync($"### Accepted intents per second: {string.Join(" against ", settings.SiloCounts.Distinct())} silo processes, {settings.Resources:N0} resources");
             await output.WriteLineAsync();
             await output.WriteLineAsync($"All clusters up at once (Orleans' failure detection defaults), each primed with one intent per resource and {settings.Prime.TotalSeconds:0.#} s of load at {settings.Clients.Max()} clients before the first round.");
@@ -105,19 +137,19 @@ public static class ClusterSuite
             await output.WriteLineAsync("### Recovery after SIGKILL of one of 3 silo processes");
             await output.WriteLineAsync();
             await RecoveryBenchmark.RunAsync(
-                server, [FailureDetection.Defaults, FailureDetection.Tuned], Count(arguments, "recovery-runs", 3), Count(arguments, "recovery-resources", 200), output);
+                server, [FailureDetection.Defaults, FailureDetection.Tuned], Count(arguments, RecoveryRuns), Count(arguments, RecoveryResources), output);
         }
 
         if (only.Contains("settle", StringComparer.OrdinalIgnoreCase))
         {
-            var siloCounts = Numbers(arguments, "silos", "1,3");
-            var settleClients = Count(arguments, "settle-clients", 8);
-            var warmUp = arguments.GetSeconds("warmup", TimeSpan.FromSeconds(2));
-            var duration = arguments.GetSeconds("duration", TimeSpan.FromSeconds(5));
+            var siloCounts = Numbers(arguments, Silos);
+            var settleClients = Count(arguments, SettleClients);
+            var warmUp = arguments.GetValue(WarmUp) ?? TimeSpan.FromSeconds(2);
+            var duration = arguments.GetValue(Duration) ?? TimeSpan.FromSeconds(5);
             var settle = new MarkdownTable("Silos", "Committed on the", "Intents:", "Submit→settled p50 ms:", "p99 ms:");
             foreach (var silos in siloCounts)
             {
-                await ConsumerSettleBenchmark.MeasureAsync(silos, settleClients, Count(arguments, "resources", 1000), warmUp, duration, settle);
+                await ConsumerSettleBenchmark.MeasureAsync(silos, settleClients, Count(arguments, Resources), warmUp, duration, settle);
             }
 
             await output.WriteLineAsync($"### Submit to settled, in-process test cluster (read-model consumer on Orleans streams: \"same silo\" = the committing silo reads the queue and its commit wakes the reader; \"other silo\" = found by the reader's poll, `Silo:Streams:PollInterval`), {settleClients} clients");
@@ -126,19 +158,19 @@ public static class ClusterSuite
         }
     }
 
-    private static int Count(BenchArguments arguments, string name, int fallback) =>
-        Numbers(arguments, name, fallback.ToString(CultureInfo.InvariantCulture)) is [var one]
+    private static int Count(ParseResult arguments, Option<string> option) =>
+        Numbers(arguments, option) is [var one]
             ? one
-            : throw new ArgumentException($"--{name} takes one positive whole number; it is '{arguments.Get(name, string.Empty)}'.");
+            : throw new ArgumentException($"{option.Name} takes one positive whole number; it is '{arguments.GetValue(option)}'.");
 
-    private static int[] Numbers(BenchArguments arguments, string name, string fallback)
+    private static int[] Numbers(ParseResult arguments, Option<string> option)
     {
-        var text = arguments.Get(name, fallback);
+        var text = arguments.GetValue(option)!;
         var numbers = text.Split(',', StringSplitOptions.TrimEntries)
             .Select(n => int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : (int?)null)
             .ToArray();
         return numbers.Length > 0 && numbers.All(n => n is not null)
             ? [.. numbers.Select(n => n!.Value)]
-            : throw new ArgumentException($"--{name} takes positive whole numbers, comma-separated; it is '{text}'.");
+            : throw new ArgumentException($"{option.Name} takes positive whole numbers, comma-separated; it is '{text}'.");
     }
 }

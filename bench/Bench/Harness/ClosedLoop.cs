@@ -69,12 +69,13 @@ public static class ClosedLoop
         var tasks = Enumerable.Range(0, workers).Select(WorkAsync).ToArray();
         try
         {
-            await Task.WhenAny(Task.WhenAll(tasks), Task.Delay(warmUp));
+            var all = Task.WhenAll(tasks);
+            await BenchProgress.WaitAsync($"{workers} workers: warm-up", warmUp, all);
             measurementStarting?.Invoke();
             var window = Stopwatch.StartNew();
             Volatile.Write(ref windowOpened, Stopwatch.GetTimestamp());
             Volatile.Write(ref phase, Measuring);
-            await Task.WhenAny(Task.WhenAll(tasks), Task.Delay(duration));
+            await BenchProgress.WaitAsync($"{workers} workers: measuring", duration, all);
             Volatile.Write(ref phase, Stopped);
             window.Stop();
 

@@ -1,4 +1,5 @@
 extern alias api;
+using System.CommandLine;
 
 using System.Diagnostics;
 using System.Globalization;
@@ -21,33 +22,52 @@ namespace OrleansConsistency.Bench.HttpBenchmarks;
 /// </summary>
 public static class HttpSuite
 {
+    private static readonly Option<TimeSpan?> WarmUp = BenchOptions.Seconds("warmup", "Seconds of steady load before measuring (default 10).");
+
+    private static readonly Option<TimeSpan?> MaxWarmUp = BenchOptions.Seconds("max-warmup", "Longest warm-up while throughput is not yet steady (default 60).");
+
+    private static readonly Option<TimeSpan?> Duration = BenchOptions.Seconds("duration", "Seconds measured per case (default 10).");
+
+    private static readonly Option<string> Load = BenchOptions.Text("load", "wrk", "Load generator: wrk or builtin.");
+
+    private static readonly Option<string> Rounds = BenchOptions.Text("rounds", "1", "Rounds of every case.");
+
+    private static readonly Option<string> Db = BenchOptions.Text("db", "all", "Databases: sqlite, postgresql or all.");
+
+    private static readonly Option<string> Clients = BenchOptions.Text("clients", "1,16,64,256", "Concurrent connections per case, comma-separated.");
+
+    private static readonly Option<string> Api = BenchOptions.Text("api", "default,bare", "API configurations, comma-separated: default, bare, read-model, bare-no-dashboard, bare-dashboard-watched.");
+
+    /// <summary>The options the suite reads, for its command.</summary>
+    public static IReadOnlyList<Option> Options { get; } = [WarmUp, MaxWarmUp, Duration, Load, Rounds, Db, Clients, Api];
+
     private const string ResourceType = "bench";
     private const int PrewarmConcurrency = 16;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan IdleWaitLimit = TimeSpan.FromSeconds(30);
 
     /// <summary>Runs the suite and writes its report.</summary>
-    public static async Task RunAsync(BenchArguments arguments, TextWriter output)
+    public static async Task RunAsync(ParseResult arguments, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(output);
-        var warmUp = new SteadyStateWarmUp(arguments.GetSeconds("warmup", TimeSpan.FromSeconds(10)), arguments.GetSeconds("max-warmup", TimeSpan.FromSeconds(60)));
-        var duration = arguments.GetSeconds("duration", TimeSpan.FromSeconds(10));
-        var wrk = arguments.Get("load", "wrk").ToLowerInvariant() switch
+        var warmUp = new SteadyStateWarmUp(arguments.GetValue(WarmUp) ?? TimeSpan.FromSeconds(10), arguments.GetValue(MaxWarmUp) ?? TimeSpan.FromSeconds(60));
+        var duration = arguments.GetValue(Duration) ?? TimeSpan.FromSeconds(10);
+        var wrk = arguments.GetValue(Load)!.ToLowerInvariant() switch
         {
             "wrk" => WrkLoad.Find(),
             "builtin" => null,
             var other => throw new ArgumentException($"--load: unknown '{other}'; use wrk or builtin.", nameof(arguments)),
         };
-        var rounds = int.Parse(arguments.Get("rounds", "1"), CultureInfo.InvariantCulture);
+        var rounds = int.Parse(arguments.GetValue(Rounds)!, CultureInfo.InvariantCulture);
         if (rounds < 1)
         {
             throw new ArgumentException("--rounds: at least 1.", nameof(arguments));
         }
 
-        var which = arguments.Get("db", "all").ToLowerInvariant();
-        var clients = arguments.Get("clients", "1,16,64,256").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
-        var apiOptions = arguments.Get("api", "default,bare").Split(',');
+        var which = arguments.GetValue(Db)!.ToLowerInvariant();
+        var clients = arguments.GetValue(Clients)!.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+        var apiOptions = arguments.GetValue(Api)!.Split(',');
         var kinds = apiOptions
             .Select(o => HttpServerKind.ApiKinds.FirstOrDefault(k => k.Option == o) ?? throw new ArgumentException($"--api: unknown '{o}'; use default, bare, read-model, bare-no-dashboard or bare-dashboard-watched.", nameof(arguments)))
             .Append(HttpServerKind.Plain)

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -21,16 +22,23 @@ namespace OrleansConsistency.Bench.HttpBenchmarks;
 /// </summary>
 public static class PlainServer
 {
+    private static readonly Option<string> Connection = BenchOptions.Text("connection", "", "The database's connection string.");
+
+    private static readonly Option<string> Db = BenchOptions.Text("db", "sqlite", "sqlite or postgresql.");
+
+    /// <summary>The options the suite reads, for its command.</summary>
+    public static IReadOnlyList<Option> Options { get; } = [Connection, Db];
+
     /// <summary>The hidden suite's name; it prints no report, only the address it listens on.</summary>
     public const string SuiteName = "plain-server";
 
     /// <summary>Serves until the process is killed.</summary>
-    public static async Task RunAsync(BenchArguments arguments, TextWriter output)
+    public static async Task RunAsync(ParseResult arguments, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(output);
-        var connectionString = arguments.Get("connection", string.Empty);
-        await using IPlainStore store = arguments.Get("db", "sqlite").ToLowerInvariant() switch
+        var connectionString = arguments.GetValue(Connection)!;
+        await using IPlainStore store = arguments.GetValue(Db)!.ToLowerInvariant() switch
         {
             "sqlite" => new PlainSqliteStore(connectionString),
             "postgresql" or "postgres" => new PlainPostgresStore(connectionString),

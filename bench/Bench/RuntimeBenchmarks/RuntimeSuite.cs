@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -14,15 +15,26 @@ namespace OrleansConsistency.Bench.RuntimeBenchmarks;
 /// </summary>
 public static class RuntimeSuite
 {
+    private static readonly Option<TimeSpan?> WarmUp = BenchOptions.Seconds("warmup", "Seconds of load before each case is measured (default 1).");
+
+    private static readonly Option<TimeSpan?> Duration = BenchOptions.Seconds("duration", "Seconds measured per case (default 3).");
+
+    private static readonly Option<string> Db = BenchOptions.Text("db", "all", "Databases for the durable writes: sqlite, postgresql or all.");
+
+    private static readonly Option<string> Only = BenchOptions.Text("only", "all", "One of the two benchmarks: calls, writes, or all.");
+
+    /// <summary>The options the suite reads, for its command.</summary>
+    public static IReadOnlyList<Option> Options { get; } = [WarmUp, Duration, Db, Only];
+
     /// <summary>Runs the suite and writes its report.</summary>
-    public static async Task RunAsync(BenchArguments arguments, TextWriter output)
+    public static async Task RunAsync(ParseResult arguments, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(output);
-        var warmUp = arguments.GetSeconds("warmup", TimeSpan.FromSeconds(1));
-        var duration = arguments.GetSeconds("duration", TimeSpan.FromSeconds(3));
-        var which = arguments.Get("db", "all").ToLowerInvariant();
-        var only = arguments.Get("only", "all").ToLowerInvariant();
+        var warmUp = arguments.GetValue(WarmUp) ?? TimeSpan.FromSeconds(1);
+        var duration = arguments.GetValue(Duration) ?? TimeSpan.FromSeconds(3);
+        var which = arguments.GetValue(Db)!.ToLowerInvariant();
+        var only = arguments.GetValue(Only)!.ToLowerInvariant();
         if (only is not ("all" or "calls" or "writes"))
         {
             throw new ArgumentException($"--only: unknown '{only}'; use all, calls or writes.", nameof(arguments));

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -26,18 +27,32 @@ namespace OrleansConsistency.Bench.SettlementBenchmarks;
 /// </summary>
 public static class SettlementSuite
 {
+    private static readonly Option<string> Rate = BenchOptions.Text("rate", "200", "Intents per second offered (open loop).");
+
+    private static readonly Option<TimeSpan?> Duration = BenchOptions.Seconds("duration", "Seconds measured per case (default 10).");
+
+    private static readonly Option<TimeSpan?> WarmUp = BenchOptions.Seconds("warmup", "Seconds of the same load before measuring, not counted (default 0).", allowZero: true);
+
+    private static readonly Option<string> Cases = BenchOptions.Text("cases", "sqlite,sqlite+webhook,postgresql-3", "Cases, comma-separated: sqlite or postgresql, -N for N silos, +webhook for a webhook consumer.");
+
+    private static readonly Option<string> Set = BenchOptions.Text("set", "", "Silo settings for every case, key=value;key=value.");
+
+    private static readonly Option<string> Subscribers = BenchOptions.Text("subscribers", "1000", "Event-stream subscribers for the fan-out part (0 skips it).");
+
+    /// <summary>The options the suite reads, for its command.</summary>
+    public static IReadOnlyList<Option> Options { get; } = [Rate, Duration, WarmUp, Cases, Set, Subscribers];
+
     private const int Resources = 100;
 
-    public static async Task RunAsync(BenchArguments arguments, TextWriter output)
+    public static async Task RunAsync(ParseResult arguments, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(output);
-        var rate = int.Parse(arguments.Get("rate", "200"), CultureInfo.InvariantCulture);
-        var duration = arguments.GetSeconds("duration", TimeSpan.FromSeconds(10));
-        var warmUpText = arguments.Get("warmup", "0");
-        var warmUp = warmUpText == "0" ? TimeSpan.Zero : arguments.GetSeconds("warmup", TimeSpan.Zero);
-        var cases = arguments.Get("cases", "sqlite,sqlite+webhook,postgresql-3").Split(',', StringSplitOptions.RemoveEmptyEntries);
-        var settings = ParseSettings(arguments.Get("set", ""));
+        var rate = int.Parse(arguments.GetValue(Rate)!, CultureInfo.InvariantCulture);
+        var duration = arguments.GetValue(Duration) ?? TimeSpan.FromSeconds(10);
+        var warmUp = arguments.GetValue(WarmUp) ?? TimeSpan.Zero;
+        var cases = arguments.GetValue(Cases)!.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var settings = ParseSettings(arguments.GetValue(Set)!);
         await output.WriteLineAsync($"Each case: {rate} intents/s for {duration.TotalSeconds:F0} s over {Resources} resources (open loop), after {warmUp.TotalSeconds:F0} s of the same load not counted; SQLite: WAL, synchronous=FULL; PostgreSQL: a local server (`synchronous_commit=on`); silos: one Orleans `InProcessTestCluster` in this process, submits spread over the silos' own clients. Accept = Submit answered; settled = the settlement notice of a version at or past the intent's (notices are per silo: the bench listens on every silo).");
         if (settings.Count > 0)
         {
@@ -81,7 +96,7 @@ public static class SettlementSuite
 
         await output.WriteLineAsync(table.ToString());
 
-        var subscribers = int.Parse(arguments.Get("subscribers", "1000"), CultureInfo.InvariantCulture);
+        var subscribers = int.Parse(arguments.GetValue(Subscribers)!, CultureInfo.InvariantCulture);
         if (subscribers == 0)
         {
             return;

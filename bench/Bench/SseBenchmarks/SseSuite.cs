@@ -1,4 +1,5 @@
 extern alias api;
+using System.CommandLine;
 
 using System.Diagnostics;
 using System.Globalization;
@@ -22,15 +23,28 @@ namespace OrleansConsistency.Bench.SseBenchmarks;
 /// </summary>
 public static class SseSuite
 {
-    public static async Task RunAsync(BenchArguments arguments, TextWriter output)
+    private static readonly Option<string> Subscribers = BenchOptions.Text("subscribers", "10000", "Open event streams.");
+
+    private static readonly Option<string> Resources = BenchOptions.Text("resources", "1000", "Resources the streams follow.");
+
+    private static readonly Option<string> Rate = BenchOptions.Text("rate", "100", "Intents per second while the streams are open.");
+
+    private static readonly Option<TimeSpan?> Duration = BenchOptions.Seconds("duration", "Seconds measured (default 30).");
+
+    private static readonly Option<string> OpenConcurrency = BenchOptions.Text("open-concurrency", "200", "Streams being opened at once.");
+
+    /// <summary>The options the suite reads, for its command.</summary>
+    public static IReadOnlyList<Option> Options { get; } = [Subscribers, Resources, Rate, Duration, OpenConcurrency];
+
+    public static async Task RunAsync(ParseResult arguments, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(output);
-        var subscribers = int.Parse(arguments.Get("subscribers", "10000"), CultureInfo.InvariantCulture);
-        var resources = int.Parse(arguments.Get("resources", "1000"), CultureInfo.InvariantCulture);
-        var rate = int.Parse(arguments.Get("rate", "100"), CultureInfo.InvariantCulture);
-        var duration = arguments.GetSeconds("duration", TimeSpan.FromSeconds(30));
-        var openConcurrency = int.Parse(arguments.Get("open-concurrency", "200"), CultureInfo.InvariantCulture);
+        var subscribers = int.Parse(arguments.GetValue(Subscribers)!, CultureInfo.InvariantCulture);
+        var resources = int.Parse(arguments.GetValue(Resources)!, CultureInfo.InvariantCulture);
+        var rate = int.Parse(arguments.GetValue(Rate)!, CultureInfo.InvariantCulture);
+        var duration = arguments.GetValue(Duration) ?? TimeSpan.FromSeconds(30);
+        var openConcurrency = int.Parse(arguments.GetValue(OpenConcurrency)!, CultureInfo.InvariantCulture);
         var counters = ProcessMemory.FindCounters();
 
         var directory = Directory.CreateTempSubdirectory("oc-bench-sse-").FullName;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
@@ -24,16 +25,29 @@ namespace OrleansConsistency.Bench.StorageBenchmarks;
 /// </summary>
 public static class StorageSuite
 {
+    private static readonly Option<TimeSpan?> WarmUp = BenchOptions.Seconds("warmup", "Seconds of load before each case is measured (default 1).");
+
+    private static readonly Option<TimeSpan?> Duration = BenchOptions.Seconds("duration", "Seconds measured per case (default 3).");
+
+    private static readonly Option<string> Rounds = BenchOptions.Text("rounds", "3", "Rounds of every case, interleaved; the report gives the median.");
+
+    private static readonly Option<string> Writers = BenchOptions.Text("writers", "1,16,256", "Concurrent writers per case, comma-separated.");
+
+    private static readonly Option<string> Sqlite = BenchOptions.Text("sqlite", "true", "Also measure SQLite (true or false).");
+
+    /// <summary>The options the suite reads, for its command.</summary>
+    public static IReadOnlyList<Option> Options { get; } = [WarmUp, Duration, Rounds, Writers, Sqlite];
+
     /// <summary>Runs the suite and writes its report.</summary>
-    public static async Task RunAsync(BenchArguments arguments, TextWriter output)
+    public static async Task RunAsync(ParseResult arguments, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(output);
-        var warmUp = arguments.GetSeconds("warmup", TimeSpan.FromSeconds(1));
-        var duration = arguments.GetSeconds("duration", TimeSpan.FromSeconds(3));
-        var rounds = int.Parse(arguments.Get("rounds", "3"), CultureInfo.InvariantCulture);
-        var writerCounts = arguments.Get("writers", "1,16,256").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray();
-        var withSqlite = bool.Parse(arguments.Get("sqlite", "true"));
+        var warmUp = arguments.GetValue(WarmUp) ?? TimeSpan.FromSeconds(1);
+        var duration = arguments.GetValue(Duration) ?? TimeSpan.FromSeconds(3);
+        var rounds = int.Parse(arguments.GetValue(Rounds)!, CultureInfo.InvariantCulture);
+        var writerCounts = arguments.GetValue(Writers)!.Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray();
+        var withSqlite = bool.Parse(arguments.GetValue(Sqlite)!);
         if (rounds < 1)
         {
             throw new ArgumentException("--rounds: at least 1.", nameof(arguments));
