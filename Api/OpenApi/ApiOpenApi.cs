@@ -27,7 +27,6 @@ internal static class ApiOpenApi
             document.Info.Description =
                 "Change shared resources with intents that apply once per Idempotency-Key, and follow each intent until its consumers have it. "
                 + "Errors are RFC 9457 problem details whose type is a stable urn:orleansconsistency:problem:{slug}.";
-            DescribeLiveness(document);
             return Task.CompletedTask;
         });
 
@@ -93,33 +92,6 @@ internal static class ApiOpenApi
 
             operation.Responses[key] = response;
         }
-    }
-
-    /// <summary>
-    /// <c>/health/live</c> is a health-check endpoint (MapHealthChecks), which carries no description for the
-    /// document to be generated from; it checks nothing, so it answers 200 Healthy whenever the process answers.
-    /// </summary>
-    private static void DescribeLiveness(OpenApiDocument document)
-    {
-        var live = new OpenApiOperation
-        {
-            OperationId = "Liveness",
-            Summary = "Liveness: 200 while the process answers; no dependency is checked",
-            Tags = new HashSet<OpenApiTagReference> { new("Health", document) },
-            Responses = new OpenApiResponses
-            {
-                ["200"] = new OpenApiResponse
-                {
-                    Description = "Healthy",
-                    Content = new Dictionary<string, OpenApiMediaType> { ["text/plain"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
-                },
-            },
-        };
-
-        // Added after the operation transformers ran, so it gets the correlation id here.
-        DescribeCorrelationId(live);
-        document.Paths ??= [];
-        document.Paths["/health/live"] = new OpenApiPathItem { Operations = new Dictionary<HttpMethod, OpenApiOperation> { [HttpMethod.Get] = live } };
     }
 
     private static void DescribeCorrelationId(OpenApiOperation operation)
