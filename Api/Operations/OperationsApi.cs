@@ -28,12 +28,14 @@ internal static class OperationsApi
     public static IEndpointRouteBuilder MapOperationsApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        // The OpenTelemetry Prometheus exporter, over the meters of AddOpenTelemetryExport; GET only, as a scrape is.
-        app.MapPrometheusScrapingEndpoint("/metrics")
-            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]))
+        // The OpenTelemetry Prometheus exporter over the meters of AddOpenTelemetryExport, behind a route handler (its
+        // own MapPrometheusScrapingEndpoint maps a bare pipeline, which the OpenAPI document leaves out).
+        var scrape = app.CreateApplicationBuilder().UseOpenTelemetryPrometheusScrapingEndpoint(_ => true).Build();
+        Func<HttpContext, Task> metrics = context => scrape(context);
+        app.MapGet("/metrics", metrics)
             .WithTags("Operations")
             .WithSummary("Metrics in the Prometheus text format")
-            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, contentTypes: ["text/plain"]))
+            .Produces(StatusCodes.Status200OK, contentType: "text/plain")
             .RequireAuthorization(ApiPolicies.OperateCluster);
 
         app.MapGet("/ops/summary", Summary)
