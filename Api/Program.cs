@@ -49,14 +49,15 @@ builder.Services.AddSingleton<ClusterSilos>();
 builder.Services.AddSingleton<EventStreamSlots>();
 builder.Services.AddSingleton<CallerLimiter>();
 
-// Metrics for /metrics and /ops are aggregated in-process; OTLP export starts only when OTEL_EXPORTER_OTLP_* is set.
-builder.Services.AddSingleton<MetricsCollector>();
+// The OpenTelemetry SDK serves /metrics; /ops reads its few numbers itself. OTLP export starts only when
+// OTEL_EXPORTER_OTLP_* is set.
+builder.Services.AddSingleton<SummaryMeters>();
 builder.Services.AddOpenTelemetryExport(builder.Configuration);
 
 var app = builder.Build();
 
-// Created now, not at the first scrape, so that /metrics counts from start-up.
-app.Services.GetRequiredService<MetricsCollector>();
+// Created now, not at the first look at /ops, so that its totals count from start-up.
+app.Services.GetRequiredService<SummaryMeters>();
 
 // First, so that every answer, even a 500 from the exception handler below, carries the correlation id.
 app.UseMiddleware<CorrelationIdMiddleware>();

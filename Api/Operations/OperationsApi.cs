@@ -28,8 +28,11 @@ internal static class OperationsApi
     public static IEndpointRouteBuilder MapOperationsApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/metrics", (MetricsCollector metrics) =>
-                Results.Text(PrometheusText.Write(metrics.Collect()), PrometheusText.ContentType))
+        // The OpenTelemetry Prometheus exporter over the meters of AddOpenTelemetryExport, behind a route handler (its
+        // own MapPrometheusScrapingEndpoint maps a bare pipeline, which the OpenAPI document leaves out).
+        var scrape = app.CreateApplicationBuilder().UseOpenTelemetryPrometheusScrapingEndpoint(_ => true).Build();
+        Func<HttpContext, Task> metrics = context => scrape(context);
+        app.MapGet("/metrics", metrics)
             .WithTags("Operations")
             .WithSummary("Metrics in the Prometheus text format")
             .Produces(StatusCodes.Status200OK, contentType: "text/plain")
@@ -98,24 +101,22 @@ internal static class OperationsApi
         return Results.NoContent();
     }
 
-    private static async Task Summary(HttpContext context, MetricsCollector metrics, IConsumerControl consumers, ClusterSilos silos, IConfiguration configuration, TimeProvider time)
+    private static async Task Summary(HttpContext context, SummaryMeters metrics, IConsumerControl consumers, ClusterSilos silos, IConfiguration configuration, TimeProvider time)
     {
         var siloReport = await silos.ReadAsync().ConfigureAwait(false);
-        var collected = metrics.Collect();
-        var lag = Gauges(collected, "oc.consumer.lag.versions", "consumer");
-        var lagSeconds = Gauges(collected, "oc.consumer.lag.seconds", "consumer");
+        var lags = SettlementInstruments.ReadLags();
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
         await using var json = new Utf8JsonWriter(context.Response.Body);
         json.WriteStartObject();
         json.WriteString("at", time.GetUtcNow());
         json.WriteStartObject("totals");
-        json.WriteNumber("accepted", MetricsCollector.Total(collected, "oc.intents.accepted"));
-        json.WriteNumber("refused", MetricsCollector.Total(collected, "oc.intents.refused"));
-        json.WriteNumber("settled", MetricsCollector.Total(collected, "oc.intents.settled"));
-        json.WriteNumber("replays", MetricsCollector.Total(collected, "oc.intents.replays"));
-        json.WriteNumber("retries", MetricsCollector.Total(collected, "oc.dependency.retries"));
-        json.WriteNumber("conflicts", MetricsCollector.Total(collected, "oc.conflicts"));
+        json.WriteNumber("accepted", metrics.Total("oc.intents.accepted"));
+        json.WriteNumber("refused", metrics.Total("oc.intents.refused"));
+        json.WriteNumber("settled", metrics.Total("oc.intents.settled"));
+        json.WriteNumber("replays", metrics.Total("oc.intents.replays"));
+        json.WriteNumber("retries", metrics.Total("oc.dependency.retries"));
+        json.WriteNumber("conflicts", metrics.Total("oc.conflicts"));
         json.WriteEndObject();
         WriteLatency(json, "settle", metrics.RecentQuantiles("oc.intents.settle.duration", PercentileWindow, 0.5, 0.99));
         WriteLatency(json, "accept", metrics.RecentQuantiles("oc.intents.accept.duration", PercentileWindow, 0.5, 0.99));
@@ -130,8 +131,9 @@ internal static class OperationsApi
             json.WriteString("breaker", consumer.Breaker);
             json.WriteNumber("inFlight", consumer.InFlight);
             json.WriteNumber("backlog", consumer.Backlog);
-            json.WriteNumber("lagVersions", lag.GetValueOrDefault(consumer.Name));
-            json.WriteNumber("lagSeconds", Math.Round(lagSeconds.GetValueOrDefault(consumer.Name), 3));
+            var lag = lags.GetValueOrDefault(consumer.Name);
+            json.WriteNumber("lagVersions", lag.Versions);
+            json.WriteNumber("lagSeconds", Math.Round(lag.Seconds, 3));
             json.WriteEndObject();
         }
 
@@ -241,10 +243,4 @@ internal static class OperationsApi
 
         json.WriteEndObject();
     }
-
-    private static Dictionary<string, double> Gauges(IReadOnlyList<MetricInstrument> collected, string name, string tag) =>
-        collected.Where(i => i.Name == name)
-            .SelectMany(i => i.Series)
-            .GroupBy(s => s.Tags.FirstOrDefault(t => t.Key == tag).Value ?? string.Empty, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Max(s => s.Read().Value), StringComparer.Ordinal);
 }

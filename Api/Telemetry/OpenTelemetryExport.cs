@@ -1,10 +1,17 @@
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
 namespace OrleansConsistency.Api.Telemetry;
 
 /// <summary>
-/// OTLP export of the product's traces and metrics, configured by the standard <c>OTEL_*</c> environment variables
-/// (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, <c>OTEL_SERVICE_NAME</c>, …) and off
-/// unless an endpoint is set (or when <c>OTEL_SDK_DISABLED=true</c>): without a collector, nothing is exported and
-/// nothing is buffered.
+/// The OpenTelemetry SDK over every meter and source the API has: metrics for <c>GET /metrics</c> (the Prometheus
+/// exporter) always, and OTLP export of traces and metrics, configured by the standard <c>OTEL_*</c> environment
+/// variables (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, <c>OTEL_SERVICE_NAME</c>, …) and
+/// off unless an endpoint is set (or when <c>OTEL_SDK_DISABLED=true</c>): without a collector, no span is recorded,
+/// nothing is exported and nothing is buffered.
 /// </summary>
 internal static class OpenTelemetryExport
 {
@@ -19,15 +26,47 @@ internal static class OpenTelemetryExport
             && EndpointVariables.Any(v => !string.IsNullOrWhiteSpace(configuration[v]));
     }
 
-    /// <summary>Starts the exporters when configured; they flush and stop with the host.</summary>
     public static IServiceCollection AddOpenTelemetryExport(this IServiceCollection services, IConfiguration configuration)
     {
-        if (!IsConfigured(configuration))
+        ArgumentNullException.ThrowIfNull(configuration);
+        var otlp = IsConfigured(configuration);
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource =>
+            {
+                // The default resource reads OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES; a name is given only when neither names one.
+                if (string.IsNullOrWhiteSpace(configuration["OTEL_SERVICE_NAME"])
+                    && configuration["OTEL_RESOURCE_ATTRIBUTES"]?.Contains("service.name", StringComparison.Ordinal) != true)
+                {
+                    resource.AddService("orleansconsistency");
+                }
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter([.. ApiTelemetry.MeterNames])
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddNpgsqlInstrumentation()
+
+                    // Every scrape reads the instruments afresh: a cached answer would show a scraper (or a test) a
+                    // count from before what it just did.
+                    .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+        if (otlp)
         {
-            return services;
+            // The exporters read OTEL_EXPORTER_OTLP_* (endpoint, protocol, headers, timeout) themselves.
+            telemetry.WithTracing(tracing => tracing
+                .AddSource([.. ApiTelemetry.SourceNames])
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddOtlpExporter());
         }
 
-        services.AddHostedService<OpenTelemetryExporters>();
         return services;
     }
 }

@@ -35,6 +35,14 @@ public static class SettlementInstruments
         "s",
         "How long the oldest version the consumer has not handled has been waiting; 0 when caught up.");
 
+    /// <summary>
+    /// Every tracked consumer's lag now, for pages that show it; where several silos of one process track the same
+    /// consumer, the furthest behind.
+    /// </summary>
+    public static IReadOnlyDictionary<string, (long Versions, double Seconds)> ReadLags() =>
+        Lags.Read().GroupBy(l => l.Name, StringComparer.Ordinal).ToDictionary(
+            g => g.Key, g => (g.Max(l => l.Value.Versions), g.Max(l => l.Value.Seconds)), StringComparer.Ordinal);
+
     /// <summary>Reports a consumer's lag until the returned registration is disposed.</summary>
     internal static IDisposable TrackConsumer(string consumer, Func<(long Versions, double Seconds)> lag) => Lags.Track(consumer, lag);
 }

@@ -1,9 +1,11 @@
 extern alias api;
 
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansConsistency.Grains.Interfaces.Resources;
 using OrleansConsistency.TestSupport;
 
@@ -43,6 +45,7 @@ public class ApiFactory : WebApplicationFactory<api::Program>
             builder.UseSetting(name, value);
         }
 
+        builder.ConfigureServices(services => services.AddSingleton<IMeterFactory>(ProcessMeterFactory.Instance));
         Configure(builder);
     }
 
