@@ -24,8 +24,12 @@ internal static class ApiTelemetry
     public static readonly IReadOnlyList<string> OrleansSources =
         ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Microsoft.Orleans.Lifecycle", "Microsoft.Orleans.Storage"];
 
-    /// <summary>The product's meters, one per layer, and Orleans'.</summary>
-    public static readonly IReadOnlyList<string> MeterNames = [Name, GrainsTelemetry.Name, StorageTelemetry.Name, OrleansMeter];
+    /// <summary>Polly's meter: every retry, breaker transition, timeout and bulkhead refusal of the dependencies' and
+    /// consumers' pipelines (<c>resilience_polly_*</c>, tagged with the pipeline's name).</summary>
+    public const string PollyMeter = "Polly";
+
+    /// <summary>The product's meters, one per layer, Orleans' and Polly's.</summary>
+    public static readonly IReadOnlyList<string> MeterNames = [Name, GrainsTelemetry.Name, StorageTelemetry.Name, OrleansMeter, PollyMeter];
 
     /// <summary>The product's and Orleans' activity sources a trace of an intent is made of, beside the request's span.</summary>
     public static readonly IReadOnlyList<string> SourceNames = [GrainsTelemetry.Name, .. OrleansSources];
