@@ -31,6 +31,7 @@ namespace OrleansConsistency.Api.Serialization;
 [JsonSerializable(typeof(TransitionEvent))]
 [JsonSerializable(typeof(ResolutionRequest))]
 [JsonSerializable(typeof(RebuildReport))]
+[JsonSerializable(typeof(WaitingConflictsResponse))]
 [JsonSerializable(typeof(ConflictReport))]
 [JsonSerializable(typeof(ReadinessResponse))]
 [JsonSerializable(typeof(FaultsResponse))]
