@@ -63,6 +63,7 @@ builder.Services.AddApiAccess(builder.Configuration);
 builder.Services.AddSingleton<ClusterSilos>();
 builder.Services.AddSingleton<EventStreamSlots>();
 builder.Services.AddSingleton<CallerLimiter>();
+builder.Services.AddHostedService<PageAddresses>();
 
 // Metrics for /metrics and /ops are aggregated in-process; OTLP export starts only when OTEL_EXPORTER_OTLP_* is set.
 builder.Services.AddSingleton<MetricsCollector>();
