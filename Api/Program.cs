@@ -105,6 +105,7 @@ app.MapConsumersApi();
 app.MapConflictsApi();
 app.MapKeysApi();
 app.MapOperationsApi();
+app.MapPerceivedTelemetryApi();
 app.MapPages();
 
 await app.RunAsync().ConfigureAwait(false);
