@@ -353,7 +353,7 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
     }
 
     /// <summary>Tells the resource grain that its changes wait because an operator paused this consumer, not because anything failed.</summary>
-    private async Task ReportPausedAsync(ResourceLane lane)
+    public async Task ReportPausedAsync(ResourceLane lane)
     {
         try
         {

@@ -74,7 +74,7 @@ public sealed partial class TwoSessionsPageTests(BrowserFixture fixture)
         // Bea is told at once, in plain words, before she saves; her edit is kept on top of the new version.
         await Expect(bea.Locator("#news")).ToBeVisibleAsync(new() { Timeout = Wait });
         await Expect(bea.Locator("#news-message")).ToContainTextAsync("Someone else changed this: status is now closed");
-        await Expect(bea.Locator("#announcer")).ToMatchAriaSnapshotAsync("- status: /Someone else changed this: status is now closed/", new() { Timeout = Wait });
+        await Expect(bea.Locator("#announcer")).ToMatchAriaSnapshotAsync("- status: /Someone else changed this. status is now closed/", new() { Timeout = Wait });
         await Expect(bea.Locator("#base-version")).ToHaveTextAsync("2");
         await Expect(bea.Locator("#view")).ToContainTextAsync("closed");
         var editor = JsonDocument.Parse(await bea.Locator("#doc").InputValueAsync()).RootElement;
