@@ -597,8 +597,8 @@
   function showWaiting() {
     const items = page.waiting.map((item) => {
       const li = document.createElement("li");
-      const fields = (item.conflict?.fields ?? []).map((f) => fieldName(f.path)).join(", ");
-      li.append(`Your change from ${time(item.receivedAt)} to ${fields || "this"} waits for your decision. `);
+      const fields = (item.conflict?.fields ?? []).map((f) => `“${fieldName(f.path)}”`).join(", ");
+      li.append(`Your change to ${fields || "this"} at ${time(item.receivedAt)} waits for your decision. `);
       const button = document.createElement("button");
       button.type = "button";
       button.textContent = "Decide now";
