@@ -251,6 +251,15 @@
     moveBase(document, version, edited);
   }
 
+  async function readOwn(change, version) {
+    const response = await auth.fetch(resourcePath(), { headers: { Accept: "application/json" } }).catch(() => null);
+    const body = response?.ok ? await response.json().catch(() => null) : null;
+    if (body?.version === version && version > page.latest.version) {
+      page.latest = { version, document: body.document ?? {} };
+      adoptOwn(change.key, version, page.latest.document);
+    }
+  }
+
   // ---------- someone else's version ----------
 
   function clearNews() {
@@ -468,7 +477,9 @@
 
     showVersions();
     if (typeof status.version === "number" && status.version > page.baseVersion && page.latest.version === status.version) {
-      adoptOwn(change.key, status.version, page.latest.document); // else its live event, on its way, moves the base
+      adoptOwn(change.key, status.version, page.latest.document);
+    } else if (typeof status.version === "number" && status.version > page.latest.version && page.source?.readyState !== EventSource.OPEN) {
+      readOwn(change, status.version); // live, its event is on its way and moves the base; offline, it is read
     } else if (status.state === "rejected" || status.state === "conflict") {
       page.sent.delete(change.key);
     }
