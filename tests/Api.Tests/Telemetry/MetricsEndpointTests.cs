@@ -120,9 +120,17 @@ public sealed partial class MetricsEndpointTests(ApiFactory factory)
         Assert.Equal(1, Delta("oc_perceived_saved_seconds_count", PerceivedOther));
         Assert.Equal(0, Delta("oc_perceived_done_seconds_count", PerceivedOther));
         Assert.DoesNotContain(madeUp, text, StringComparison.Ordinal);
+
+        // Described for API clients: its tag and every answer it gives.
+        using var openApi = await ApiClient.ReadJsonAsync(await client.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative)));
+        var post = openApi.RootElement.GetProperty("paths").GetProperty("/v1/telemetry/perceived").GetProperty("post");
+        Assert.Equal("Telemetry", post.GetProperty("tags")[0].GetString());
+        Assert.All(PerceivedAnswers, code => Assert.True(post.GetProperty("responses").TryGetProperty(code, out _), code));
     }
 
     private const string PerceivedOther = "other";
+
+    private static readonly string[] PerceivedAnswers = ["204", "400", "429"];
 
     [Fact]
     public async Task OpsSummary_ShowsTotalsConsumersAndRecentFailures()
