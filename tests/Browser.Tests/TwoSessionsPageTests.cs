@@ -45,13 +45,7 @@ public sealed partial class TwoSessionsPageTests(BrowserFixture fixture)
         await PlainWords.AssertEachStateAnnouncedAsync(page);
 
         // "carts" is not configured under Resources:Types in the browser tests' API, so it is counted as "other".
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (await PerceivedCountAsync("other") <= before && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
-
-        Assert.True(await PerceivedCountAsync("other") > before, "oc_perceived_saved_seconds did not count the save");
+        await WaitForPerceivedAsync("other", before + 1);
         var metrics = await fixture.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         Assert.Contains("oc_perceived_done_seconds_count{type=\"other\"}", metrics, StringComparison.Ordinal);
     }
@@ -108,6 +102,7 @@ public sealed partial class TwoSessionsPageTests(BrowserFixture fixture)
     {
         var type = BrowserApi.ManualConflictType;
         var id = NewId();
+        var perceivedBefore = await PerceivedCountAsync(type);
         await PostAsync(type, id, "{\"op\":\"set\",\"payload\":{\"title\":\"first\"}}");
         var ada = await OpenAsync(type, id);
         var bea = await OpenAsync(type, id);
@@ -143,6 +138,9 @@ public sealed partial class TwoSessionsPageTests(BrowserFixture fixture)
         {
             Assert.Equal("ada 2", afterAda.RootElement.GetProperty("document").GetProperty("title").GetString());
         }
+
+        // Each of Ada's two changes is reported, the first too although the second was on show ("notes" is configured).
+        await WaitForPerceivedAsync(type, perceivedBefore + 2);
 
         // Bea's change meets Ada's: the dialog, in plain words.
         await bea.Locator("#save").ClickAsync();
@@ -207,6 +205,17 @@ public sealed partial class TwoSessionsPageTests(BrowserFixture fixture)
     {
         using var response = await fixture.Http.GetAsync(new Uri($"/v1/resources/{type}/{id}", UriKind.Relative));
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task WaitForPerceivedAsync(string type, double count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (await PerceivedCountAsync(type) < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.True(await PerceivedCountAsync(type) >= count, $"oc_perceived_saved_seconds{{type=\"{type}\"}} did not reach {count}");
     }
 
     private async Task<double> PerceivedCountAsync(string type)

@@ -36,6 +36,7 @@
     seen: new Set(),     // versions shown in the live list
     change: null,        // the change shown: { key, status, badge, edited, clickedAt, savedMs, doneMs, reported, conflicted }
     sent: new Map(),     // this tab's changes not yet applied: key -> the document as the person saved it
+    following: new Set(), // this tab's earlier changes still on their way (a later one is on show): measured until done
     waiting: [],         // this tab's changes that wait for a decision (the manual conflict policy)
     news: null,          // someone else's versions since the person's base: { before, version }
     refreshTimer: null,
@@ -347,6 +348,10 @@
 
     const key = crypto.randomUUID();
     const change = { key, status: null, badge: null, edited, clickedAt, savedMs: null, doneMs: null, reported: false, conflicted: false };
+    if (page.change && !page.change.reported && !page.change.conflicted && !(page.change.status && isFinal(page.change.status))) {
+      page.following.add(page.change);
+    }
+
     page.change = change;
     page.sent.set(key, edited);
     clearNews();
@@ -411,8 +416,7 @@
 
   // ---------- a change's status ----------
 
-  async function refresh() {
-    const change = page.change;
+  async function refresh(change = page.change) {
     if (!change) {
       return;
     }
@@ -425,7 +429,7 @@
       }
 
       const body = await response.json();
-      if (page.change === change && body.state) {
+      if ((page.change === change || page.following.has(change)) && body.state) {
         applyStatus(change, body);
       }
     } catch (error) {
@@ -438,7 +442,7 @@
 
   function scheduleRefresh() {
     window.clearTimeout(page.refreshTimer);
-    page.refreshTimer = window.setTimeout(refresh, REFRESH_MS);
+    page.refreshTimer = window.setTimeout(() => refresh(), REFRESH_MS);
   }
 
   function isFinal(status) {
@@ -484,13 +488,18 @@
       page.sent.delete(change.key);
     }
 
+    const badge = badgeFor(status);
+    measure(change, badge);
     if (page.change !== change) {
-      return; // an earlier change of this tab: the base moved, the one on show is a later one
+      // An earlier change of this tab: the base moved, the one on show is a later one.
+      if (change.reported || isFinal(status) || status.state === "conflict") {
+        page.following.delete(change);
+      }
+
+      return;
     }
 
-    const badge = badgeFor(status);
     setBadge(badge, status.message || "");
-    measure(change, badge);
     showTimeline(status.timeline || []);
     if (status.state === "rejected") {
       showDocument(page.latest.document, false);
@@ -801,6 +810,10 @@
       showVersions();
       if (page.change?.status && !isFinal(page.change.status)) {
         refresh();
+      }
+
+      for (const change of page.following) {
+        refresh(change);
       }
     });
   }
