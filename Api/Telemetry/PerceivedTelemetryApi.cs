@@ -11,6 +11,7 @@ namespace OrleansConsistency.Api.Telemetry;
 /// <summary>
 /// <c>POST /v1/telemetry/perceived</c>: the people's page reports how long each of its changes took as the person saw
 /// it. Callers authenticate as for every other page call and are rate limited per key like them (CallerLimitMiddleware);
+/// only a key that may make changes reports on them (a reader's POST is refused like its other writes);
 /// the type tag is bounded to the configured types, so made-up types cannot grow the series.
 /// </summary>
 internal static class PerceivedTelemetryApi
@@ -32,7 +33,8 @@ internal static class PerceivedTelemetryApi
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .RequireAuthorization(ApiPolicies.Read);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .RequireAuthorization(ApiPolicies.Write);
         return app;
     }
 
