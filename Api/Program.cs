@@ -48,6 +48,7 @@ builder.Services.AddApiAccess(builder.Configuration);
 builder.Services.AddSingleton<ClusterSilos>();
 builder.Services.AddSingleton<EventStreamSlots>();
 builder.Services.AddSingleton<CallerLimiter>();
+builder.Services.AddHostedService<PageAddresses>();
 
 // The OpenTelemetry SDK serves /metrics; /ops reads its few numbers itself. OTLP export starts only when
 // OTEL_EXPORTER_OTLP_* is set.
@@ -91,6 +92,7 @@ app.MapConsumersApi();
 app.MapConflictsApi();
 app.MapKeysApi();
 app.MapOperationsApi();
+app.MapPerceivedTelemetryApi();
 app.MapPages();
 
 await app.RunAsync().ConfigureAwait(false);

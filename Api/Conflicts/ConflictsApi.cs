@@ -43,6 +43,18 @@ internal static class ConflictsApi
             .AddEndpointFilter<ResourceRouteFilter>()
             .RequireAuthorization(ApiPolicies.Write);
 
+        app.MapGet("/v1/resources/{type}/{id}/conflicts", ListWaitingAsync)
+            .WithTags("Conflicts")
+            .WithName("ListWaitingConflicts")
+            .WithSummary("List the changes parked by the manual conflict policy that wait for a decision")
+            .WithDescription("Each with its idempotency key, session, conflict report and resolution address, oldest first. With session=… only "
+                + "that session's (what a page reopening the resource shows again). A resource without any answers an empty list.")
+            .Produces<WaitingConflictsResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .AddEndpointFilter<ResourceRouteFilter>()
+            .RequireAuthorization(ApiPolicies.Read);
+
         app.MapPost("/v1/resources/{type}/{id}/rebuild", RebuildAsync)
             .WithTags("Operators")
             .WithName("RebuildResource")
@@ -121,6 +133,38 @@ internal static class ConflictsApi
             return ApiProblems.Create(context, problemType, exception.Message, [new("idempotencyKey", idempotencyKey)]);
         }
         catch (Exception exception) when (ServiceProblems.ForChange(context, exception, idempotencyKey) is { } unavailable)
+        {
+            return unavailable;
+        }
+    }
+
+    private static async Task<Results<Ok<WaitingConflictsResponse>, ProblemHttpResult>> ListWaitingAsync(
+        string type,
+        string id,
+        [FromQuery] string? session,
+        HttpContext context,
+        IGrainFactory grains,
+        IOptions<ApiOptions> options)
+    {
+        var resource = ResourceRoute.KeyOf(context, type, id);
+        if (IntentValidator.CheckSession(session) is { } invalidSession)
+        {
+            return ApiProblems.Create(context, ProblemTypes.InvalidIntent, invalidSession);
+        }
+
+        try
+        {
+            using (CallDeadline.WithTimeout(options.Value.GrainCallTimeout))
+            {
+                var parked = await grains.GetGrain<IResourceGrain>(resource.GrainKey).GetParkedConflicts().ConfigureAwait(false);
+                var items = parked
+                    .Where(p => session is null || string.Equals(p.Session, session, StringComparison.Ordinal))
+                    .Select(p => new WaitingConflict(p.Key, p.Session, p.ReceivedAt, p.Conflict, IntentLocation.For(resource, p.Key) + "/resolution"))
+                    .ToList();
+                return TypedResults.Ok(new WaitingConflictsResponse(items));
+            }
+        }
+        catch (Exception exception) when (ServiceProblems.ForRead(context, exception) is { } unavailable)
         {
             return unavailable;
         }

@@ -28,6 +28,9 @@ internal static class IntentsApi
     /// <summary>The version the person was looking at, as a header (the body's basedOnVersion wins nothing: both must agree).</summary>
     public const string BasedOnVersionHeader = "X-Based-On-Version";
 
+    /// <summary>The client session (e.g. one browser tab): its own earlier writes never conflict with its later intents.</summary>
+    public const string SessionHeader = "X-Session-Id";
+
     /// <summary>The most a request whose change ran out of time spends past its deadline to learn the change's status.</summary>
     private static readonly TimeSpan StatusQueryGrace = TimeSpan.FromMilliseconds(250);
 
@@ -82,6 +85,7 @@ internal static class IntentsApi
         [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
         [FromHeader(Name = "If-Match")] string? ifMatch,
         [FromHeader(Name = BasedOnVersionHeader)] string? basedOnHeader,
+        [FromHeader(Name = SessionHeader)] string? session,
         HttpContext context,
         IGrainFactory grains,
         StorageHealth storage,
@@ -146,6 +150,12 @@ internal static class IntentsApi
             basedOnVersion = headerBasedOn;
         }
 
+        var sessionProblem = context.Request.Headers[SessionHeader].Count > 1 ? $"Send exactly one {SessionHeader} header." : IntentValidator.CheckSession(session) is { } invalid ? $"{SessionHeader}: {invalid}" : null;
+        if (sessionProblem is not null)
+        {
+            return ApiProblems.Create(context, ProblemTypes.InvalidIntent, sessionProblem);
+        }
+
         var operation = request.Op;
         if (IntentValidator.CheckPayload(operation, request.Payload) is { } payloadProblem)
         {
@@ -159,7 +169,7 @@ internal static class IntentsApi
         }
 
         var correlationId = CorrelationId.Get(context);
-        var intent = new Intent(idempotencyKey, operation, request.Payload, request.ExpectedVersion ?? ifMatchVersion, correlationId, basedOnVersion, request.IssuedAt ?? time.GetUtcNow());
+        var intent = new Intent(idempotencyKey, operation, request.Payload, request.ExpectedVersion ?? ifMatchVersion, correlationId, basedOnVersion, request.IssuedAt ?? time.GetUtcNow(), session);
         var grain = grains.GetGrain<IResourceGrain>(resource.GrainKey);
         var deadline = RequestDeadline.Of(context)!;
 

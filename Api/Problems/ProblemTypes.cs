@@ -85,6 +85,9 @@ internal static class ProblemTypes
 
     public static readonly ProblemType Overloaded = new("overloaded", "The service is serving as many requests as it can", Status503ServiceUnavailable);
 
+    /// <summary>A page's report of perceived times is not JSON of the expected shape, or a time is out of range.</summary>
+    public static readonly ProblemType InvalidTiming = new("invalid-timing", "The perceived timing is not valid", Status400BadRequest);
+
     /// <summary>A read's query (consistency, minVersion, paging, resume point) is not valid.</summary>
     public static readonly ProblemType InvalidRead = new("invalid-read", "The read request is not valid", Status400BadRequest);
 

@@ -10,6 +10,7 @@ using OrleansConsistency.Api.Health;
 using OrleansConsistency.Grains.Dependencies;
 using OrleansConsistency.Api.Intents;
 using OrleansConsistency.Api.Resources;
+using OrleansConsistency.Api.Telemetry;
 using OrleansConsistency.Grains.Interfaces.Intents;
 using OrleansConsistency.Grains.Interfaces.Resources;
 
@@ -31,6 +32,7 @@ namespace OrleansConsistency.Api.Serialization;
 [JsonSerializable(typeof(TransitionEvent))]
 [JsonSerializable(typeof(ResolutionRequest))]
 [JsonSerializable(typeof(RebuildReport))]
+[JsonSerializable(typeof(WaitingConflictsResponse))]
 [JsonSerializable(typeof(ConflictReport))]
 [JsonSerializable(typeof(ReadinessResponse))]
 [JsonSerializable(typeof(FaultsResponse))]
@@ -41,6 +43,7 @@ namespace OrleansConsistency.Api.Serialization;
 [JsonSerializable(typeof(KeyCreatedResponse))]
 [JsonSerializable(typeof(IReadOnlyList<KeyListItem>))]
 [JsonSerializable(typeof(KeyListItem))]
+[JsonSerializable(typeof(PerceivedTiming))]
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(bool))]
 [JsonSerializable(typeof(string))]

@@ -12,6 +12,7 @@ namespace OrleansConsistency.Grains.Interfaces.Consumers;
 /// <param name="LastError">The last error, in words for an operator.</param>
 /// <param name="NextAttemptAt">When it tries again; null when it gave up.</param>
 /// <param name="GaveUp">True when it gave up on this version (poison event, or its breaker stayed open too long).</param>
+/// <param name="Paused">True when nothing failed but an operator paused the consumer: it goes on when resumed.</param>
 [GenerateSerializer]
 [Immutable]
 [Alias("oc.ConsumerTrouble")]
@@ -21,4 +22,5 @@ public sealed record ConsumerTrouble(
     [property: Id(2)] int Attempts,
     [property: Id(3)] string LastError,
     [property: Id(4)] DateTimeOffset? NextAttemptAt,
-    [property: Id(5)] bool GaveUp);
+    [property: Id(5)] bool GaveUp,
+    [property: Id(6)] bool Paused = false);

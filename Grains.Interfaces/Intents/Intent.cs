@@ -13,6 +13,9 @@ namespace OrleansConsistency.Grains.Interfaces.Intents;
 /// conflict policy decides. Unlike <paramref name="ExpectedVersion"/> it is never a precondition.</param>
 /// <param name="IssuedAt">When the person made the change (their device, or when the API received it); the
 /// last-writer-wins policy orders writes by it. Null: when the grain receives it.</param>
+/// <param name="Session">The client session that made it (<c>X-Session-Id</c>, e.g. one browser tab): writes made by
+/// the same session since <paramref name="BasedOnVersion"/> are the person's own and never conflict with this intent.
+/// Null: no session, so every later write counts.</param>
 [GenerateSerializer]
 [Immutable]
 [Alias("oc.Intent")]
@@ -23,4 +26,5 @@ public sealed record Intent(
     [property: Id(3)] long? ExpectedVersion = null,
     [property: Id(4)] string? CorrelationId = null,
     [property: Id(5)] long? BasedOnVersion = null,
-    [property: Id(6)] DateTimeOffset? IssuedAt = null);
+    [property: Id(6)] DateTimeOffset? IssuedAt = null,
+    [property: Id(7)] string? Session = null);

@@ -21,7 +21,8 @@ public sealed record IntentOutcome(
     string? CorrelationId,
     DateTimeOffset ReceivedAt,
     DateTimeOffset DecidedAt,
-    Conflicts.ConflictReport? Conflict = null)
+    Conflicts.ConflictReport? Conflict = null,
+    string? Session = null)
 {
     /// <summary>True when the intent changed the resource.</summary>
     public bool Applied => Version is not null;

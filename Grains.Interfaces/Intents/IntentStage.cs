@@ -9,6 +9,8 @@ namespace OrleansConsistency.Grains.Interfaces.Intents;
 /// <param name="At">When it was reached, if it was.</param>
 /// <param name="Attempts">How many attempts it took or has taken so far.</param>
 /// <param name="Detail">A plain sentence about it, when there is something to say.</param>
+/// <param name="Label">What the stage is called on a page for people ("Updating search and lists"): <paramref name="Name"/>
+/// stays the stable identifier for programs, the label uses the consumer's display name.</param>
 [GenerateSerializer]
 [Immutable]
 [Alias("oc.IntentStage")]
@@ -17,7 +19,8 @@ public sealed record IntentStage(
     [property: Id(1)] IntentStageState State,
     [property: Id(2)] DateTimeOffset? At,
     [property: Id(3)] int Attempts = 0,
-    [property: Id(4)] string? Detail = null);
+    [property: Id(4)] string? Detail = null,
+    [property: Id(5)] string? Label = null);
 
 /// <summary>The state of one timeline stage.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<IntentStageState>))]

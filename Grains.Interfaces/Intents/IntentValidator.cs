@@ -11,6 +11,16 @@ public static class IntentValidator
     /// <summary>The longest correlation id accepted.</summary>
     public const int MaxCorrelationIdLength = 128;
 
+    /// <summary>The longest client session id accepted.</summary>
+    public const int MaxSessionLength = 64;
+
+    /// <summary>Returns why the session id is not acceptable, or null when it is (or when there is none).</summary>
+    public static string? CheckSession(string? session) =>
+        session is null ? null
+        : session.Length is 0 or > MaxSessionLength || !IsPrintableAscii(session)
+            ? $"The session id must be 1–{MaxSessionLength} printable ASCII characters (0x21–0x7E), such as a random id made once per browser tab."
+            : null;
+
     /// <summary>Returns why the idempotency key is not acceptable, or null when it is.</summary>
     public static string? CheckIdempotencyKey(string? key) =>
         string.IsNullOrEmpty(key) ? "The Idempotency-Key is missing."
@@ -44,6 +54,11 @@ public static class IntentValidator
         if (intent.CorrelationId is { } correlationId && (correlationId.Length > MaxCorrelationIdLength || !IsPrintableAscii(correlationId)))
         {
             throw new InvalidIntentException($"The correlation id must be 1–{MaxCorrelationIdLength} printable ASCII characters.");
+        }
+
+        if (CheckSession(intent.Session) is { } sessionProblem)
+        {
+            throw new InvalidIntentException(sessionProblem);
         }
 
         if (CheckPayload(intent.Operation, intent.Payload) is { } payloadProblem)

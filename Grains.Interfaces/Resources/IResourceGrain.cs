@@ -38,6 +38,10 @@ public interface IResourceGrain : IGrainWithStringKey
     /// <exception cref="Conflicts.ConflictResolutionException">Unknown intent, not in conflict, resolved otherwise, or a bad value; nothing changed.</exception>
     Task<IntentResult> Resolve(string idempotencyKey, Conflicts.ConflictChoice choice, System.Text.Json.JsonElement? value);
 
+    /// <summary>The intents parked by the manual conflict policy that wait for a decision, oldest first.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<Conflicts.ParkedConflict>> GetParkedConflicts();
+
     /// <summary>
     /// Replays the resource's events from version 0 and compares the result with the stored state; with
     /// <paramref name="replace"/>, a differing stored state is replaced by the replayed one (an operator's repair).

@@ -31,6 +31,8 @@ namespace OrleansConsistency.Grains.Interfaces.Resources;
 /// </param>
 /// <param name="Tenant">The resource's tenant when it is not the default one (null in the default tenant, as in every
 /// event from before tenants existed).</param>
+/// <param name="Session">The client session of the intent (see <see cref="Intent.Session"/>); null when it named none.
+/// Replaying keeps it with each field written, so own-session writes stay no conflict after a rebuild.</param>
 [GenerateSerializer]
 [Alias("oc.TransitionEvent")]
 [Immutable]
@@ -51,7 +53,8 @@ public sealed record TransitionEvent(
     [property: Id(13)] Conflicts.HlcTimestamp? Stamp = null,
     [property: Id(14)] EffectiveChange? Effect = null,
     [property: Id(15)] string? TraceParent = null,
-    [property: Id(16)] string? Tenant = null)
+    [property: Id(16)] string? Tenant = null,
+    [property: Id(17)] string? Session = null)
 {
     /// <summary>The current schema version: 2 added conflict, clock, stamp and effect.</summary>
     public const int CurrentSchemaVersion = 2;

@@ -48,12 +48,12 @@ internal static class ConflictMessages
             "manual" => "because someone chose it",
             _ => "because the most recent change wins",
         };
-        return $"Later, another change ({by.Key}, version {by.Version}, at {by.At.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC) replaced your value for {Names(paths)}, {why}.";
+        return $"Later, another change (version {by.Version}, at {by.At.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC) replaced your value for {Names(paths)}, {why}.";
     }
 
-    /// <summary>"the field status was changed by k1 (version 4)", grouped by change.</summary>
+    /// <summary>"'status' was changed by another change (version 4)", grouped by change; its key is in the report's data, not in words for people.</summary>
     private static string Changes(IReadOnlyList<FieldConflict> fields) =>
-        string.Join(" and ", fields.GroupBy(f => f.By).Select(g => $"{Names(g.Select(f => f.Path))} {(g.Count() == 1 && g.First().Path.Length > 0 ? "was" : "were")} changed by another change ({g.Key.Key}, version {g.Key.Version})"));
+        string.Join(" and ", fields.GroupBy(f => f.By).Select(g => $"{Names(g.Select(f => f.Path))} {(g.Count() == 1 && g.First().Path.Length > 0 ? "was" : "were")} changed by another change (version {g.Key.Version})"));
 
     private static void AddClause(List<string> clauses, IReadOnlyList<FieldConflict> fields, string outcome, Func<string, string> sentence)
     {
@@ -64,10 +64,10 @@ internal static class ConflictMessages
         }
     }
 
-    /// <summary>Field names as people read them: <c>address/city</c>, or "the whole document".</summary>
+    /// <summary>Field names as people read them: 'address › city' (not the JSON Pointer <c>/address/city</c>), or "the whole document".</summary>
     public static string Names(IEnumerable<string> paths)
     {
-        var names = paths.Distinct().Select(p => p.Length == 0 ? "the whole document" : $"'{p[1..]}'").ToList();
+        var names = paths.Distinct().Select(p => p.Length == 0 ? "the whole document" : $"'{string.Join(" › ", JsonPaths.Segments(p))}'").ToList();
         return names.Count switch
         {
             0 => "nothing",

@@ -12,8 +12,11 @@ namespace OrleansConsistency.Grains.Conflicts;
 /// </summary>
 internal static class ConflictResolver
 {
-    /// <summary>Decides; an intent that is not stale (or met no change on its fields) applies as it is.</summary>
-    public static ConflictDecision Decide(ResourceState current, ConflictPolicy policy, IntentOperation operation, JsonObject? payload, long basedOnVersion, HlcTimestamp stamp, string key)
+    /// <summary>
+    /// Decides; an intent that is not stale (or met no change on its fields) applies as it is. Writes made since the
+    /// base version by the intent's own <paramref name="session"/> are the person's own and are not held against it.
+    /// </summary>
+    public static ConflictDecision Decide(ResourceState current, ConflictPolicy policy, IntentOperation operation, JsonObject? payload, long basedOnVersion, HlcTimestamp stamp, string key, string? session = null)
     {
         var asIs = new ConflictDecision(ConflictDecisionKind.Apply, operation, payload, []);
         if (basedOnVersion >= current.Version)
@@ -21,7 +24,7 @@ internal static class ConflictResolver
             return asIs;
         }
 
-        var conflicts = Conflicts(current, operation, payload, basedOnVersion);
+        var conflicts = Conflicts(current, operation, payload, basedOnVersion, session);
         if (conflicts.Count == 0)
         {
             return asIs;
@@ -89,9 +92,9 @@ internal static class ConflictResolver
     }
 
     /// <summary>Per field the intent writes, the latest write made after the base version that overlaps it.</summary>
-    private static List<(string Path, FieldWrite By)> Conflicts(ResourceState current, IntentOperation operation, JsonObject? payload, long basedOnVersion)
+    private static List<(string Path, FieldWrite By)> Conflicts(ResourceState current, IntentOperation operation, JsonObject? payload, long basedOnVersion, string? session)
     {
-        var later = current.FieldWrites.Where(w => w.Version > basedOnVersion).ToList();
+        var later = current.FieldWrites.Where(w => w.Version > basedOnVersion && (session is null || !string.Equals(w.Session, session, StringComparison.Ordinal))).ToList();
         if (JsonPaths.IsCommutative(operation))
         {
             // Increments and set members compose with anything except a delete made since.

@@ -23,6 +23,9 @@ public sealed class FieldWrite
     /// <summary>The write's hybrid logical clock timestamp, which last-writer-wins compares.</summary>
     public HlcTimestamp Stamp { get; set; } = HlcTimestamp.Zero;
 
+    /// <summary>The client session of the intent that wrote it; null when it named none.</summary>
+    public string? Session { get; set; }
+
     /// <summary>True when the write removed the field (or deleted the document).</summary>
     public bool Removed { get; set; }
 

@@ -83,7 +83,8 @@ internal static class JsonPaths
         }
     }
 
-    private static IEnumerable<string> Segments(string path) =>
+    /// <summary>The field names along a path, unescaped: <c>/a~1b/c</c> is <c>a/b</c>, <c>c</c>.</summary>
+    public static IEnumerable<string> Segments(string path) =>
         path.Length == 0 ? [] : path[1..].Split('/').Select(s => s.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal));
 
     /// <summary>Removes a leaf; true when the object it was in is now empty and should go too.</summary>

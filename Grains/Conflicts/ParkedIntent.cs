@@ -19,6 +19,12 @@ public sealed class ParkedIntent
     /// <summary>Its correlation id.</summary>
     public string? CorrelationId { get; set; }
 
+    /// <summary>The client session that sent it; null when it named none.</summary>
+    public string? Session { get; set; }
+
+    /// <summary>When it was received.</summary>
+    public DateTimeOffset ReceivedAt { get; set; }
+
     /// <summary>Its write timestamp (when it was issued).</summary>
     public HlcTimestamp Stamp { get; set; } = HlcTimestamp.Zero;
 

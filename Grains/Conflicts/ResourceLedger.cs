@@ -73,6 +73,7 @@ internal static class ResourceLedger
                 IntentKey = transition.IntentKey ?? string.Empty,
                 At = transition.OccurredAt,
                 Stamp = stamp,
+                Session = transition.Session,
                 Removed = JsonPaths.Get(document, path) is null,
             });
         }

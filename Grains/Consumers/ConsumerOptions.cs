@@ -94,12 +94,15 @@ public sealed class ConsumerOptions
         }
     }
 
-    /// <summary>The name people see: <see cref="DisplayName"/>, else a plain name for the built-in kinds.</summary>
+    /// <summary>
+    /// The name people see: <see cref="DisplayName"/>, else a plain name for the built-in kinds, else the consumer's
+    /// name in words (<c>order-history</c> is "order history").
+    /// </summary>
     public string DisplayNameFor(string name) => DisplayName ?? Kind switch
     {
         "read-model" => "search and lists",
         "webhook" => "connected apps",
         "checkout" => "the checkout",
-        _ => name,
+        _ => name.Replace('-', ' ').Replace('_', ' ').Replace('.', ' '),
     };
 }

@@ -176,6 +176,11 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopping, _stopping.Token);
         stopping = stop.Token;
+        if (IsPaused && lane.KnownHead > Math.Max(lane.Checkpoint, 0))
+        {
+            await ReportPausedAsync(lane);
+        }
+
         await WhileNotPausedAsync(stopping);
         Interlocked.Increment(ref _waiting);
         try
@@ -347,6 +352,21 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
         }
     }
 
+    /// <summary>Tells the resource grain that its changes wait because an operator paused this consumer, not because anything failed.</summary>
+    public async Task ReportPausedAsync(ResourceLane lane)
+    {
+        try
+        {
+            await Grain(lane.Resource).ReportTrouble(new ConsumerTrouble(Name, lane.KnownHead, 0, "paused by an operator", null, GaveUp: false, Paused: true));
+        }
+#pragma warning disable CA1031 // A status hint must never stop the drain itself.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogReportFailed(_logger, ex, Name);
+        }
+    }
+
     private async ValueTask ReportRetryAsync(DeliveryAttempts attempts, Exception exception, TimeSpan delay)
     {
         try
@@ -430,7 +450,7 @@ internal sealed partial class ConsumerRunner : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Process manager {Consumer} ended {Resource} version {Version} as failed: {Reason}")]
     private static partial void LogProcessEnded(ILogger logger, string consumer, string resource, long version, string reason);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Consumer {Consumer} could not report a retry to the resource")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Consumer {Consumer} could not report a retry or a pause to the resource")]
     private static partial void LogReportFailed(ILogger logger, Exception exception, string consumer);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer {Consumer} could not look for work it is behind on")]

@@ -72,16 +72,20 @@ internal sealed partial class ResourceConsumersGrain(ConsumerHost host, ILogger<
         await handleFactory.Create<EventRecord>().ResumeAsync(this);
     }
 
-    public Task OnNextAsync(EventRecord item, StreamSequenceToken? token = null)
+    public async Task OnNextAsync(EventRecord item, StreamSequenceToken? token = null)
     {
         ArgumentNullException.ThrowIfNull(item);
         foreach (var (runner, lane) in _lanes)
         {
             lane.Offer(item);
             Schedule(runner, lane);
-        }
 
-        return Task.CompletedTask;
+            // A drain already waiting for the resume cannot say so: the new version's status learns it here.
+            if (runner.IsPaused)
+            {
+                await runner.ReportPausedAsync(lane);
+            }
+        }
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;

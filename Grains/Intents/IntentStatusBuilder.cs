@@ -25,7 +25,7 @@ internal static class IntentStatusBuilder
             Version: null,
             settledVersion,
             currentVersion,
-            [new IntentStage("received", IntentStageState.Done, receivedAt, Attempts: 1), new IntentStage("applied", IntentStageState.Waiting, null)],
+            [Received(receivedAt), new IntentStage("applied", IntentStageState.Waiting, null, Label: SavedLabel)],
             ExpectedSettleBy: null,
             receivedAt,
             correlationId,
@@ -34,7 +34,7 @@ internal static class IntentStatusBuilder
     public static IntentStatus Build(ResourceKey resource, IntentOutcome outcome, long currentVersion, SettlementTracker settlement, ResourceTypeOptions options, DateTimeOffset now, IReadOnlyList<Supersession> supersededBy)
     {
         var settledVersion = settlement.SettledVersion(currentVersion);
-        var received = new IntentStage("received", IntentStageState.Done, outcome.ReceivedAt, Attempts: 1);
+        var received = Received(outcome.ReceivedAt);
         if (outcome.Parked)
         {
             var parked = outcome.Conflict!;
@@ -48,7 +48,7 @@ internal static class IntentStatusBuilder
                 Version: null,
                 settledVersion,
                 currentVersion,
-                [received, new IntentStage("conflict", IntentStageState.Waiting, outcome.DecidedAt, Detail: "Waiting for someone to choose which value to keep."), new IntentStage("applied", IntentStageState.Pending, null)],
+                [received, new IntentStage("conflict", IntentStageState.Waiting, outcome.DecidedAt, Detail: "Waiting for someone to choose which value to keep.", Label: "Your decision"), new IntentStage("applied", IntentStageState.Pending, null, Label: SavedLabel)],
                 ExpectedSettleBy: null,
                 outcome.ReceivedAt,
                 outcome.CorrelationId,
@@ -68,7 +68,7 @@ internal static class IntentStatusBuilder
                 Version: null,
                 settledVersion,
                 currentVersion,
-                [received, new IntentStage("applied", IntentStageState.Skipped, outcome.DecidedAt, Detail: rejection.Reason)],
+                [received, new IntentStage("applied", IntentStageState.Skipped, outcome.DecidedAt, Detail: rejection.Reason, Label: SavedLabel)],
                 ExpectedSettleBy: null,
                 outcome.ReceivedAt,
                 outcome.CorrelationId,
@@ -84,9 +84,9 @@ internal static class IntentStatusBuilder
         IReadOnlyList<IntentStage> timeline =
         [
             received,
-            new IntentStage("applied", IntentStageState.Done, outcome.DecidedAt, Attempts: 1, Detail: $"Version {version}."),
+            new IntentStage("applied", IntentStageState.Done, outcome.DecidedAt, Attempts: 1, Detail: $"Version {version}.", Label: SavedLabel),
             .. consumerStages,
-            new IntentStage("settled", settled ? IntentStageState.Done : failed is null ? IntentStageState.Pending : IntentStageState.Skipped, settled ? settledAt : null),
+            new IntentStage("settled", settled ? IntentStageState.Done : failed is null ? IntentStageState.Pending : IntentStageState.Skipped, settled ? settledAt : null, Label: "Up to date everywhere"),
         ];
 
         var holding = settlement.Lanes.FirstOrDefault(lane => lane.Acknowledged < version);
@@ -100,7 +100,7 @@ internal static class IntentStatusBuilder
         {
             ({ } gaveUp, _, _) => (IntentState.Failed, "consumer-failed", FailedMessage(gaveUp, version), (DateTimeOffset?)null),
             (_, true, _) => (IntentState.Settled, "settled", "Saved. Everything is up to date.", null),
-            _ when now > outcome.DecidedAt + options.StalenessBound => (IntentState.InProgress, "applied-delayed", DelayedMessage(holding), settleBy),
+            _ when now > outcome.DecidedAt + options.StalenessBound || holding?.Trouble is { Paused: true } => (IntentState.InProgress, "applied-delayed", DelayedMessage(holding), settleBy),
             _ when holding is { IsProcessManager: true } => (IntentState.InProgress, "applied-settling", $"Saved. Working on {holding.DisplayName}…", settleBy),
             _ => (IntentState.InProgress, "applied-settling", $"Saved. Updating {holding?.DisplayName ?? "everything"}…", settleBy),
         };
@@ -135,30 +135,39 @@ internal static class IntentStatusBuilder
             supersededBy.Count == 0 ? null : supersededBy);
     }
 
+    private const string SavedLabel = "Saved";
+
+    private static IntentStage Received(DateTimeOffset at) => new("received", IntentStageState.Done, at, Attempts: 1, Label: "Received");
+
     private static IntentStage StageOf(ConsumerLane lane, long version)
     {
         var name = $"consumer:{lane.Name}";
+        var label = lane.IsProcessManager ? Capitalize(lane.DisplayName) : $"Updating {lane.DisplayName}";
         if (lane.GaveUp.TryGetValue(version, out var gaveUp))
         {
-            return new IntentStage(name, IntentStageState.Failed, null, gaveUp.Attempts, $"Gave up: {gaveUp.LastError}");
+            return new IntentStage(name, IntentStageState.Failed, null, gaveUp.Attempts, $"Gave up: {gaveUp.LastError}", label);
         }
 
         if (lane.Acknowledged >= version)
         {
             var acknowledged = lane.AcknowledgementOf(version);
-            return new IntentStage(name, IntentStageState.Done, acknowledged?.At, acknowledged?.Attempts ?? 1);
+            return new IntentStage(name, IntentStageState.Done, acknowledged?.At, acknowledged?.Attempts ?? 1, Label: label);
         }
 
-        return lane.Trouble is { } trouble
-            ? new IntentStage(
+        return lane.Trouble switch
+        {
+            { Paused: true } => new IntentStage(name, IntentStageState.Waiting, null, 0, "Paused by an operator; it goes on when they resume it.", label),
+            { } trouble => new IntentStage(
                 name,
                 IntentStageState.Waiting,
                 null,
                 trouble.Version == version ? trouble.Attempts : 0,
                 trouble.Version == version
                     ? $"Retrying after: {trouble.LastError}{NextTry(trouble.NextAttemptAt)}"
-                    : $"Waiting for an earlier change (version {trouble.Version}) to get through.")
-            : new IntentStage(name, IntentStageState.Waiting, null);
+                    : $"Waiting for an earlier change (version {trouble.Version}) to get through.",
+                label),
+            null => new IntentStage(name, IntentStageState.Waiting, null, Label: label),
+        };
     }
 
     private static string DelayedMessage(ConsumerLane? holding) =>
@@ -166,9 +175,13 @@ internal static class IntentStatusBuilder
             ? $"Saved; {holding.DisplayName} is {waiting.LastError}{NextTry(waiting.NextAttemptAt)}"
             : holding is null
             ? "Saved, but updating everywhere is taking longer than usual."
+            : holding.Trouble is { Paused: true }
+                ? $"Saved, but updating {holding.DisplayName} is paused by an operator. Your change is kept and will appear in {holding.DisplayName} when they resume it."
             : holding.Trouble is { } trouble
                 ? $"Saved, but updating {holding.DisplayName} is taking longer than usual ({trouble.LastError}){NextTry(trouble.NextAttemptAt)}"
                 : $"Saved, but updating {holding.DisplayName} is taking longer than usual.";
+
+    private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     private static string FailedMessage(ConsumerLane lane, long version) =>
         lane.IsProcessManager ? lane.GaveUp[version].LastError : $"Saved, but {lane.DisplayName} could not be updated ({lane.GaveUp[version].LastError}). Your change is kept and everything else goes on; an operator can retry it.";

@@ -113,6 +113,11 @@ public sealed class ResourceGrain(
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<ParkedConflict>> GetParkedConflicts() =>
+        Task.FromResult<IReadOnlyList<ParkedConflict>>(
+            _committed.Parked.Select(p => new ParkedConflict(p.IntentKey, p.Session, p.ReceivedAt, p.Report)).ToList());
+
+    /// <inheritdoc />
     public Task<ResourceSnapshot> GetSnapshot()
     {
         var committed = _committed;
@@ -257,7 +262,7 @@ public sealed class ResourceGrain(
         var current = _committed;
         var decidedAt = time.GetUtcNow();
         IntentOutcome Refused(string code, string reason, ConflictReport? conflict = null) =>
-            new(intent.IdempotencyKey, fingerprint, intent.Operation, null, new IntentRejection(code, reason, current.Version), intent.CorrelationId, receivedAt, decidedAt, conflict);
+            new(intent.IdempotencyKey, fingerprint, intent.Operation, null, new IntentRejection(code, reason, current.Version), intent.CorrelationId, receivedAt, decidedAt, conflict, intent.Session);
 
         if (intent.ExpectedVersion is { } expected && expected != current.Version)
         {
@@ -283,7 +288,7 @@ public sealed class ResourceGrain(
         var basedOn = intent.BasedOnVersion ?? current.Version;
         var stamp = HlcTimestamp.At(issuedAt);
         var payload = intent.Payload is { } element ? JsonNode.Parse(element.GetRawText()) as JsonObject : null;
-        var decision = ConflictResolver.Decide(current, Policy, intent.Operation, payload, basedOn, stamp, intent.IdempotencyKey);
+        var decision = ConflictResolver.Decide(current, Policy, intent.Operation, payload, basedOn, stamp, intent.IdempotencyKey, intent.Session);
         var policyName = ConflictPolicies.Name(Policy);
         switch (decision.Kind)
         {
@@ -304,12 +309,14 @@ public sealed class ResourceGrain(
                     Operation = intent.Operation,
                     Payload = intent.Payload,
                     CorrelationId = intent.CorrelationId,
+                    Session = intent.Session,
+                    ReceivedAt = receivedAt,
                     Stamp = stamp,
                     Report = parkedReport,
                 };
                 var withParked = Copy(current);
                 withParked.Parked = [.. current.Parked, parked];
-                return (new IntentOutcome(intent.IdempotencyKey, fingerprint, intent.Operation, null, null, intent.CorrelationId, receivedAt, decidedAt, parkedReport), withParked, null);
+                return (new IntentOutcome(intent.IdempotencyKey, fingerprint, intent.Operation, null, null, intent.CorrelationId, receivedAt, decidedAt, parkedReport, intent.Session), withParked, null);
         }
 
         JsonObject? document;
@@ -331,16 +338,16 @@ public sealed class ResourceGrain(
         }
 
         var changed = decision.Operation != intent.Operation || !ReferenceEquals(decision.Payload, payload);
-        var transition = Transition(intent.IdempotencyKey, intent.CorrelationId, version, decidedAt, intent.Operation, intent.Payload, document, report, clock, stamp, changed ? new EffectiveChange(decision.Operation, Element(decision.Payload)) : null);
+        var transition = Transition(intent.IdempotencyKey, intent.CorrelationId, intent.Session, version, decidedAt, intent.Operation, intent.Payload, document, report, clock, stamp, changed ? new EffectiveChange(decision.Operation, Element(decision.Payload)) : null);
         var next = ResourceLedger.Apply(current, transition, Limits).Next;
-        return (new IntentOutcome(intent.IdempotencyKey, fingerprint, intent.Operation, version, null, intent.CorrelationId, receivedAt, decidedAt, report), next, transition);
+        return (new IntentOutcome(intent.IdempotencyKey, fingerprint, intent.Operation, version, null, intent.CorrelationId, receivedAt, decidedAt, report, intent.Session), next, transition);
     }
 
     private ConflictPolicy Policy => ConflictPolicies.TryParse(TypeOptions.ConflictPolicy, out var policy) ? policy : ConflictPolicy.Merge;
 
     private ConflictLimits Limits => new(options.Value.SupersessionNotesPerResource, options.Value.IntentRetention);
 
-    private TransitionEvent Transition(string key, string? correlationId, long version, DateTimeOffset at, IntentOperation operation, JsonElement? payload, JsonObject? document, ConflictReport? report, HlcTimestamp clock, HlcTimestamp stamp, EffectiveChange? effect) =>
+    private TransitionEvent Transition(string key, string? correlationId, string? session, long version, DateTimeOffset at, IntentOperation operation, JsonElement? payload, JsonObject? document, ConflictReport? report, HlcTimestamp clock, HlcTimestamp stamp, EffectiveChange? effect) =>
         new(
             TransitionEvent.CurrentSchemaVersion,
             _resource.Type,
@@ -358,7 +365,8 @@ public sealed class ResourceGrain(
             stamp,
             effect,
             Activity.Current is { IdFormat: ActivityIdFormat.W3C } span ? span.Id : null,
-            _resource.Tenant == ResourceTenant.Default ? null : _resource.Tenant);
+            _resource.Tenant == ResourceTenant.Default ? null : _resource.Tenant,
+            session);
 
     private static JsonElement? Element(JsonObject? node) => node is null ? null : JsonSerializer.SerializeToElement(node, GrainsJsonContext.Default.JsonObject);
 
@@ -490,7 +498,7 @@ public sealed class ResourceGrain(
 
             // A person's decision is the newest write: it takes the resource clock's next reading.
             var clock = (current.Clock ?? HlcTimestamp.Zero).Tick(now);
-            var transition = Transition(idempotencyKey, parked.CorrelationId, version, now, parked.Operation, parked.Payload, document, report, clock, clock, new EffectiveChange(effectOperation, effectPayload));
+            var transition = Transition(idempotencyKey, parked.CorrelationId, parked.Session, version, now, parked.Operation, parked.Payload, document, report, clock, clock, new EffectiveChange(effectOperation, effectPayload));
             var next = ResourceLedger.Apply(current, transition, Limits).Next;
             try
             {

@@ -42,7 +42,9 @@ internal sealed class ConsumerLane(string name, string displayName, bool isProce
         }
 
         Acknowledged = Math.Max(Acknowledged, acknowledgement.Version);
-        if (Trouble is { } trouble && trouble.Version <= Acknowledged)
+
+        // Any acknowledgement means a paused consumer runs again.
+        if (Trouble is { } trouble && (trouble.Paused || trouble.Version <= Acknowledged))
         {
             Trouble = null;
         }

@@ -102,6 +102,8 @@ public sealed class FailingResourceGrain : IResourceGrain
     public Task<IntentResult> Resolve(string idempotencyKey, Grains.Interfaces.Conflicts.ConflictChoice choice, System.Text.Json.JsonElement? value) => Task.FromException<IntentResult>(Failure);
 
     public Task<Grains.Interfaces.Conflicts.RebuildReport> Rebuild(bool replace) => Task.FromException<Grains.Interfaces.Conflicts.RebuildReport>(Failure);
+
+    public Task<IReadOnlyList<Grains.Interfaces.Conflicts.ParkedConflict>> GetParkedConflicts() => Task.FromException<IReadOnlyList<Grains.Interfaces.Conflicts.ParkedConflict>>(Failure);
 }
 
 public sealed class FailingGrainTests(FailingGrainApiFactory factory) : IClassFixture<FailingGrainApiFactory>

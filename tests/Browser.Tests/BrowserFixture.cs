@@ -91,6 +91,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         await Assertions.Expect(form).ToBeHiddenAsync(new() { Timeout = PageTimeout });
     }
 
+    /// <summary>A full-page screenshot of a state, as <c>{name}.png</c> in <see cref="ArtifactsDirectory"/>.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtifactsDirectory, $"{name}.png"), FullPage = true });
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)

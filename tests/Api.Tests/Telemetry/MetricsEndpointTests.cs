@@ -89,6 +89,50 @@ public sealed partial class MetricsEndpointTests(ApiFactory factory)
     }
 
     [Fact]
+    public async Task PerceivedTimings_AreValidated_AndExportedAsHistograms_TaggedWithConfiguredTypesOnly()
+    {
+        using var client = factory.CreateClient();
+        var before = Parse(await client.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
+        var madeUp = "perceived" + ApiClient.NewId()[..8];
+
+        // "orders" is configured under Resources:Types (appsettings.json); a made-up type is counted as "other".
+        foreach (var body in new[] { "{\"type\":\"orders\",\"savedMs\":120,\"doneMs\":900}", $"{{\"type\":\"{madeUp}\",\"savedMs\":50}}" })
+        {
+            using var accepted = await client.PostAsync(new Uri("/v1/telemetry/perceived", UriKind.Relative), new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.NoContent, accepted.StatusCode);
+        }
+
+        foreach (var body in new[] { "not json", "{}", "{\"type\":\"orders\"}", "{\"type\":\"orders\",\"savedMs\":-1}", "{\"type\":\"orders\",\"savedMs\":1,\"doneMs\":3600001}", "{\"type\":\"\",\"savedMs\":1}", "{\"type\":\"orders\",\"savedMs\":\"12\"}" })
+        {
+            using var refused = await client.PostAsync(new Uri("/v1/telemetry/perceived", UriKind.Relative), new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            await ApiClient.AssertProblemAsync(refused, HttpStatusCode.BadRequest, "invalid-timing");
+        }
+
+        var text = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        var after = Parse(text);
+        double Delta(string name, string type) => Value(after, name, $"type=\"{type}\"") - Value(before, name, $"type=\"{type}\"");
+        Assert.Contains("# TYPE oc_perceived_saved_seconds histogram", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE oc_perceived_done_seconds histogram", text, StringComparison.Ordinal);
+        Assert.Equal(1, Delta("oc_perceived_saved_seconds_count", "orders"));
+        Assert.Equal(0.12, Delta("oc_perceived_saved_seconds_sum", "orders"), 6);
+        Assert.Equal(1, Delta("oc_perceived_done_seconds_count", "orders"));
+        Assert.Equal(0.9, Delta("oc_perceived_done_seconds_sum", "orders"), 6);
+        Assert.Equal(1, Delta("oc_perceived_saved_seconds_count", PerceivedOther));
+        Assert.Equal(0, Delta("oc_perceived_done_seconds_count", PerceivedOther));
+        Assert.DoesNotContain(madeUp, text, StringComparison.Ordinal);
+
+        // Described for API clients: its tag and every answer it gives.
+        using var openApi = await ApiClient.ReadJsonAsync(await client.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative)));
+        var post = openApi.RootElement.GetProperty("paths").GetProperty("/v1/telemetry/perceived").GetProperty("post");
+        Assert.Equal("Telemetry", post.GetProperty("tags")[0].GetString());
+        Assert.All(PerceivedAnswers, code => Assert.True(post.GetProperty("responses").TryGetProperty(code, out _), code));
+    }
+
+    private const string PerceivedOther = "other";
+
+    private static readonly string[] PerceivedAnswers = ["204", "400", "429"];
+
+    [Fact]
     public async Task OpsSummary_ShowsTotalsConsumersAndRecentFailures()
     {
         using var client = factory.CreateClient();

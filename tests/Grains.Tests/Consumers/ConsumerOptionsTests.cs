@@ -24,4 +24,12 @@ public sealed class ConsumerOptionsTests
         Assert.Contains("Consumers:x:BreakerFailureRatio", exception.Message, StringComparison.Ordinal);
         Assert.Contains("Consumers:x:MaxAttempts", exception.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("read-model", null, "search and lists")]
+    [InlineData("webhook", null, "connected apps")]
+    [InlineData("in-process", null, "order history")]
+    [InlineData("webhook", "confirmation email", "confirmation email")]
+    public void DisplayName_IsTheConfiguredOne_ElseByKind_ElseTheNameInWords(string kind, string? configured, string shown) =>
+        Assert.Equal(shown, new ConsumerOptions { Kind = kind, DisplayName = configured }.DisplayNameFor("order-history"));
 }

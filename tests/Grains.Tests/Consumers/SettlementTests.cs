@@ -160,6 +160,32 @@ public sealed class SettlementTests
     }
 
     [Fact]
+    public async Task APausedConsumer_IsReportedAtOnce_AsPausedByAnOperator_InPlainWords()
+    {
+        var history = new TestConsumer("history");
+        await using var cluster = await StartAsync("sqlite", configure: builder => WithConsumers(builder, history, readModel: false));
+        var control = cluster.Primary.Services.GetRequiredService<IConsumerControl>();
+        control.PauseConsumer("history");
+        var resource = cluster.Resource("orders", "p3");
+        var key = (await resource.Submit(Intent(IntentOperation.Set, """{"a":1}"""))).Status.IdempotencyKey;
+
+        // Well within the staleness bound: the status says it is paused, not that it is taking long.
+        var paused = await WaitUntilAsync(() => resource.GetIntentStatus(key), s => s?.Code == "applied-delayed");
+        Assert.Equal(IntentState.InProgress, paused!.State);
+        Assert.Contains("updating the order history is paused by an operator", paused.Message, StringComparison.Ordinal);
+        Assert.Contains("will appear in the order history when they resume it", paused.Message, StringComparison.Ordinal);
+        var stage = paused.Timeline.Single(t => t.Name == "consumer:history");
+        Assert.Equal("Updating the order history", stage.Label);
+        Assert.Equal("Paused by an operator; it goes on when they resume it.", stage.Detail);
+        Assert.Equal(["Received", "Saved", "Updating the order history", "Up to date everywhere"], paused.Timeline.Select(t => t.Label));
+
+        control.ResumeConsumer("history");
+        var settled = await resource.WaitForIntentStatus(key, Patience);
+        Assert.Equal(IntentState.Settled, settled?.State);
+        Assert.Null(settled!.Timeline.Single(t => t.Name == "consumer:history").Detail);
+    }
+
+    [Fact]
     public async Task APausedConsumer_HoldsIntentsInProgress_ThenAResumeSettlesEveryOne_EachVersionOnceInOrder()
     {
         var history = new TestConsumer("history");
