@@ -87,6 +87,11 @@ internal sealed class ApiOptions
     public int MaxOpenEventStreams { get; set; } = 1000;
 
     /// <summary>
+    /// How often the operator page's trends are sampled (default 5 s; 180 samples make its 15 minutes).
+    /// </summary>
+    public TimeSpan TrendInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// True maps <c>/admin/faults</c>, which injects latency, errors and outages into dependencies and storage (tests
     /// and demos). Off by default: nobody should be able to break a production system over HTTP.
     /// </summary>

@@ -35,6 +35,7 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
         }
 
         AtLeast(errors, $"{Section}:DeadlineReserve", options.DeadlineReserve, TimeSpan.Zero, "must not be negative");
+        AtLeast(errors, $"{Section}:TrendInterval", options.TrendInterval, TimeSpan.FromMilliseconds(100), "must be at least 100 ms");
         AtLeast(errors, $"{Section}:LoadShedding:MaxConcurrentRequests", options.LoadShedding.MaxConcurrentRequests, 1, "must be positive");
         AtLeast(errors, $"{Section}:LoadShedding:QueueLimit", options.LoadShedding.QueueLimit, 0, "must not be negative");
         AtLeast(errors, $"{Section}:LoadShedding:RetryAfterSeconds", options.LoadShedding.RetryAfterSeconds, 1, "must be positive");

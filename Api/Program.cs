@@ -12,6 +12,7 @@ using OrleansConsistency.Api.Limits;
 using OrleansConsistency.Api.LoadShedding;
 using OrleansConsistency.Api.OpenApi;
 using OrleansConsistency.Api.Operations;
+using OrleansConsistency.Api.Operations.Trends;
 using OrleansConsistency.Api.Pages;
 using OrleansConsistency.Api.Problems;
 using OrleansConsistency.Api.Resources;
@@ -53,6 +54,8 @@ builder.Services.AddHostedService<PageAddresses>();
 // The OpenTelemetry SDK serves /metrics; /ops reads its few numbers itself. OTLP export starts only when
 // OTEL_EXPORTER_OTLP_* is set.
 builder.Services.AddSingleton<SummaryMeters>();
+builder.Services.AddSingleton<TrendSampler>();
+builder.Services.AddHostedService(services => services.GetRequiredService<TrendSampler>());
 builder.Services.AddOpenTelemetryExport(builder.Configuration);
 
 var app = builder.Build();

@@ -1,8 +1,12 @@
 using OrleansConsistency.Api.Access;
 using System.Text.Json;
 using Orleans.Dashboard;
+using Microsoft.Extensions.Options;
 using OrleansConsistency.Api.Cluster;
+using OrleansConsistency.Api.Operations.Trends;
+using OrleansConsistency.Api.Serialization;
 using OrleansConsistency.Api.Telemetry;
+using OrleansConsistency.Grains.Dependencies;
 using OrleansConsistency.Silo.Hosting;
 using OrleansConsistency.Grains.Interfaces.Consumers;
 using OrleansConsistency.Grains.Telemetry;
@@ -40,7 +44,7 @@ internal static class OperationsApi
 
         app.MapGet("/ops/summary", Summary)
             .WithTags("Operations")
-            .WithSummary("The operator page's data: totals, settle percentiles, consumers, breakers, silos, recent failures")
+            .WithSummary("The operator page's data: totals, settle percentiles, 15 minutes of trends, consumers, dependencies, silos, recent failures")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .RequireAuthorization(ApiPolicies.OperateCluster);
 
@@ -101,13 +105,23 @@ internal static class OperationsApi
         return Results.NoContent();
     }
 
-    private static async Task Summary(HttpContext context, SummaryMeters metrics, IConsumerControl consumers, ClusterSilos silos, IConfiguration configuration, TimeProvider time)
+    private static async Task Summary(
+        HttpContext context,
+        SummaryMeters metrics,
+        TrendSampler trends,
+        DependencyRegistry dependencies,
+        IConsumerControl consumers,
+        ClusterSilos silos,
+        IConfiguration configuration,
+        IOptions<ApiOptions> options,
+        TimeProvider time)
     {
         var siloReport = await silos.ReadAsync().ConfigureAwait(false);
         var lags = SettlementInstruments.ReadLags();
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
-        await using var json = new Utf8JsonWriter(context.Response.Body);
+        // Over the body's pipe, so that serializing parts into it (JsonSerializer flushes the writer) does no synchronous I/O.
+        await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
         json.WriteStartObject();
         json.WriteString("at", time.GetUtcNow());
         json.WriteStartObject("totals");
@@ -118,8 +132,8 @@ internal static class OperationsApi
         json.WriteNumber("retries", metrics.Total("oc.dependency.retries"));
         json.WriteNumber("conflicts", metrics.Total("oc.conflicts"));
         json.WriteEndObject();
-        WriteLatency(json, "settle", metrics.RecentQuantiles("oc.intents.settle.duration", PercentileWindow, 0.5, 0.99));
-        WriteLatency(json, "accept", metrics.RecentQuantiles("oc.intents.accept.duration", PercentileWindow, 0.5, 0.99));
+        WriteLatency(json, "settle", metrics.RecentQuantiles(SummaryMeters.SettleDuration, PercentileWindow, 0.5, 0.99));
+        WriteLatency(json, "accept", metrics.RecentQuantiles(SummaryMeters.AcceptDuration, PercentileWindow, 0.5, 0.99));
         json.WriteNumber("windowSeconds", PercentileWindow.TotalSeconds);
 
         json.WriteStartArray("consumers");
@@ -139,29 +153,17 @@ internal static class OperationsApi
 
         json.WriteEndArray();
 
-        json.WriteStartArray("breakers");
-        foreach (var (dependency, state) in ResilienceInstruments.ReadBreakers().OrderBy(b => b.Dependency, StringComparer.Ordinal))
-        {
-            json.WriteStartObject();
-            json.WriteString("dependency", dependency);
-            json.WriteString("state", state);
-            json.WriteEndObject();
-        }
+        // One row per dependency, as /health/ready has it (breaker, slots, queue, refusals, faults); consumers' own
+        // breakers are in their rows above, so nothing is listed twice.
+        json.WritePropertyName("dependencies");
+        JsonSerializer.Serialize(json, dependencies.Describe(), ApiJsonContext.Default.IReadOnlyListDependencyState);
 
-        json.WriteEndArray();
-
-        json.WriteStartArray("bulkheads");
-        foreach (var (dependency, slots) in ResilienceInstruments.ReadBulkheads().OrderBy(b => b.Dependency, StringComparer.Ordinal))
-        {
-            json.WriteStartObject();
-            json.WriteString("dependency", dependency);
-            json.WriteNumber("inUse", slots.InUse);
-            json.WriteNumber("capacity", slots.Capacity);
-            json.WriteNumber("queued", slots.Queued);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
+        json.WriteStartObject("trends");
+        json.WriteNumber("intervalSeconds", options.Value.TrendInterval.TotalSeconds);
+        json.WriteNumber("windowSeconds", TrendSampler.Window.TotalSeconds);
+        json.WritePropertyName("points");
+        JsonSerializer.Serialize(json, trends.Points(), ApiJsonContext.Default.IReadOnlyListTrendPoint);
+        json.WriteEndObject();
 
         json.WriteStartArray("failures");
         foreach (var failure in FailureLog.Read(25))

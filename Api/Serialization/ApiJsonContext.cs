@@ -9,6 +9,7 @@ using OrleansConsistency.Api.Events;
 using OrleansConsistency.Api.Health;
 using OrleansConsistency.Grains.Dependencies;
 using OrleansConsistency.Api.Intents;
+using OrleansConsistency.Api.Operations.Trends;
 using OrleansConsistency.Api.Resources;
 using OrleansConsistency.Api.Telemetry;
 using OrleansConsistency.Grains.Interfaces.Intents;
@@ -35,6 +36,7 @@ namespace OrleansConsistency.Api.Serialization;
 [JsonSerializable(typeof(WaitingConflictsResponse))]
 [JsonSerializable(typeof(ConflictReport))]
 [JsonSerializable(typeof(ReadinessResponse))]
+[JsonSerializable(typeof(IReadOnlyList<TrendPoint>))]
 [JsonSerializable(typeof(FaultsResponse))]
 [JsonSerializable(typeof(DependencyFaults))]
 [JsonSerializable(typeof(StorageFaultsRequest))]

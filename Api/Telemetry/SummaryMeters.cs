@@ -14,8 +14,20 @@ internal sealed class SummaryMeters : IDisposable
     public static readonly IReadOnlyList<string> Counters =
         ["oc.intents.accepted", "oc.intents.refused", "oc.intents.settled", "oc.intents.replays", "oc.dependency.retries", "oc.conflicts"];
 
-    /// <summary>Histograms whose recent values are kept for percentiles.</summary>
-    public static readonly IReadOnlyList<string> SampledHistograms = ["oc.intents.settle.duration", "oc.intents.accept.duration"];
+    /// <summary>The time from applied to settled.</summary>
+    public const string SettleDuration = "oc.intents.settle.duration";
+
+    /// <summary>The time the API took to answer a POST of an intent.</summary>
+    public const string AcceptDuration = "oc.intents.accept.duration";
+
+    /// <summary>The time from a click on Save to "Saved" that the people's page reported.</summary>
+    public const string PerceivedSaved = "oc.perceived.saved";
+
+    /// <summary>The time from a click on Save to "Done" that the people's page reported.</summary>
+    public const string PerceivedDone = "oc.perceived.done";
+
+    /// <summary>Histograms whose recent values are kept for percentiles (the summary's and the trends').</summary>
+    public static readonly IReadOnlyList<string> SampledHistograms = [SettleDuration, AcceptDuration, PerceivedSaved, PerceivedDone];
 
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, long> _totals = new(StringComparer.Ordinal);

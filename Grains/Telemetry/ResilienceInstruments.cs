@@ -57,12 +57,6 @@ public static class ResilienceInstruments
     /// <summary>Reports a bulkhead's slots until the registration is disposed.</summary>
     public static IDisposable TrackBulkhead(string dependency, Func<(int InUse, int Capacity, int Queued)> slots) => Bulkheads.Track(dependency, slots);
 
-    /// <summary>The breakers tracked now, for pages that show them.</summary>
-    public static IReadOnlyList<(string Dependency, string State)> ReadBreakers() => [.. Breakers.Read()];
-
-    /// <summary>The bulkheads tracked now, for pages that show them.</summary>
-    public static IReadOnlyList<(string Dependency, (int InUse, int Capacity, int Queued) Slots)> ReadBulkheads() => [.. Bulkheads.Read()];
-
     private static int BreakerValue(string state) => state switch
     {
         "open" or "isolated" => 2,

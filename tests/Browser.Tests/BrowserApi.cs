@@ -52,6 +52,9 @@ public sealed class BrowserApi : WebApplicationFactory<api::Program>
         builder.UseSetting("Resources:Defaults:StalenessBound", "00:00:01");
         builder.UseSetting($"Resources:Types:{ManualConflictType}:ConflictPolicy", "manual");
         builder.UseSetting("Api:FaultInjection", "true");
+
+        // Trends sampled every second, so that the operator page's plots have points within a test's time.
+        builder.UseSetting("Api:TrendInterval", "00:00:01");
         builder.UseSetting(TestApiKeys.BootstrapSetting, TestApiKeys.Operator);
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using OrleansConsistency.TestSupport;
 using static Microsoft.Playwright.Assertions;
@@ -76,6 +77,38 @@ public sealed class OpsPageTests(BrowserFixture fixture)
         await Expect(page).ToHaveTitleAsync("Orleans Dashboard");
         await Expect(page.Locator("body")).ToContainTextAsync("Active Silos", new() { IgnoreCase = true, Timeout = Wait });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "11-dashboard.png") });
+    }
+
+    [Fact]
+    public async Task OpsPage_PlotsTheTrends_AndListsEachDependencyOnceWithBreakerSlotsQueueAndFaults()
+    {
+        var id = Guid.NewGuid().ToString("N")[..12];
+        var page = await OpenOpsPageAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await PostAsync(id, "{\"op\":\"increment\",\"payload\":{\"n\":1}}");
+            await Task.Delay(1100);
+        }
+
+        // Each plot is an image with a text alternative that says the latest values, and lines once points arrive.
+        var rates = page.Locator("#chart-rates svg");
+        await Expect(rates).ToHaveAttributeAsync("aria-label", new Regex("^Accepted and settled per second, now: accepted [0-9.]+/s, settled"), new() { Timeout = Wait });
+        await Expect(page.Locator("#chart-rates path").First).ToBeAttachedAsync(new() { Timeout = Wait });
+        await Expect(page.Locator("#chart-settle svg")).ToHaveAttributeAsync("aria-label", new Regex("p50 [0-9]"), new() { Timeout = Wait });
+        await Expect(page.Locator("#chart-perceived svg")).ToHaveAttributeAsync("aria-label", new Regex("^Perceived by people"));
+        await Expect(page.Locator("#chart-lag svg")).ToHaveAttributeAsync("aria-label", new Regex("^Largest consumer lag"));
+
+        // One table of dependencies, one row each: the readiness report above it lists only the database and the silos.
+        var dependencies = page.Locator("#dependencies tr");
+        await Expect(dependencies).ToHaveCountAsync(2, new() { Timeout = Wait });
+        var payment = page.Locator("#dependencies tr", new() { HasText = "payment" });
+        await Expect(payment).ToHaveCountAsync(1);
+        await Expect(payment.Locator("td").Nth(1)).ToHaveTextAsync("closed");
+        await Expect(payment.Locator("td").Nth(2)).ToHaveTextAsync(new Regex("^[0-9]+ of [0-9]+$"));
+        await Expect(payment.Locator("td").Nth(5)).ToHaveTextAsync("none");
+        await Expect(page.Locator("#readiness tr", new() { HasText = "payment" })).ToHaveCountAsync(0);
+        await page.Locator("#trends-title").ScrollIntoViewIfNeededAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "14-ops-trends.png"), FullPage = true });
     }
 
     [Fact]

@@ -10,11 +10,13 @@
   let outagesLoaded = false;
   let lastBreakers = "";
 
-  // Text from clients (made-up ids of refused requests) is set as text, never as HTML, and names are cut to a
-  // readable length; the whole value stays in the tooltip.
+  // Text from clients (made-up ids of refused requests) is set as text, never as HTML, and every cell is cut to a
+  // readable length so one long id cannot stretch a table; the whole value stays in the tooltip.
   const MAX_NAME = 60;
+  const MAX_TEXT = 120;
+  const SVG = "http://www.w3.org/2000/svg";
 
-  function cell(text, className, max = Infinity) {
+  function cell(text, className, max = MAX_TEXT) {
     const td = document.createElement("td");
     const value = String(text ?? "");
     td.textContent = auth.shorten(value, max);
@@ -81,6 +83,16 @@
     poll();
   }
 
+  // What is injected into a dependency, in a few words ("none" when nothing is).
+  function faultsOf(faults) {
+    if (!faults?.any) return "none";
+    const parts = [];
+    if (faults.outage) parts.push("outage");
+    if (faults.errorRate) parts.push(`${Math.round(faults.errorRate * 100)}% errors`);
+    if (faults.latency && faults.latency !== "00:00:00") parts.push(`${faults.latency} added latency`);
+    return parts.join(", ") || "injected";
+  }
+
   function time(value) {
     return value ? new Date(value).toLocaleString() : "–";
   }
@@ -117,7 +129,96 @@
       cell(time(s.lastIAmAlive)))));
   }
 
+  function svg(name, attributes) {
+    const element = document.createElementNS(SVG, name);
+    for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
+    return element;
+  }
+
+  // One small line chart: time along x over the whole window, 0 to the largest value along y. Drawn here (inline SVG)
+  // so the page loads nothing from elsewhere; p99 lines are dashed, so they differ by more than colour.
+  function chart(id, title, points, series, format) {
+    const width = 320;
+    const height = 120;
+    const left = 44;
+    const bottom = 16;
+    const figure = $(id);
+    const caption = document.createElement("figcaption");
+    caption.textContent = title;
+    const values = series.flatMap((s) => points.map((p) => p[s.field]).filter((v) => v !== null && v !== undefined));
+    const top = Math.max(...values, 0) || 1;
+    const first = points.length ? Date.parse(points[0].at) : 0;
+    const span = points.length > 1 ? Date.parse(points[points.length - 1].at) - first : 1;
+    const x = (p) => left + ((Date.parse(p.at) - first) / span) * (width - left - 4);
+    const y = (v) => 4 + (1 - v / top) * (height - bottom - 8);
+    const plot = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img" });
+    plot.append(
+      svg("line", { class: "axis", x1: left, y1: y(0), x2: width - 4, y2: y(0) }),
+      svg("line", { class: "axis", x1: left, y1: 4, x2: left, y2: y(0) }));
+    const label = (text, yAt) => {
+      const t = svg("text", { x: left - 4, y: yAt + 4, "text-anchor": "end", "font-size": 10, fill: "#4a4a4a" });
+      t.textContent = text;
+      return t;
+    };
+    plot.append(label(format(top), y(top)), label(format(0), y(0)));
+    const legend = document.createElement("div");
+    legend.className = "legend";
+    const described = [];
+    for (const s of series) {
+      // A gap where nothing was measured (no settle, no page report) rather than a line through zero; a dot on
+      // each measured point, so that one between two gaps shows too.
+      let path = "";
+      let pen = "M";
+      for (const p of points) {
+        const v = p[s.field];
+        if (v === null || v === undefined) { pen = "M"; continue; }
+        path += `${pen}${x(p).toFixed(1)},${y(v).toFixed(1)} `;
+        pen = "L";
+        plot.append(svg("circle", { cx: x(p).toFixed(1), cy: y(v).toFixed(1), r: 2, fill: s.color }));
+      }
+
+      if (path) {
+        plot.append(svg("path", { d: path, fill: "none", stroke: s.color, "stroke-width": 2, "stroke-dasharray": s.dashed ? "5 3" : "none" }));
+      }
+
+      const last = [...points].reverse().find((p) => p[s.field] !== null && p[s.field] !== undefined);
+      const swatch = document.createElement("span");
+      swatch.className = "swatch";
+      swatch.style.background = s.color;
+      legend.append(swatch, `${s.name} ${last ? format(last[s.field]) : "–"}`);
+      described.push(`${s.name} ${last ? format(last[s.field]) : "not measured"}`);
+    }
+
+    plot.setAttribute("aria-label", `${title}, now: ${described.join(", ")}; highest ${format(top)} over ${points.length} points.`);
+    figure.replaceChildren(caption, plot, legend);
+  }
+
+  function renderTrends(trends) {
+    if (!trends) return;
+    const points = trends.points ?? [];
+    $("trend-interval").textContent = String(trends.intervalSeconds);
+    const perSecond = (v) => `${Number(v).toFixed(1)}/s`;
+    chart("chart-rates", "Accepted and settled per second", points, [
+      { name: "accepted", field: "acceptedPerSecond", color: "#0b4fa3" },
+      { name: "settled", field: "settledPerSecond", color: "#1b7f3b", dashed: true },
+    ], perSecond);
+    chart("chart-settle", "Settle time (applied to settled)", points, [
+      { name: "p50", field: "settleP50", color: "#0b4fa3" },
+      { name: "p99", field: "settleP99", color: "#a4161a", dashed: true },
+    ], seconds);
+    chart("chart-perceived", "Perceived by people (click to Saved, to Done)", points, [
+      { name: "saved p50", field: "perceivedSavedP50", color: "#0b4fa3" },
+      { name: "saved p99", field: "perceivedSavedP99", color: "#0b4fa3", dashed: true },
+      { name: "done p50", field: "perceivedDoneP50", color: "#1b7f3b" },
+      { name: "done p99", field: "perceivedDoneP99", color: "#1b7f3b", dashed: true },
+    ], seconds);
+    chart("chart-lag", "Largest consumer lag", points, [
+      { name: "lag", field: "lagSeconds", color: "#7a4b00" },
+    ], seconds);
+  }
+
   function render(summary) {
+    renderTrends(summary.trends);
     renderSilos(summary.silos);
     renderDashboard(summary.dashboard);
     $("accepted-rate").textContent = rate(summary, previous, "accepted");
@@ -155,25 +256,25 @@
       return row(...cells);
     }));
 
-    const bulkheads = new Map(summary.bulkheads.map((b) => [b.dependency, b]));
-    const names = [...new Set([...summary.breakers.map((b) => b.dependency), ...bulkheads.keys()])];
-    $("dependencies").replaceChildren(...names.map((name) => {
-      const breaker = summary.breakers.find((b) => b.dependency === name);
-      const bulkhead = bulkheads.get(name);
+    $("dependencies").replaceChildren(...summary.dependencies.map((d) => {
+      const until = d.breakerOpenUntil ? ` until ${new Date(d.breakerOpenUntil).toLocaleTimeString()}` : "";
       const cells = [
-        cell(name),
-        cell(breaker ? breaker.state : "–", breaker ? `state-${breaker.state}` : ""),
-        cell(bulkhead ? `${bulkhead.inUse} of ${bulkhead.capacity} in use, ${bulkhead.queued} queued` : "–"),
+        cell(d.displayName && d.displayName !== d.name ? `${d.displayName} (${d.name})` : d.name, "", MAX_NAME),
+        cell(`${d.breaker}${until}`, `state-${d.breaker}`),
+        cell(`${d.slotsInUse} of ${d.slotLimit}`),
+        cell(`${d.queued} of ${d.queueLimit}`),
+        cell(String(d.rejected)),
+        cell(faultsOf(d.faults)),
       ];
-      // Consumers report breakers too; only dependencies (known to /admin/faults) get an outage switch.
-      if (summary.faultInjection && outages.has(name)) {
+      // Only dependencies known to /admin/faults get an outage switch.
+      if (summary.faultInjection && outages.has(d.name)) {
         const td = document.createElement("td");
         const button = document.createElement("button");
         button.type = "button";
         button.className = "secondary";
-        const down = outages.get(name);
-        button.textContent = down ? `End outage of ${name}` : `Simulate outage of ${name}`;
-        button.addEventListener("click", () => outage(name, !down));
+        const down = outages.get(d.name);
+        button.textContent = down ? `End outage of ${d.name}` : `Simulate outage of ${d.name}`;
+        button.addEventListener("click", () => outage(d.name, !down));
         td.append(button);
         cells.push(td);
       }
@@ -185,7 +286,8 @@
       outagesLoaded = true;
       loadOutages().then(poll);
     }
-    const open = summary.breakers.filter((b) => b.state !== "closed").map((b) => b.dependency).join(", ");
+    const open = [...summary.dependencies.map((d) => [d.name, d.breaker]), ...summary.consumers.map((c) => [c.name, c.breaker])]
+      .filter(([, breaker]) => breaker !== "closed").map(([name]) => name).join(", ");
     if (open !== lastBreakers) {
       $("announcer").textContent = open ? `Breaker not closed: ${open}` : "All breakers closed.";
       lastBreakers = open;
@@ -231,15 +333,6 @@
           cell("silos"),
           cell(active > 0 ? `${active} active` : "none active", active > 0 ? (body.silos.error ? "state-half-open" : "state-closed") : "state-open"),
           cell(active > 0 ? (body.silos.error ?? "grain calls go through") : `intents refused${body.silos.error ? `: ${body.silos.error}` : ""}`)));
-      }
-
-      for (const dependency of body.dependencies ?? []) {
-        const faults = dependency.faults?.any ? " (faults injected)" : "";
-        const until = dependency.breakerOpenUntil ? `, open until ${new Date(dependency.breakerOpenUntil).toLocaleTimeString()}` : "";
-        table.append(row(
-          cell(dependency.name ?? dependency.displayName ?? "?"),
-          cell(dependency.breaker, `state-${dependency.breaker}`),
-          cell(`${dependency.slotsInUse} of ${dependency.slotLimit} slots, ${dependency.queued} queued, ${dependency.rejected} refused${until}${faults}`)));
       }
 
       target.replaceChildren(table);
