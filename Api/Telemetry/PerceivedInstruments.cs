@@ -10,16 +10,22 @@ namespace OrleansConsistency.Api.Telemetry;
 /// </summary>
 internal static class PerceivedInstruments
 {
+    /// <summary>The name of <see cref="Saved"/>.</summary>
+    public const string SavedName = "oc.perceived.saved";
+
+    /// <summary>The name of <see cref="Done"/>.</summary>
+    public const string DoneName = "oc.perceived.done";
+
     /// <summary>From the click on Save to "Saved" on the page, per resource type.</summary>
     public static readonly Histogram<double> Saved = ApiTelemetry.Meter.CreateHistogram(
-        "oc.perceived.saved",
+        SavedName,
         "s",
         "Time from the click on Save to the page showing Saved, as reported by the page, per resource type.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SettlementInstruments.SecondsBuckets });
 
     /// <summary>From the click on Save to "Done" on the page, per resource type.</summary>
     public static readonly Histogram<double> Done = ApiTelemetry.Meter.CreateHistogram(
-        "oc.perceived.done",
+        DoneName,
         "s",
         "Time from the click on Save to the page showing Done, as reported by the page, per resource type.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SettlementInstruments.SecondsBuckets });

@@ -20,14 +20,8 @@ internal sealed class SummaryMeters : IDisposable
     /// <summary>The time the API took to answer a POST of an intent.</summary>
     public const string AcceptDuration = "oc.intents.accept.duration";
 
-    /// <summary>The time from a click on Save to "Saved" that the people's page reported.</summary>
-    public const string PerceivedSaved = "oc.perceived.saved";
-
-    /// <summary>The time from a click on Save to "Done" that the people's page reported.</summary>
-    public const string PerceivedDone = "oc.perceived.done";
-
     /// <summary>Histograms whose recent values are kept for percentiles (the summary's and the trends').</summary>
-    public static readonly IReadOnlyList<string> SampledHistograms = [SettleDuration, AcceptDuration, PerceivedSaved, PerceivedDone];
+    public static readonly IReadOnlyList<string> SampledHistograms = [SettleDuration, AcceptDuration, PerceivedInstruments.SavedName, PerceivedInstruments.DoneName];
 
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, long> _totals = new(StringComparer.Ordinal);

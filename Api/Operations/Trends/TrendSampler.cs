@@ -40,8 +40,8 @@ internal sealed class TrendSampler(SummaryMeters meters, TimeProvider time, IOpt
             var (acceptedNow, settledNow, now) = Counters();
             var seconds = time.GetElapsedTime(started, now).TotalSeconds;
             var settle = Quantiles(SummaryMeters.SettleDuration, interval);
-            var saved = Quantiles(SummaryMeters.PerceivedSaved, interval);
-            var done = Quantiles(SummaryMeters.PerceivedDone, interval);
+            var saved = Quantiles(PerceivedInstruments.SavedName, interval);
+            var done = Quantiles(PerceivedInstruments.DoneName, interval);
             var lag = SettlementInstruments.ReadLags().Values.Select(l => l.Seconds).DefaultIfEmpty(0).Max();
             var point = new TrendPoint(
                 time.GetUtcNow(),
