@@ -77,6 +77,35 @@ public sealed class BrowserFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>The people's page on a resource, signed in, once its live connection is up.</summary>
+    public async Task<IPage> OpenResourceAsync(string type, string id, int height)
+    {
+        var page = await NewPageAsync(height);
+        await page.GotoAsync($"/?type={type}&id={id}");
+        await SignInAsync(page);
+        await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("Live", new() { Timeout = PageTimeout });
+        return page;
+    }
+
+    /// <summary>A change made by another client (not a page), with a new key; accepted or the test fails.</summary>
+    public async Task PostIntentAsync(string type, string id, string json, long? basedOn = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/resources/{type}/{id}/intents")
+        {
+            Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        if (basedOn is { } version)
+        {
+            request.Headers.Add("X-Based-On-Version", version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        using var response = await Http.SendAsync(request);
+        Assert.True(
+            response.StatusCode is System.Net.HttpStatusCode.Accepted or System.Net.HttpStatusCode.OK,
+            $"POST answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
     /// <summary>Every wait on a page ends by this, so a broken page fails instead of hanging.</summary>
     public const float PageTimeout = 30_000;
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -160,29 +158,7 @@ public sealed class PeoplePageTests(BrowserFixture fixture)
 
     private static string NewId() => Guid.NewGuid().ToString("N")[..12];
 
-    private async Task<IPage> OpenAsync(string type, string id)
-    {
-        var page = await fixture.NewPageAsync(860);
-        await page.GotoAsync($"/?type={type}&id={id}");
-        await BrowserFixture.SignInAsync(page);
-        await Expect(page.Locator("#connection")).ToHaveTextAsync("Live", new() { Timeout = Wait });
-        return page;
-    }
+    private Task<IPage> OpenAsync(string type, string id) => fixture.OpenResourceAsync(type, id, 860);
 
-    private async Task PostAsync(string type, string id, string json, long? basedOn = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/resources/{type}/{id}/intents")
-        {
-            Content = new StringContent(json, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        if (basedOn is { } version)
-        {
-            request.Headers.Add("X-Based-On-Version", version.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        using var response = await fixture.Http.SendAsync(request);
-        Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, $"POST answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-    }
-
+    private Task PostAsync(string type, string id, string json, long? basedOn = null) => fixture.PostIntentAsync(type, id, json, basedOn);
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
@@ -181,25 +179,9 @@ public sealed partial class TwoSessionsPageTests(BrowserFixture fixture)
 
     private static string NewId() => Guid.NewGuid().ToString("N")[..12];
 
-    private async Task<IPage> OpenAsync(string type, string id)
-    {
-        var page = await fixture.NewPageAsync(900);
-        await page.GotoAsync($"/?type={type}&id={id}");
-        await BrowserFixture.SignInAsync(page);
-        await Expect(page.Locator("#connection")).ToHaveTextAsync("Live", new() { Timeout = Wait });
-        return page;
-    }
+    private Task<IPage> OpenAsync(string type, string id) => fixture.OpenResourceAsync(type, id, 900);
 
-    private async Task PostAsync(string type, string id, string json)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/resources/{type}/{id}/intents")
-        {
-            Content = new StringContent(json, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        using var response = await fixture.Http.SendAsync(request);
-        Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, $"POST answered {(int)response.StatusCode}");
-    }
+    private Task PostAsync(string type, string id, string json) => fixture.PostIntentAsync(type, id, json);
 
     private async Task<JsonDocument> ReadAsync(string type, string id)
     {
