@@ -27,7 +27,7 @@ internal static class ConsumerPipeline
         TimeProvider timeProvider,
         Action<string> onBreakerChanged,
         Func<DeliveryAttempts, Exception, TimeSpan, ValueTask> onRetry) =>
-        pipelines.GetOrAddPipeline($"consumer:{name}", builder => Configure(builder, options, timeProvider, onBreakerChanged, onRetry));
+        OwnedPipelines.Add(pipelines, $"consumer:{name}", builder => Configure(builder, options, timeProvider, onBreakerChanged, onRetry));
 
     private static void Configure(ResiliencePipelineBuilder builder, ConsumerOptions options, TimeProvider timeProvider, Action<string> onBreakerChanged, Func<DeliveryAttempts, Exception, TimeSpan, ValueTask> onRetry)
     {

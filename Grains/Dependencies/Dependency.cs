@@ -52,7 +52,7 @@ public sealed class Dependency : IDisposable
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
 
-        _pipeline = pipelines.GetOrAddPipeline($"dependency:{name}", builder => Configure(builder, name, options, timeProvider));
+        _pipeline = OwnedPipelines.Add(pipelines, $"dependency:{name}", builder => Configure(builder, name, options, timeProvider));
         _breakerMetric = ResilienceInstruments.TrackBreaker(name, () => CircuitBreakers.Name(_breaker.CircuitState));
         _bulkheadMetric = ResilienceInstruments.TrackBulkhead(name, () =>
         {
