@@ -54,7 +54,14 @@ internal static class HealthApi
         // The silo check has just read the silos: this is the same answer (ClusterSilos reuses it for a second).
         var siloReport = await silos.ReadAsync().ConfigureAwait(false);
         var storageState = new StorageReadiness(storage.State, storage.UnavailableSince, storage.RetryAfter?.TotalSeconds, storage.LastError);
-        var response = new ReadinessResponse(status, storageState, dependencies.Describe(), consumers.Describe(), siloReport);
+        // The breakers as the check judged them (read once), or read now if that check could not run.
+        var judged = report.Entries.TryGetValue(BreakersHealthCheck.Name, out var breakers) ? breakers.Data : null;
+        var response = new ReadinessResponse(
+            status,
+            storageState,
+            judged?.GetValueOrDefault(BreakersHealthCheck.DependenciesKey) as IReadOnlyList<DependencyState> ?? dependencies.Describe(),
+            judged?.GetValueOrDefault(BreakersHealthCheck.ConsumersKey) as IReadOnlyList<ConsumerState> ?? consumers.Describe(),
+            siloReport);
         return status == "unavailable"
             ? TypedResults.Json(response, ApiJsonContext.Default.ReadinessResponse, statusCode: StatusCodes.Status503ServiceUnavailable)
             : TypedResults.Ok(response);

@@ -21,7 +21,7 @@ internal static class ReadinessChecks
         var checks = services.AddHealthChecks()
             .AddCheck<StorageBreakerHealthCheck>("storage", tags: [Tag])
             .AddCheck<SiloHealthCheck>("silos", tags: [Tag])
-            .AddCheck<BreakersHealthCheck>("breakers", tags: [Tag]);
+            .AddCheck<BreakersHealthCheck>(BreakersHealthCheck.Name, tags: [Tag]);
 
         // SQLite is a file in this process: its breaker is the whole story. A PostgreSQL server can be gone before
         // any write has failed, so it is also asked.
