@@ -4,7 +4,8 @@ using System.Diagnostics.Metrics;
 namespace OrleansConsistency.Api.Tests;
 
 /// <summary>
-/// One <see cref="IMeterFactory"/> for every API host of the test process, as a deployed process has one host. Orleans
+/// One <see cref="IMeterFactory"/> for every host of the test process (the API hosts and the sample dependencies run on
+/// loopback), as a deployed process has one host. Orleans
 /// and ASP.NET Core create their meters (<c>Microsoft.Orleans</c>, <c>Microsoft.AspNetCore.Hosting</c>) from the host's
 /// factory and dispose them when the host stops, and the OpenTelemetry SDK merges same-named instruments of every meter it
 /// listens to (other hosts' too) into one metric, which it drops once any of them is disposed: with a factory per host,

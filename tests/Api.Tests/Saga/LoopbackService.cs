@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -29,7 +30,12 @@ internal sealed class LoopbackService : IAsyncDisposable
 
     public static async Task<LoopbackService> StartAsync(string service)
     {
-        var app = DependencyServiceHost.Build(["--service", service, "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning"]);
+        // The process's meter factory, as the API hosts have: with a factory of its own, this host's ASP.NET Core meter
+        // would be disposed when it stops, and the OpenTelemetry SDK would drop the http_server_* series it had merged
+        // with the API hosts' from every API host's /metrics for the rest of the run.
+        var app = DependencyServiceHost.Build(
+            ["--service", service, "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning"],
+            builder => builder.Services.AddSingleton<IMeterFactory>(ProcessMeterFactory.Instance));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new LoopbackService(app, new Uri(address));

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using OrleansConsistency.Api.Tests.Saga;
 
 namespace OrleansConsistency.Api.Tests.Telemetry;
 
@@ -35,6 +36,34 @@ public sealed partial class MetricsSeriesTests(ApiFactory factory)
         }
 
         Assert.Contains(series, IsOrleans);
+        Assert.Contains(series, IsIntentsRequestCount);
+    }
+
+    /// <summary>
+    /// A host that stops in the same process (here a sample dependency on loopback, as the saga tests run them) leaves
+    /// the API's series in place: every host shares the process's meters, so none disposes one the API still records to.
+    /// </summary>
+    [Fact]
+    public async Task Metrics_KeepTheirSeries_WhenAnotherHostInTheProcessStops()
+    {
+        using var client = factory.CreateClient();
+        await using (var payment = await LoopbackService.StartAsync("payment"))
+        {
+            // Both hosts' request durations recorded and scraped: the SDK holds them as one metric.
+            await payment.LedgerAsync();
+            await SeriesAsync(client);
+        }
+
+        // The scrape after a host stops still shows what it merged; a metric the SDK drops is gone from the next one.
+        await SeriesAsync(client);
+        await client.ApplyAsync("series" + ApiClient.NewId()[..8], ApiClient.NewId(), "{\"op\":\"increment\",\"payload\":{\"n\":1}}");
+        var series = await SeriesAsync(client);
+        for (var attempt = 0; attempt < 100 && !series.Any(IsIntentsRequestCount); attempt++)
+        {
+            await Task.Delay(100);
+            series = await SeriesAsync(client);
+        }
+
         Assert.Contains(series, IsIntentsRequestCount);
     }
 
