@@ -53,8 +53,12 @@ internal static class HealthApi
 
         // The silo check has just read the silos: this is the same answer (ClusterSilos reuses it for a second).
         var siloReport = await silos.ReadAsync().ConfigureAwait(false);
-        var storageState = new StorageReadiness(storage.State, storage.UnavailableSince, storage.RetryAfter?.TotalSeconds, storage.LastError);
-        // The breakers as the check judged them (read once), or read now if that check could not run.
+
+        // The breakers as the checks judged them (read once), or read now if a check could not run.
+        var storageState = report.Entries.TryGetValue(StorageBreakerHealthCheck.Name, out var database)
+            && database.Data.GetValueOrDefault(StorageBreakerHealthCheck.StateKey) is StorageReadiness judgedStorage
+                ? judgedStorage
+                : StorageReadiness.Of(storage);
         var judged = report.Entries.TryGetValue(BreakersHealthCheck.Name, out var breakers) ? breakers.Data : null;
         var response = new ReadinessResponse(
             status,

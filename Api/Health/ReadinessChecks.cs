@@ -19,7 +19,7 @@ internal static class ReadinessChecks
     public static IServiceCollection AddReadinessChecks(this IServiceCollection services, IConfiguration configuration)
     {
         var checks = services.AddHealthChecks()
-            .AddCheck<StorageBreakerHealthCheck>("storage", tags: [Tag])
+            .AddCheck<StorageBreakerHealthCheck>(StorageBreakerHealthCheck.Name, tags: [Tag])
             .AddCheck<SiloHealthCheck>("silos", tags: [Tag])
             .AddCheck<BreakersHealthCheck>(BreakersHealthCheck.Name, tags: [Tag]);
 
