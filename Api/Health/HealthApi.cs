@@ -51,23 +51,19 @@ internal static class HealthApi
             _ => "ready",
         };
 
-        // The silo check has just read the silos: this is the same answer (ClusterSilos reuses it for a second).
-        var siloReport = await silos.ReadAsync().ConfigureAwait(false);
-
-        // The breakers as the checks judged them (read once), or read now if a check could not run.
-        var storageState = report.Entries.TryGetValue(StorageBreakerHealthCheck.Name, out var database)
-            && database.Data.GetValueOrDefault(StorageBreakerHealthCheck.StateKey) is StorageReadiness judgedStorage
-                ? judgedStorage
-                : StorageReadiness.Of(storage);
-        var judged = report.Entries.TryGetValue(BreakersHealthCheck.Name, out var breakers) ? breakers.Data : null;
+        // What each check judged (read once, so the body never contradicts the status), or read now if it could not run.
         var response = new ReadinessResponse(
             status,
-            storageState,
-            judged?.GetValueOrDefault(BreakersHealthCheck.DependenciesKey) as IReadOnlyList<DependencyState> ?? dependencies.Describe(),
-            judged?.GetValueOrDefault(BreakersHealthCheck.ConsumersKey) as IReadOnlyList<ConsumerState> ?? consumers.Describe(),
-            siloReport);
+            Judged<StorageReadiness>(report, StorageBreakerHealthCheck.Name, StorageBreakerHealthCheck.StateKey) ?? StorageReadiness.Of(storage),
+            Judged<IReadOnlyList<DependencyState>>(report, BreakersHealthCheck.Name, BreakersHealthCheck.DependenciesKey) ?? dependencies.Describe(),
+            Judged<IReadOnlyList<ConsumerState>>(report, BreakersHealthCheck.Name, BreakersHealthCheck.ConsumersKey) ?? consumers.Describe(),
+            Judged<SiloReport>(report, SiloHealthCheck.Name, SiloHealthCheck.StateKey) ?? await silos.ReadAsync().ConfigureAwait(false));
         return status == "unavailable"
             ? TypedResults.Json(response, ApiJsonContext.Default.ReadinessResponse, statusCode: StatusCodes.Status503ServiceUnavailable)
             : TypedResults.Ok(response);
     }
+
+    private static T? Judged<T>(HealthReport report, string check, string key)
+        where T : class =>
+        report.Entries.TryGetValue(check, out var entry) ? entry.Data.GetValueOrDefault(key) as T : null;
 }

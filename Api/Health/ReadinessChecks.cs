@@ -20,7 +20,7 @@ internal static class ReadinessChecks
     {
         var checks = services.AddHealthChecks()
             .AddCheck<StorageBreakerHealthCheck>(StorageBreakerHealthCheck.Name, tags: [Tag])
-            .AddCheck<SiloHealthCheck>("silos", tags: [Tag])
+            .AddCheck<SiloHealthCheck>(SiloHealthCheck.Name, tags: [Tag])
             .AddCheck<BreakersHealthCheck>(BreakersHealthCheck.Name, tags: [Tag]);
 
         // SQLite is a file in this process: its breaker is the whole story. A PostgreSQL server can be gone before
