@@ -78,10 +78,10 @@ internal sealed partial class ResourceConsumersGrain(ConsumerHost host, ILogger<
         foreach (var (runner, lane) in _lanes)
         {
             lane.Offer(item);
-            Schedule(runner, lane);
 
-            // A drain already waiting for the resume cannot say so: the new version's status learns it here.
-            if (runner.IsPaused)
+            // A drain that starts now says so itself; one already waiting for the resume cannot: the new version's
+            // status learns it here.
+            if (!Schedule(runner, lane) && runner.IsPaused)
             {
                 await runner.ReportPausedAsync(lane);
             }
@@ -115,14 +115,20 @@ internal sealed partial class ResourceConsumersGrain(ConsumerHost host, ILogger<
         }
     }
 
-    /// <summary>Starts draining the lane unless it is draining already: one drain per lane keeps version order.</summary>
-    private void Schedule(ConsumerRunner runner, ResourceLane lane)
+    /// <summary>
+    /// Starts draining the lane unless it is draining already (one drain per lane keeps version order); true when it
+    /// started one.
+    /// </summary>
+    private bool Schedule(ConsumerRunner runner, ResourceLane lane)
     {
-        if (!_draining.ContainsKey(lane) && !_deactivating.IsCancellationRequested)
+        if (_draining.ContainsKey(lane) || _deactivating.IsCancellationRequested)
         {
-            // Started on the grain's scheduler: every await in it comes back here, between the grain's calls.
-            _draining[lane] = DrainAsync(runner, lane);
+            return false;
         }
+
+        // Started on the grain's scheduler: every await in it comes back here, between the grain's calls.
+        _draining[lane] = DrainAsync(runner, lane);
+        return true;
     }
 
     private async Task DrainAsync(ConsumerRunner runner, ResourceLane lane)
