@@ -32,8 +32,6 @@ internal static class PerceivedTelemetryApi
             .Accepts<PerceivedTiming>("application/json")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
             .RequireAuthorization(ApiPolicies.Write);
         return app;
     }

@@ -7,10 +7,10 @@ namespace OrleansConsistency.Api.Operations.Trends;
 /// <param name="SettledPerSecond">Intents settled per second.</param>
 /// <param name="SettleP50">Median time from applied to settled, in seconds.</param>
 /// <param name="SettleP99">99th percentile of the same.</param>
-/// <param name="PerceivedSavedP99">99th percentile of the click-to-"Saved" time people saw, in seconds.</param>
+/// <param name="PerceivedSavedP50">Median click-to-"Saved" time people saw, in seconds.</param>
+/// <param name="PerceivedSavedP99">99th percentile of the same.</param>
 /// <param name="PerceivedDoneP50">Median click-to-"Done" time people saw, in seconds.</param>
 /// <param name="PerceivedDoneP99">99th percentile of the same.</param>
-/// <param name="PerceivedSavedP50">Median click-to-"Saved" time people saw, in seconds.</param>
 /// <param name="LagSeconds">The largest consumer lag at that moment (age of the oldest version not handled).</param>
 internal sealed record TrendPoint(
     DateTimeOffset At,
